@@ -1,0 +1,3 @@
+from ghcommunity.cli import main
+
+main()

@@ -1,0 +1,29 @@
+"""`ghcommunity config validate|schema`."""
+
+from __future__ import annotations
+
+import click
+
+from ghcommunity.config import find_config, json_schema, load_config
+
+
+@click.group()
+def config() -> None:
+    """Validate the config, or print its JSON Schema for editors."""
+
+
+@config.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def validate(path: str | None) -> None:
+    """Exit 0 if PATH (default: the discovered config) is valid; 2 with file:line:column if not."""
+    found = find_config(path)
+    cfg = load_config(found)
+    click.echo(
+        f"{found}: ok ({len(cfg.groups)} groups, {len(cfg.labels.definitions)} labels declared)"
+    )
+
+
+@config.command()
+def schema() -> None:
+    """Print the JSON Schema of .github/ghcommunity.yml."""
+    click.echo(json_schema())

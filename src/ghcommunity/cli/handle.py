@@ -1,0 +1,89 @@
+"""`ghcommunity handle`: run every enabled handler for one event (the Action's door)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ghcommunity.cli.common import (
+    client,
+    config_option,
+    echo_json,
+    github_options,
+    load,
+    plan_options,
+)
+from ghcommunity.errors import InputError
+from ghcommunity.events import Context, DispatchResult, Event, dispatch
+
+
+def read_event(name: str | None, path: str | None) -> Event:
+    """The event from --event-name/--event, or GITHUB_EVENT_NAME/GITHUB_EVENT_PATH."""
+    if not name:
+        raise InputError("no event name: pass --event-name or set GITHUB_EVENT_NAME")
+    if not path:
+        raise InputError("no event payload: pass --event FILE or set GITHUB_EVENT_PATH")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the event payload: {exc.strerror}") from None
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: the event payload must be a JSON object")
+    return Event(name=name, payload=data)
+
+
+def describe(result: DispatchResult) -> str:
+    if result.ignored:
+        return f"{result.event}: ignored: {result.ignored}"
+    if not result.handlers:
+        return f"{result.event}: no handler for this event"
+    lines = [f"{result.event}: {len(result.handlers)} handler(s)"]
+    if result.outcomes:
+        lines += [f"  {o.status}: {o.op.describe()} {o.detail}".rstrip() for o in result.outcomes]
+    else:
+        lines += ["  " + line for line in result.plan.to_text().splitlines()]
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--event-name", envvar="GITHUB_EVENT_NAME", help="e.g. issues, issue_comment.")
+@click.option("--event", "event_path", envvar="GITHUB_EVENT_PATH", help="The payload JSON file.")
+@config_option
+@github_options
+@click.option(
+    "--forms",
+    "forms_dir",
+    type=click.Path(file_okay=False),
+    help="Read the issue forms from this directory (default: the config's triage.forms_path).",
+)
+@plan_options
+def handle(
+    event_name: str | None,
+    event_path: str | None,
+    config_path: str | None,
+    api_url: str | None,
+    token: str | None,
+    dry_run: bool,
+    forms_dir: str | None,
+    as_json: bool,
+) -> None:
+    """Run every enabled handler for one event and apply the Plan (or print it with --dry-run)."""
+    event = read_event(event_name, event_path)
+    config = load(config_path)
+    ctx = Context(config=config, client=client(api_url, token), dry_run=dry_run)
+    if forms_dir:
+        from ghcommunity.forms import DirectoryFormSource
+
+        ctx.form_source = DirectoryFormSource(Path(forms_dir))
+    result = dispatch(event, ctx)
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        click.echo(describe(result))

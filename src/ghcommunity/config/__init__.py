@@ -1,0 +1,188 @@
+"""The one config model for `.github/ghcommunity.yml`, and its loader.
+
+Every error names the file, line and column and says what was expected, on one line.
+No other module reads YAML config or environment variables for settings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
+
+from ghcommunity.config.base import Section
+from ghcommunity.config.community import Community
+from ghcommunity.config.ddat import Ddat
+from ghcommunity.config.digest import Digest
+from ghcommunity.config.groups import Group, Schedule
+from ghcommunity.config.labels import Labels, LabelSpec
+from ghcommunity.config.meetings import Meetings
+from ghcommunity.config.objectives import Objective
+from ghcommunity.config.registry import Registry
+from ghcommunity.config.triage import Triage
+from ghcommunity.config.yamlmarks import Loc, MarkedDocument, YamlError, load_marked
+from ghcommunity.errors import InputError
+
+__all__ = [
+    "DEFAULT_PATHS",
+    "Config",
+    "ConfigError",
+    "Group",
+    "LabelSpec",
+    "Schedule",
+    "find_config",
+    "load_config",
+    "parse_config",
+]
+
+DEFAULT_PATHS = (Path(".github/ghcommunity.yml"), Path("config/community.yml"))
+
+
+class Config(Section):
+    """The whole of `.github/ghcommunity.yml`."""
+
+    community: Community
+    groups: list[Group] = Field(default_factory=list)
+    labels: Labels = Field(default_factory=Labels)
+    triage: Triage = Field(default_factory=Triage)
+    ddat: Ddat = Field(default_factory=Ddat)
+    meetings: Meetings = Field(default_factory=Meetings)
+    digest: Digest = Field(default_factory=Digest)
+    objectives: list[Objective] = Field(default_factory=list)
+    registry: Registry = Field(default_factory=Registry)
+
+    @model_validator(mode="after")
+    def _unique_slugs(self) -> Config:
+        seen: set[str] = set()
+        for group in self.groups:
+            if group.slug in seen:
+                raise ValueError(f"two groups have the slug {group.slug!r}")
+            seen.add(group.slug)
+        for group in self.groups:
+            for other in group.related:
+                if other not in seen:
+                    raise ValueError(f"group {group.slug!r} is related to unknown group {other!r}")
+        return self
+
+    def group(self, slug: str) -> Group | None:
+        wanted = slug.strip().lower()
+        return next((g for g in self.groups if g.slug == wanted), None)
+
+    @property
+    def repo(self) -> str:
+        return self.community.full_name
+
+    def timezone_for(self, group: Group) -> str:
+        if group.schedule and group.schedule.timezone:
+            return group.schedule.timezone
+        return self.community.timezone
+
+
+class ConfigError(InputError):
+    """One or more problems in a config file; each line is `file:line:column: reason`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _describe(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _reason(error: ErrorDetails) -> str:
+    kind = error["type"]
+    msg = error["msg"]
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see `ghcommunity config schema`)"
+    if kind == "missing":
+        return "required key is missing"
+    # pydantic prefixes our own ValueErrors with "Value error, "
+    return msg.removeprefix("Value error, ")
+
+
+def _clean_loc(error: ErrorDetails) -> Loc:
+    # Drop pydantic's internal step names (e.g. a model validator's "function-after[...]").
+    return tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+
+
+def format_errors(exc: ValidationError, doc: MarkedDocument, source: str) -> list[str]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = _clean_loc(error)
+        kind = error["type"]
+        mark = doc.locate(loc, prefer_key=kind == "extra_forbidden")
+        if kind == "missing":
+            mark = doc.locate(loc[:-1])
+        where = _describe(loc)
+        prefix = f"{where}: " if where else ""
+        problems.append(f"{source}:{mark.line}:{mark.column}: {prefix}{_reason(error)}")
+    return problems
+
+
+def parse_config(text: str, source: str = "<config>") -> Config:
+    """Validate config text; raise ConfigError with file:line:column lines."""
+    try:
+        doc = load_marked(text, source)
+    except YamlError as exc:
+        raise ConfigError([str(exc)]) from None
+    if not isinstance(doc.data, dict):
+        raise ConfigError([f"{source}:1:1: expected a mapping with a 'community' section"])
+    try:
+        return Config.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ConfigError(format_errors(exc, doc, source)) from None
+
+
+def find_config(explicit: str | Path | None = None, root: Path | None = None) -> Path:
+    """The config path: the one given, else .github/ghcommunity.yml, else config/community.yml."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise InputError(f"{path}: no such config file")
+        return path
+    base = root or Path.cwd()
+    for candidate in DEFAULT_PATHS:
+        if (base / candidate).is_file():
+            return base / candidate
+    tried = ", ".join(str(p) for p in DEFAULT_PATHS)
+    raise InputError(
+        f"no config found (tried {tried}); pass --config PATH or run `ghcommunity init`"
+    )
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    found = find_config(path)
+    try:
+        text = found.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{found}: cannot read config: {exc}") from None
+    return parse_config(text, str(found))
+
+
+def json_schema() -> str:
+    schema: dict[str, Any] = Config.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ghcommunity configuration (.github/ghcommunity.yml)"
+    return json.dumps(schema, indent=2, sort_keys=False)
+
+
+def iter_labels(config: Config) -> Iterable[LabelSpec]:
+    """Every label the config declares: the explicit definitions, then each group's labels."""
+    declared = {spec.name.lower() for spec in config.labels.definitions}
+    yield from config.labels.definitions
+    for group in config.groups:
+        for name, description in (
+            (group.group_label, f"About the {group.name} group"),
+            (group.agenda, f"Agenda item for the next {group.name} meeting"),
+        ):
+            if name.lower() not in declared:
+                declared.add(name.lower())
+                yield LabelSpec(name=name, color="c5def5", description=description[:100])

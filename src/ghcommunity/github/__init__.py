@@ -1,0 +1,1 @@
+"""The one door to GitHub: client (githubkit), executor, GraphQL queries, snapshots."""

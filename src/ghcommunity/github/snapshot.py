@@ -1,0 +1,118 @@
+"""One GraphQL read of everything the issue handlers need about an event's issue.
+
+Triage, DDaT labelling and slash commands all share this snapshot (read once per event), and the
+executor takes its state as known, so a typical `issues.opened` costs one read plus its writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ghcommunity.errors import OperationalError
+from ghcommunity.github.client import GitHubClient, split_repo
+from ghcommunity.github.queries import ISSUE_STATE_FIELDS
+from ghcommunity.github.state import IssueState
+
+ISSUE_SNAPSHOT = (
+    """
+query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    issueOrPullRequest(number: $number) {
+      __typename
+      ... on Issue {"""
+    + ISSUE_STATE_FIELDS
+    + """ url createdAt }
+      ... on PullRequest {"""
+    + ISSUE_STATE_FIELDS
+    + """ url createdAt }
+    }
+    labels(first: 100) {
+      nodes { name color description }
+      pageInfo { hasNextPage endCursor }
+    }
+    openIssues: issues(first: 100, states: OPEN, orderBy: {field: CREATED_AT, direction: DESC}) {
+      nodes { number title url }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+)
+
+OPEN_ISSUES = """
+query OpenIssues($owner: String!, $name: String!, $cursor: String) {
+  repository(owner: $owner, name: $name) {
+    issues(first: 100, after: $cursor, states: OPEN,
+           orderBy: {field: CREATED_AT, direction: DESC}) {
+      nodes { number title url }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+
+
+@dataclass
+class IssueSnapshot:
+    repo: str
+    number: int
+    issue: dict[str, Any]  # plain data: number, title, body, state, author, author_association,
+    #                        labels, assignees, url, created_at, is_pull_request
+    state: IssueState
+    repo_labels: list[dict[str, Any]] | None  # None when there were too many to read at once
+    open_issues: list[dict[str, Any]] = field(default_factory=list)  # number, title, url
+
+
+def read_issue_snapshot(client: GitHubClient, repo: str, number: int) -> IssueSnapshot:
+    owner, name = split_repo(repo)
+    what = f"reading {repo}#{number}"
+    data = client.graphql(
+        ISSUE_SNAPSHOT, {"owner": owner, "name": name, "number": number}, what=what
+    )
+    repository = data.get("repository") or {}
+    node = repository.get("issueOrPullRequest")
+    if not isinstance(node, dict):
+        raise OperationalError(f"{what}: no such issue or pull request")
+    labels_conn = repository.get("labels") or {}
+    repo_labels = None
+    if not (labels_conn.get("pageInfo") or {}).get("hasNextPage"):
+        repo_labels = list(labels_conn.get("nodes") or [])
+    open_conn = repository.get("openIssues") or {}
+    open_issues = list(open_conn.get("nodes") or [])
+    info = open_conn.get("pageInfo") or {}
+    if info.get("hasNextPage"):
+        # Duplicates are checked against every open issue, not just the first page.
+        open_issues += _more_open_issues(client, owner, name, info.get("endCursor"), what)
+    state = IssueState.from_graphql(node)
+    issue = {
+        "number": state.number,
+        "title": node.get("title") or "",
+        "body": node.get("body") or "",
+        "state": state.state,
+        "author": ((node.get("author") or {}).get("login")) or "ghost",
+        "author_association": node.get("authorAssociation") or "NONE",
+        "labels": list(state.labels or []),
+        "assignees": list(state.assignees or []),
+        "url": node.get("url"),
+        "created_at": node.get("createdAt"),
+        "is_pull_request": node.get("__typename") == "PullRequest",
+    }
+    return IssueSnapshot(repo, number, issue, state, repo_labels, open_issues)
+
+
+def _more_open_issues(
+    client: GitHubClient, owner: str, name: str, cursor: str | None, what: str
+) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    while cursor:
+        data = client.graphql(
+            OPEN_ISSUES,
+            {"owner": owner, "name": name, "cursor": cursor},
+            what=f"{what} (open issues)",
+        )
+        conn = (data.get("repository") or {}).get("issues") or {}
+        found += conn.get("nodes") or []
+        info = conn.get("pageInfo") or {}
+        cursor = info.get("endCursor") if info.get("hasNextPage") else None
+    return found

@@ -1,0 +1,100 @@
+"""What the executor knows about GitHub right now: plain data, filled from reads or snapshots.
+
+A handler that has just read an issue (e.g. with one GraphQL query) hands that fresh state to
+the executor, so it needs no second read before deciding what to write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ghcommunity.plan import marker_key
+
+
+@dataclass
+class BotComment:
+    id: int
+    body: str
+
+
+@dataclass
+class IssueState:
+    number: int
+    labels: list[str] | None = None  # None: not known yet
+    assignees: list[str] | None = None
+    state: str | None = None  # "open" / "closed"
+    title: str | None = None
+    body: str | None = None
+    comments: dict[str, BotComment] | None = None  # marker key → the bot's comment
+    node_id: str | None = None
+    project_ids: list[str] | None = None  # Projects v2 the issue is already in
+
+    def has_label(self, name: str) -> bool:
+        return self.labels is not None and name.lower() in {n.lower() for n in self.labels}
+
+    @classmethod
+    def from_rest(cls, issue: dict[str, Any]) -> IssueState:
+        return cls(
+            number=int(issue["number"]),
+            labels=[lab["name"] for lab in issue.get("labels") or [] if isinstance(lab, dict)],
+            assignees=[a["login"] for a in issue.get("assignees") or [] if isinstance(a, dict)],
+            state=issue.get("state"),
+            title=issue.get("title"),
+            body=issue.get("body"),
+            node_id=issue.get("node_id"),
+            comments={} if issue.get("comments") == 0 else None,
+        )
+
+    @classmethod
+    def from_graphql(cls, node: dict[str, Any]) -> IssueState:
+        """From a node selected with `queries.ISSUE_STATE_FIELDS` (complete when not truncated)."""
+        labels = node.get("labels") or {}
+        comments_conn = node.get("comments") or {}
+        comments: dict[str, BotComment] | None = None
+        if not (comments_conn.get("pageInfo") or {}).get("hasPreviousPage"):
+            comments = {}
+            for comment in comments_conn.get("nodes") or []:
+                key = marker_key(comment.get("body"))
+                if key and comment.get("databaseId") is not None:
+                    comments.setdefault(
+                        key, BotComment(int(comment["databaseId"]), comment["body"])
+                    )
+        assignees = node.get("assignees") or {}
+        projects = node.get("projectItems") or {}
+        return cls(
+            number=int(node["number"]),
+            labels=(
+                [lab["name"] for lab in labels.get("nodes") or []]
+                if not (labels.get("pageInfo") or {}).get("hasNextPage")
+                else None
+            ),
+            assignees=[a["login"] for a in assignees.get("nodes") or []],
+            state=str(node.get("state", "")).lower() or None,
+            title=node.get("title"),
+            body=node.get("body"),
+            node_id=node.get("id"),
+            comments=comments,
+            project_ids=(
+                [
+                    item["project"]["id"]
+                    for item in projects.get("nodes") or []
+                    if item.get("project")
+                ]
+                if "projectItems" in node
+                else None
+            ),
+        )
+
+
+@dataclass
+class RepoState:
+    labels: dict[str, dict[str, Any]] | None = None  # lower-cased name → {name, color, description}
+    issues: dict[int, IssueState] = field(default_factory=dict)
+    default_branch: str | None = None
+
+    def issue(self, number: int) -> IssueState:
+        return self.issues.setdefault(number, IssueState(number))
+
+    def label(self, name: str) -> dict[str, Any] | None:
+        return None if self.labels is None else self.labels.get(name.lower())
