@@ -223,6 +223,27 @@ def _describe_failure(exc: GitHubException, what: str) -> OperationalError | Inp
     return OperationalError(f"{what}: {type(exc).__name__}")
 
 
+class _SharedTransport(httpx.BaseTransport):
+    """One connection pool for the life of a GitHubClient.
+
+    githubkit builds (and closes) an httpx client per request unless it is used as a context
+    manager, which it tracks per thread; a transport it does not own keeps connections alive
+    across requests and threads (the App's workers share one client per installation).
+    """
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:  # githubkit closes its per-request client; keep the pool open
+        pass
+
+    def shutdown(self) -> None:
+        self.inner.close()
+
+
 class GitHubClient:
     """A thin layer over githubkit: plain-data REST and GraphQL with one-line errors."""
 
@@ -234,6 +255,7 @@ class GitHubClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.connection = connection
+        self._transport = _SharedTransport(transport or httpx.HTTPTransport(retries=0))
         auth: Any
         if connection.app_id and connection.private_key and connection.installation_id:
             auth = AppInstallationAuthStrategy(
@@ -255,7 +277,7 @@ class GitHubClient:
             # that is stale after our own write.
             http_cache=False,
             auto_retry=retry or RetryPolicy(max_wait=connection.max_wait),
-            transport=transport,
+            transport=self._transport,
             event_hooks={"request": [self._count]},
         )
         self.requests = 0  # HTTP requests actually sent, retries included
@@ -385,6 +407,10 @@ class GitHubClient:
             if not info.get("hasNextPage"):
                 return
             cursor = info.get("endCursor")
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._transport.shutdown()
 
 
 def split_repo(full_name: str) -> tuple[str, str]:
