@@ -77,14 +77,17 @@ def test_paginate_follows_link_headers_and_stops_without_an_extra_request() -> N
         headers = {}
         if page < 3:
             nxt = f"https://api.example.test/repositories/1/issues?per_page=100&page={page + 1}"
-            headers["link"] = f'<{nxt}>; rel="next", <https://api.example.test/x?page=3>; rel="last"'
+            headers["link"] = (
+                f'<{nxt}>; rel="next", <https://api.example.test/x?page=3>; rel="last"'
+            )
         return httpx.Response(200, json=[{"n": page * 10 + i} for i in range(2)], headers=headers)
 
     client = make_client(handler)
     items = list(client.paginate("/repos/o/r/issues", {"state": "all"}))
     assert [i["n"] for i in items] == [10, 11, 20, 21, 30, 31]
     assert len(seen) == 3  # no trailing empty-page request
-    assert "state=all" in seen[0] and "per_page=100" in seen[0]
+    assert "state=all" in seen[0]
+    assert "per_page=100" in seen[0]
     assert client.requests == 3
 
 
@@ -206,10 +209,19 @@ def test_graphql_nodes_pages_through_a_connection() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         cursor = json.loads(request.content)["variables"]["cursor"]
         page = 0 if cursor is None else int(cursor)
-        return httpx.Response(200, json={"data": {"repository": {"issues": {
-            "nodes": [{"number": page * 2 + 1}, {"number": page * 2 + 2}],
-            "pageInfo": {"hasNextPage": page < 2, "endCursor": str(page + 1)},
-        }}}})
+        return httpx.Response(
+            200,
+            json={
+                "data": {
+                    "repository": {
+                        "issues": {
+                            "nodes": [{"number": page * 2 + 1}, {"number": page * 2 + 2}],
+                            "pageInfo": {"hasNextPage": page < 2, "endCursor": str(page + 1)},
+                        }
+                    }
+                }
+            },
+        )
 
     client = make_client(handler)
     nodes = list(client.graphql_nodes("q", {"owner": "o"}, ("repository", "issues")))

@@ -24,8 +24,12 @@ def test_a_proposal_overlapping_a_group_is_found() -> None:
 
 
 def test_limit_and_order() -> None:
-    issues = [Candidate(f"#{i}", t, t) for i, t in enumerate(
-        ["Lean coffee in December", "Lean coffee December date", "Lean coffee", "Rust"])]
+    issues = [
+        Candidate(f"#{i}", t, t)
+        for i, t in enumerate(
+            ["Lean coffee in December", "Lean coffee December date", "Lean coffee", "Rust"]
+        )
+    ]
     found = find_similar("Lean coffee December", issues, threshold=50, limit=3)
     assert len(found) == 3
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
@@ -34,6 +38,7 @@ def test_limit_and_order() -> None:
 
 @given(st.text(), st.lists(st.text(), max_size=5))
 def test_any_text_gives_scores_between_0_and_100(text: str, others: list[str]) -> None:
-    found = find_similar(text, [Candidate(str(i), o, o) for i, o in enumerate(others)],
-                         threshold=0, limit=5)
+    found = find_similar(
+        text, [Candidate(str(i), o, o) for i, o in enumerate(others)], threshold=0, limit=5
+    )
     assert all(0 <= m.score <= 100 for m in found)

@@ -74,35 +74,69 @@ def apply_twice(sandbox: Any, github: GitHubClient, plan: Plan) -> tuple[int, in
 def test_a_plan_applied_twice_makes_no_second_write(sandbox: Any, github: GitHubClient) -> None:
     st = sandbox.state
     st.set_permission(REPO, "ada", "write")
-    number = st.add_issue(REPO, title="Agenda item", body="Hello", author="ada",
-                          labels=["good first issue"])
+    number = st.add_issue(
+        REPO, title="Agenda item", body="Hello", author="ada", labels=["good first issue"]
+    )
     st.add_project("uk-x-gov-software-community", 1, "Community backlog")
     st.add_discussion_category(REPO, "Announcements")
-    plan = Plan.of([
-        CreateLabel(repo=REPO, name="group: lean-coffee (SIG)", color="c5def5",
-                    description="Lean Coffee"),
-        CreateLabel(repo=REPO, name="needs-info", color="d93f0b"),
-        AddLabels(repo=REPO, issue=number, labels=["group: lean-coffee (SIG)"]),
-        RemoveLabels(repo=REPO, issue=number, labels=["good first issue"]),
-        Comment(repo=REPO, issue=number, body="Thanks for the agenda item.", key="welcome"),
-        Comment(repo=REPO, issue=number, body="A comment without a key."),
-        Assign(repo=REPO, issue=number, assignees=["ada"]),
-        React(repo=REPO, issue=number, content="eyes"),
-        AddToProject(repo=REPO, issue=number, project_owner="uk-x-gov-software-community",
-                     project_number=1),
-        PutFile(repo=REPO, path="lean-coffees/2026-11-26.md", content="# Lean Coffee\n",
-                message="Add notes"),
-        CommitFiles(repo=REPO, branch="ghcommunity/notes", message="Add notes", files=[
-            FileChange(path="special-interest-meetings/open-source/2026-12-04.md", content="# OS"),
-            FileChange(path="special-interest-meetings/open-source/2026-12-04.ics", content="BEGIN"),
-        ]),
-        OpenPullRequest(repo=REPO, head="ghcommunity/notes", title="Meeting notes", body="New"),
-        CreateIssue(repo=REPO, title="Agenda: Lean Coffee 26 November", body="Agenda",
-                    key="agenda-lean-coffee-2026-11-26", labels=["agenda: lean-coffee"]),
-        CreateDiscussion(repo=REPO, category="Announcements", title="Digest: October 2026",
-                         body="What happened", key="digest-2026-10"),
-        CloseIssue(repo=REPO, issue=number, reason="completed"),
-    ])
+    plan = Plan.of(
+        [
+            CreateLabel(
+                repo=REPO,
+                name="group: lean-coffee (SIG)",
+                color="c5def5",
+                description="Lean Coffee",
+            ),
+            CreateLabel(repo=REPO, name="needs-info", color="d93f0b"),
+            AddLabels(repo=REPO, issue=number, labels=["group: lean-coffee (SIG)"]),
+            RemoveLabels(repo=REPO, issue=number, labels=["good first issue"]),
+            Comment(repo=REPO, issue=number, body="Thanks for the agenda item.", key="welcome"),
+            Comment(repo=REPO, issue=number, body="A comment without a key."),
+            Assign(repo=REPO, issue=number, assignees=["ada"]),
+            React(repo=REPO, issue=number, content="eyes"),
+            AddToProject(
+                repo=REPO,
+                issue=number,
+                project_owner="uk-x-gov-software-community",
+                project_number=1,
+            ),
+            PutFile(
+                repo=REPO,
+                path="lean-coffees/2026-11-26.md",
+                content="# Lean Coffee\n",
+                message="Add notes",
+            ),
+            CommitFiles(
+                repo=REPO,
+                branch="ghcommunity/notes",
+                message="Add notes",
+                files=[
+                    FileChange(
+                        path="special-interest-meetings/open-source/2026-12-04.md", content="# OS"
+                    ),
+                    FileChange(
+                        path="special-interest-meetings/open-source/2026-12-04.ics", content="BEGIN"
+                    ),
+                ],
+            ),
+            OpenPullRequest(repo=REPO, head="ghcommunity/notes", title="Meeting notes", body="New"),
+            CreateIssue(
+                repo=REPO,
+                title="Agenda: Lean Coffee 26 November",
+                body="Agenda",
+                key="agenda-lean-coffee-2026-11-26",
+                labels=["agenda: lean-coffee"],
+            ),
+            CreateDiscussion(
+                repo=REPO,
+                category="Announcements",
+                title="Digest: October 2026",
+                body="What happened",
+                key="digest-2026-10",
+            ),
+            CloseIssue(repo=REPO, issue=number, reason="completed"),
+        ]
+    )
     first, second = apply_twice(sandbox, github, plan)
     assert first > 0
     assert second == 0
@@ -115,7 +149,8 @@ def test_a_plan_applied_twice_makes_no_second_write(sandbox: Any, github: GitHub
     assert len(bodies) == 2
     assert bodies[0].startswith(marker("welcome"))
     pulls = issues(sandbox, pulls=True)
-    assert len(pulls) == 1 and pulls[0].title == "Meeting notes"
+    assert len(pulls) == 1
+    assert pulls[0].title == "Meeting notes"
     assert read_file(github, "lean-coffees/2026-11-26.md") == "# Lean Coffee\n"
 
 
@@ -124,7 +159,10 @@ def test_a_keyed_comment_is_edited_in_place(sandbox: Any, github: GitHubClient) 
     Executor(github).apply(Plan.of([Comment(repo=REPO, issue=number, body="v1", key="k")]))
     sandbox.reset_stats()
     Executor(github).apply(Plan.of([Comment(repo=REPO, issue=number, body="v2", key="k")]))
-    assert sandbox.stats()["by_route"].get("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}") == 1
+    assert (
+        sandbox.stats()["by_route"].get("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}")
+        == 1
+    )
     assert comments(sandbox, number) == [f"{marker('k')}\nv2"]
     Executor(github).apply(Plan.of([DeleteComment(repo=REPO, issue=number, key="k")]))
     assert comments(sandbox, number) == []
@@ -133,23 +171,51 @@ def test_a_keyed_comment_is_edited_in_place(sandbox: Any, github: GitHubClient) 
 def test_an_existing_file_is_never_overwritten(sandbox: Any, github: GitHubClient) -> None:
     path = "lean-coffees/2026-11-26.md"
     sandbox.state.put_file(REPO, path, "# Notes people started\n- [ ] an action\n")
-    outcomes = Executor(github).apply(Plan.of([
-        PutFile(repo=REPO, path=path, content="# Template", message="m"),
-        CommitFiles(repo=REPO, branch="notes", message="m",
-                    files=[FileChange(path=path, content="# Template")]),
-    ]))
+    outcomes = Executor(github).apply(
+        Plan.of(
+            [
+                PutFile(repo=REPO, path=path, content="# Template", message="m"),
+                CommitFiles(
+                    repo=REPO,
+                    branch="notes",
+                    message="m",
+                    files=[FileChange(path=path, content="# Template")],
+                ),
+            ]
+        )
+    )
     assert [o.status for o in outcomes] == ["unchanged", "unchanged"]
     assert read_file(github, path).startswith("# Notes people started")
 
 
 def test_update_mode_rewrites_only_changed_files(sandbox: Any, github: GitHubClient) -> None:
-    plan = Plan.of([CommitFiles(repo=REPO, branch="digest", message="Digest", if_exists="update",
-                                files=[FileChange(path="digests/2026-10.md", content="v1")])])
+    plan = Plan.of(
+        [
+            CommitFiles(
+                repo=REPO,
+                branch="digest",
+                message="Digest",
+                if_exists="update",
+                files=[FileChange(path="digests/2026-10.md", content="v1")],
+            )
+        ]
+    )
     first, second = apply_twice(sandbox, github, plan)
-    assert first == 4 and second == 0  # ref + tree + commit + ref update
-    Executor(github).apply(Plan.of([CommitFiles(
-        repo=REPO, branch="digest", message="Digest", if_exists="update",
-        files=[FileChange(path="digests/2026-10.md", content="v2")])]))
+    assert first == 4
+    assert second == 0
+    Executor(github).apply(
+        Plan.of(
+            [
+                CommitFiles(
+                    repo=REPO,
+                    branch="digest",
+                    message="Digest",
+                    if_exists="update",
+                    files=[FileChange(path="digests/2026-10.md", content="v2")],
+                )
+            ]
+        )
+    )
     assert read_file(github, "digests/2026-10.md", ref="digest") == "v2"
 
 
@@ -157,12 +223,19 @@ def test_label_updates_and_renames(sandbox: Any, github: GitHubClient) -> None:
     st = sandbox.state
     st.add_label(REPO, "sig-proposal", color="ffffff")
     number = st.add_issue(REPO, title="x", body="y", author="ada", labels=["sig-proposal"])
-    plan = Plan.of([
-        UpdateLabel(repo=REPO, name="sig-proposal", new_name="type: group proposal",
-                    color="1d76db", description="A proposal"),
-        CreateLabel(repo=REPO, name="stale", color="eeeeee"),
-        DeleteLabel(repo=REPO, name="stale"),
-    ])
+    plan = Plan.of(
+        [
+            UpdateLabel(
+                repo=REPO,
+                name="sig-proposal",
+                new_name="type: group proposal",
+                color="1d76db",
+                description="A proposal",
+            ),
+            CreateLabel(repo=REPO, name="stale", color="eeeeee"),
+            DeleteLabel(repo=REPO, name="stale"),
+        ]
+    )
     # create-then-delete is not idempotent as a pair, so check the rename on its own first
     Executor(github).apply(Plan.of([plan.operations[0]]))
     assert [lab.name for lab in st.issue(REPO, number).labels] == ["type: group proposal"]
@@ -176,8 +249,11 @@ def test_keyed_issue_is_found_after_a_retitle_and_not_recreated(
     op = CreateIssue(repo=REPO, title="Agenda", body="b", key="agenda-x")
     Executor(github).apply(Plan.of([op]))
     [issue] = issues(sandbox)
-    github.rest("PATCH", f"/repos/{REPO}/issues/{issue.number}",
-                json={"title": "Renamed by a person", "state": "closed"})
+    github.rest(
+        "PATCH",
+        f"/repos/{REPO}/issues/{issue.number}",
+        json={"title": "Renamed by a person", "state": "closed"},
+    )
     outcomes = Executor(github).apply(Plan.of([op]))
     assert len(issues(sandbox)) == 1
     assert outcomes[0].status == "applied"  # the title is put back, the issue stays closed
@@ -190,10 +266,14 @@ def test_known_state_saves_reads(sandbox: Any, github: GitHubClient) -> None:
     executor.know_issue(REPO, IssueState(number, labels=[], comments={}))
     executor.know_labels(REPO, [])
     sandbox.reset_stats()
-    executor.apply(Plan.of([
-        AddLabels(repo=REPO, issue=number, labels=["needs-info"]),
-        Comment(repo=REPO, issue=number, body="Please add X", key="missing"),
-    ]))
+    executor.apply(
+        Plan.of(
+            [
+                AddLabels(repo=REPO, issue=number, labels=["needs-info"]),
+                Comment(repo=REPO, issue=number, body="Please add X", key="missing"),
+            ]
+        )
+    )
     assert sandbox.stats()["total"] == 2  # two writes, no reads
 
 
@@ -212,10 +292,12 @@ def test_update_issue_and_unassign(sandbox: Any, github: GitHubClient) -> None:
     st = sandbox.state
     st.set_permission(REPO, "ada", "write")
     number = st.add_issue(REPO, title="old", body="y", author="ada", assignees=["ada"])
-    plan = Plan.of([
-        UpdateIssue(repo=REPO, issue=number, title="new"),
-        Unassign(repo=REPO, issue=number, assignees=["ada"]),
-    ])
+    plan = Plan.of(
+        [
+            UpdateIssue(repo=REPO, issue=number, title="new"),
+            Unassign(repo=REPO, issue=number, assignees=["ada"]),
+        ]
+    )
     first, second = apply_twice(sandbox, github, plan)
     assert (first, second) == (2, 0)
     assert st.issue(REPO, number).title == "new"
@@ -224,11 +306,13 @@ def test_update_issue_and_unassign(sandbox: Any, github: GitHubClient) -> None:
 @pytest.mark.parametrize("name", ["group: open source (SIG)", "a/b", "🐛 bug", "100% done"])
 def test_awkward_label_names_round_trip(sandbox: Any, github: GitHubClient, name: str) -> None:
     number = sandbox.state.add_issue(REPO, title="x", body="y", author="ada")
-    plan = Plan.of([
-        CreateLabel(repo=REPO, name=name),
-        AddLabels(repo=REPO, issue=number, labels=[name]),
-    ])
-    first, second = apply_twice(sandbox, github, plan)
+    plan = Plan.of(
+        [
+            CreateLabel(repo=REPO, name=name),
+            AddLabels(repo=REPO, issue=number, labels=[name]),
+        ]
+    )
+    _first, second = apply_twice(sandbox, github, plan)
     assert second == 0
     Executor(github).apply(Plan.of([RemoveLabels(repo=REPO, issue=number, labels=[name])]))
     assert sandbox.state.issue(REPO, number).labels == []
