@@ -133,10 +133,10 @@ def on(*keys: str) -> Callable[[Handler], Handler]:
     return decorate
 
 
-def load_handlers(modules: Iterable[str] = HANDLER_MODULES) -> list[str]:
+def load_handlers(modules: Iterable[str] | None = None) -> list[str]:
     """Import the handler modules; a job not built yet is skipped. Returns those loaded."""
     loaded = []
-    for module in modules:
+    for module in HANDLER_MODULES if modules is None else modules:
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

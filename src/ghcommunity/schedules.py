@@ -471,9 +471,14 @@ def zone_info(name: str) -> ZoneInfo:
 
 def clock_problem(day: date, at: time, zone: ZoneInfo) -> str | None:
     """Why `at` on `day` is not one clear instant in `zone` (PEP 495 folds), or None."""
-    naive = datetime.combine(day, at)
-    before = naive.replace(tzinfo=zone).utcoffset()
-    after = naive.replace(tzinfo=zone, fold=1).utcoffset()
+    return _problem(datetime.combine(day, at, tzinfo=zone))
+
+
+def _problem(moment: datetime) -> str | None:
+    before = moment.utcoffset()
+    after = moment.replace(fold=1 - moment.fold).utcoffset()
+    if moment.fold:
+        before, after = after, before
     if before == after:
         return None
     assert before is not None
@@ -620,11 +625,11 @@ def expand(
     length = timedelta(minutes=schedule.duration)
     result = []
     for slot in slots(schedule, start, end, holidays=holidays):
+        begin = local_start(slot.date, slot.time, tz)
         if slot.held:
-            problem = clock_problem(slot.date, slot.time, tz)
+            problem = _problem(begin)
             if problem:
                 raise ClockError(slot.date, slot.time, zone, problem, _time_loc(schedule, slot))
-        begin = local_start(slot.date, slot.time, tz)
         # Real elapsed time, not wall-clock arithmetic: a meeting across a clock change still
         # lasts its duration.
         finish = (begin.astimezone(UTC) + length).astimezone(tz)

@@ -189,3 +189,19 @@ def test_iter_labels_adds_group_labels_once() -> None:
     assert "group: lean-coffee" in names
     assert "agenda: open-source" in names
     assert all(len(n) <= 50 for n in names)
+
+
+def test_a_start_time_lost_at_the_clock_change_is_a_config_error() -> None:
+    problems = problems_for(
+        MINIMAL
+        + """\
+groups:
+  - slug: night-owls
+    name: Night owls
+    schedule:
+      rule: last Sunday monthly
+      start: "01:30"
+"""
+    )
+    assert problems[0].startswith("ghc.yml:10:14: groups[0].schedule.start: 01:30 on Sunday")
+    assert "does not exist in Europe/London" in problems[0]

@@ -20,7 +20,7 @@ from ghcommunity.config.ddat import Ddat
 from ghcommunity.config.digest import Digest
 from ghcommunity.config.groups import Group, Schedule
 from ghcommunity.config.labels import Labels, LabelSpec
-from ghcommunity.config.meetings import Meetings
+from ghcommunity.config.meetings import Meetings, schedule_problems
 from ghcommunity.config.objectives import Objective
 from ghcommunity.config.registry import Registry
 from ghcommunity.config.triage import Triage
@@ -136,9 +136,17 @@ def parse_config(text: str, source: str = "<config>") -> Config:
     if not isinstance(doc.data, dict):
         raise ConfigError([f"{source}:1:1: expected a mapping with a 'community' section"])
     try:
-        return Config.model_validate(doc.data)
+        config = Config.model_validate(doc.data)
     except ValidationError as exc:
         raise ConfigError(format_errors(exc, doc, source)) from None
+    # Clock-change checks need the community's zone, known only once the whole file is read.
+    clock = [
+        f"{source}:{doc.locate(loc).line}:{doc.locate(loc).column}: {_describe(loc)}: {message}"
+        for loc, message in schedule_problems(config)
+    ]
+    if clock:
+        raise ConfigError(clock)
+    return config
 
 
 def find_config(explicit: str | Path | None = None, root: Path | None = None) -> Path:

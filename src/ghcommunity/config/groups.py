@@ -11,12 +11,29 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ghcommunity.config.base import Section
 from ghcommunity.config.community import check_timezone
+from ghcommunity.config.labels import check_label_name
 from ghcommunity.config.meetings import AgendaIssue
 from ghcommunity.schedules import HolidayPolicy, RuleError, parse_rule, schedule_problems
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,48}[a-z0-9]$")
+# At most 42 characters, so "agenda: <slug>" stays within GitHub's 50-character label limit.
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}[a-z0-9]$")
 LOGIN = re.compile(r"^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 _DURATION = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?$")
+
+
+def clock_time(value: object) -> object:
+    """A start time as people write it: "11:00", "9:30", or YAML's reading of them.
+
+    YAML 1.1 reads an unquoted 11:00 as the sexagesimal number 660; a bare 11 means 11:00.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value < 24:
+            return time(value, 0)
+        if 0 <= value < 24 * 60:
+            return time(value // 60, value % 60)
+    if isinstance(value, str) and re.fullmatch(r"\d:\d\d(:\d\d)?", value.strip()):
+        return "0" + value.strip()
+    return value
 
 
 class MovedMeeting(Section):
@@ -24,6 +41,11 @@ class MovedMeeting(Section):
     to: date = Field(description="The date it is actually held.")
     start: time | None = Field(default=None, description="A new local start time, if it changes.")
     reason: str | None = Field(default=None, description="Shown in the notes and the calendar.")
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start(cls, value: object) -> object:
+        return clock_time(value)
 
 
 class BankHolidays(Section):
@@ -104,13 +126,7 @@ class Schedule(Section):
     @field_validator("start", mode="before")
     @classmethod
     def _start(cls, value: object) -> object:
-        # YAML 1.1 reads an unquoted 11:00 as the sexagesimal number 660; a bare 11 means 11:00.
-        if isinstance(value, int) and not isinstance(value, bool):
-            if 0 <= value < 24:
-                return time(value, 0)
-            if 0 <= value < 24 * 60:
-                return time(value // 60, value % 60)
-        return value
+        return clock_time(value)
 
     @field_validator("timezone")
     @classmethod
@@ -193,9 +209,14 @@ class Group(Section):
     def _slug(cls, value: str) -> str:
         if not SLUG.match(value):
             raise ValueError(
-                f"invalid slug {value!r}: expected lower-case letters, digits and hyphens"
+                f"invalid slug {value!r}: expected 2 to 42 lower-case letters, digits and hyphens"
             )
         return value
+
+    @field_validator("label", "agenda_label")
+    @classmethod
+    def _label(cls, value: str | None) -> str | None:
+        return None if value is None else check_label_name(value)
 
     @field_validator("leads", "facilitators")
     @classmethod

@@ -84,6 +84,14 @@ class FormRule(Section):
         default_factory=dict,
         description="Field id → what its answers mean (labels, routing, generated options).",
     )
+    check_options: bool = Field(
+        default=True,
+        description=(
+            "Report dropdown answers that are not one of the form's options as needing another "
+            "look. Turn off for a form whose answers another job resolves (DDaT feedback: "
+            "aliases and misspellings are resolved, unknown values named, by the DDaT job)."
+        ),
+    )
     compare_with_groups: list[str] = Field(
         default_factory=list,
         description=(
@@ -144,6 +152,16 @@ class Duplicates(Section):
     enabled: bool = True
     threshold: float = Field(default=80.0, ge=0, le=100, description="Similarity, 0–100.")
     max_candidates: int = Field(default=3, ge=1, le=10)
+    group_threshold: float = Field(
+        default=60.0,
+        ge=0,
+        le=100,
+        description=(
+            "Similarity (0–100) of a group proposal's name and aim to a registered group's name "
+            "and aim. Lower than `threshold`: two aims written by different people share fewer "
+            "words than two titles about the same thing."
+        ),
+    )
     label: str | None = Field(
         default="possible-duplicate",
         description="Label for an issue with candidates (null: no label, only the comment).",

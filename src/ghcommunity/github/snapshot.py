@@ -24,7 +24,8 @@ query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {
     + ISSUE_STATE_FIELDS
     + """ url createdAt }
       ... on PullRequest {"""
-    + ISSUE_STATE_FIELDS
+    # `state` is IssueState on an issue and PullRequestState here: GraphQL requires an alias.
+    + ISSUE_STATE_FIELDS.replace(" state\n", " pullState: state\n", 1)
     + """ url createdAt }
     }
     labels(first: 100) {
@@ -84,6 +85,8 @@ def read_issue_snapshot(client: GitHubClient, repo: str, number: int) -> IssueSn
     if info.get("hasNextPage"):
         # Duplicates are checked against every open issue, not just the first page.
         open_issues += _more_open_issues(client, owner, name, info.get("endCursor"), what)
+    if "pullState" in node:
+        node = {**node, "state": node["pullState"]}
     state = IssueState.from_graphql(node)
     issue = {
         "number": state.number,

@@ -1,0 +1,75 @@
+"""`ghcommunity lifecycle`: remind, then close, `needs-info` issues whose author went quiet."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+
+from ghcommunity.cli.common import (
+    client,
+    config_option,
+    github_options,
+    load,
+    plan_options,
+    run_plan,
+)
+from ghcommunity.errors import InputError
+from ghcommunity.github.executor import Executor
+from ghcommunity.jobs.lifecycle import plan_lifecycle, read_needs_info_issues, teach_executor
+
+
+def parse_now(value: str | None) -> datetime:
+    """--now as an ISO date or date-time (UTC when no offset is given); default: the clock."""
+    if not value:
+        return datetime.now(UTC)
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            f"--now {value!r}: expected an ISO date or time such as 2025-06-01 or "
+            "2025-06-01T09:00:00Z"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@click.command()
+@click.option("--repo", default=None, help="OWNER/REPO (default: the config's repo).")
+@click.option("--now", "now_text", default=None, help="Act as if it were this time (ISO).")
+@config_option
+@github_options
+@plan_options
+def lifecycle(
+    repo: str | None,
+    now_text: str | None,
+    config_path: str | None,
+    api_url: str | None,
+    token: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Remind the author of a needs-info issue once, then close it kindly if they stay quiet.
+
+    Only the author's reply (a comment or an edit of the issue) restarts the wait. Issues
+    labelled accepted, triaged, or with an exempt label are never reminded or closed.
+    """
+    config = load(config_path)
+    now = parse_now(now_text)
+    target = repo or config.repo
+    github = client(api_url, token)
+    label = config.triage.needs_info_label
+    issues = (
+        read_needs_info_issues(github, target, label) if config.triage.lifecycle.enabled else []
+    )
+    plan, decisions = plan_lifecycle(issues, config, now, repo=target)
+    executor = Executor(github, actor=config.community.bot_login)
+    teach_executor(executor, target, issues)
+    run_plan(
+        plan,
+        github,
+        config,
+        dry_run=dry_run,
+        as_json=as_json,
+        extra={"now": now.isoformat(), "decisions": [d.to_dict() for d in decisions]},
+        executor=executor,
+    )

@@ -1,0 +1,285 @@
+"""`ghcommunity meetings plan|generate|calendar`: schedules, notes files and calendars.
+
+The edge: the clock (`--now` overrides it for rehearsal), the environment (joining details from
+GHCOMMUNITY_JOINING_<SLUG>), local template files and GitHub are read here and passed in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import click
+
+from ghcommunity.cli.common import (
+    client,
+    config_option,
+    echo_json,
+    github_options,
+    plan_options,
+    run_plan,
+)
+from ghcommunity.config import Config, ConfigError, find_config, load_config
+from ghcommunity.errors import InputError
+
+if TYPE_CHECKING:  # click 8.2 made ParamType generic; 8.1 (still supported) is not
+    _DateType = click.ParamType[date]
+    _InstantType = click.ParamType[datetime]
+else:
+    _DateType = _InstantType = click.ParamType
+
+_LEAD = re.compile(r"^\s*(\d+)\s*(d|day|days|w|week|weeks)?\s*$", re.IGNORECASE)
+
+
+class _Date(_DateType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+class _Instant(_InstantType):
+    name = "DATETIME"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 date-time", param, ctx)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_lead_time(text: str) -> timedelta:
+    """'14d', '2w' or '14' (days)."""
+    match = _LEAD.match(text)
+    if not match:
+        raise InputError(f"--lead-time {text!r}: expected days such as '14d' or weeks such as '2w'")
+    number = int(match.group(1))
+    unit = (match.group(2) or "d").lower()
+    days = number * 7 if unit.startswith("w") else number
+    if days > 366:
+        raise InputError(f"--lead-time {text!r}: at most a year")
+    return timedelta(days=days)
+
+
+def web_url_for(api_url: str | None) -> str:
+    """The web address matching an API root: github.com, a GHES host, or the sandbox."""
+    if not api_url:
+        return "https://github.com"
+    parts = urlsplit(api_url.rstrip("/"))
+    if parts.netloc == "api.github.com":
+        return "https://github.com"
+    path = parts.path.removesuffix("/api/v3")
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def joining_from_env(config: Config, env: dict[str, str] | None = None) -> dict[str, str]:
+    """Joining details per group from GHCOMMUNITY_JOINING_<SLUG> (e.g. an Actions secret)."""
+    source = os.environ if env is None else env
+    found = {}
+    for group in config.groups:
+        name = "GHCOMMUNITY_JOINING_" + group.slug.upper().replace("-", "_")
+        value = source.get(name, "").strip()
+        if value:
+            found[group.slug] = value
+    return found
+
+
+def load_checked(config_path: str | None) -> Config:
+    """The config, with every schedule's wall-clock times checked in the community's zone.
+
+    A start time that the clocks skip or repeat on a meeting day is a config error, reported
+    as file:line:column like any other.
+    """
+    from ghcommunity.config.meetings import schedule_problems
+    from ghcommunity.config.yamlmarks import load_marked
+
+    config = load_config(config_path)
+    problems = schedule_problems(config)
+    if not problems:
+        return config
+    found = find_config(config_path)
+    doc = load_marked(found.read_text(encoding="utf-8"), str(found))
+    lines = []
+    for loc, message in problems:
+        mark = doc.locate(loc)
+        where = ""
+        for part in loc:
+            where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else part)
+        lines.append(f"{found}:{mark.line}:{mark.column}: {where}: {message}")
+    raise ConfigError(lines)
+
+
+def _now(value: datetime | None) -> datetime:
+    return value or datetime.now(UTC)
+
+
+@click.group()
+def meetings() -> None:
+    """Plan and generate meeting notes, calendars and agenda issues."""
+
+
+@meetings.command("plan")
+@click.option("--group", "group_slug", help="Only this group (its slug).")
+@click.option("--from", "start", type=_Date(), help="First local date (default: today).")
+@click.option("--until", "end", type=_Date(), help="Last local date (default: 90 days on).")
+@click.option("--now", type=_Instant(), help="Pretend it is this instant (rehearsal).")
+@click.option("--repo", help="OWNER/NAME to look for the notes files in (default: the config's).")
+@click.option("--offline", is_flag=True, help="Do not look for the notes files on GitHub.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@config_option
+@github_options
+def plan_command(
+    group_slug: str | None,
+    start: date | None,
+    end: date | None,
+    now: datetime | None,
+    repo: str | None,
+    offline: bool,
+    as_json: bool,
+    config_path: str | None,
+    api_url: str | None,
+    token: str | None,
+) -> None:
+    """List the meetings in a date range: local and UTC times, notes path and status.
+
+    With --api-url (or GITHUB_API_URL) or --repo, also says whether each notes file exists on
+    the default branch (one request).
+    """
+    from ghcommunity.jobs.meetings import plan_meetings, read_default_files
+
+    config = load_checked(config_path)
+    moment = _now(now)
+    first = start or moment.astimezone(_zone(config)).date()
+    last = end or first + timedelta(days=90)
+    found = plan_meetings(config, first, last, group=group_slug)
+    existing: dict[str, str] | None = None
+    if not offline and (api_url or repo):
+        existing = read_default_files(client(api_url, token), config, repo or config.repo)
+    rows = []
+    for meeting in found:
+        row = meeting.to_dict()
+        if existing is not None:
+            row["exists"] = meeting.path in existing
+        rows.append(row)
+    if as_json:
+        echo_json({"from": first.isoformat(), "until": last.isoformat(), "meetings": rows})
+        return
+    if not rows:
+        click.echo(f"no meetings from {first} to {last}")
+        return
+    for meeting, row in zip(found, rows, strict=True):
+        occ = meeting.occurrence
+        when = f"{occ.start:%H:%M}-{occ.end:%H:%M} {occ.zone_abbreviation}"
+        status = row["status"]
+        if occ.reason:
+            status += f" ({occ.reason})"
+        there = ""
+        if "exists" in row:
+            there = "  [exists]" if row["exists"] else "  [missing]"
+        click.echo(
+            f"{row['date']}  {when:<17} {occ.start_utc:%H:%MZ}  {meeting.slug:<24} "
+            f"{row['path']}  {status}{there}"
+        )
+
+
+def _zone(config: Config) -> Any:
+    from ghcommunity.schedules import zone_info
+
+    return zone_info(config.community.timezone)
+
+
+@meetings.command("generate")
+@click.option(
+    "--lead-time",
+    help="Create notes this long before each meeting, e.g. 14d or 2w "
+    "(default: meetings.lead_time_days).",
+)
+@click.option("--pull-request", "mode", flag_value="pull-request", help="One pull request.")
+@click.option("--commit", "mode", flag_value="commit", help="Commit to the default branch.")
+@click.option("--group", "group_slug", help="Only this group (its slug).")
+@click.option("--now", type=_Instant(), help="Pretend it is this instant (rehearsal).")
+@plan_options
+@config_option
+@github_options
+def generate_command(
+    lead_time: str | None,
+    mode: str | None,
+    group_slug: str | None,
+    now: datetime | None,
+    dry_run: bool,
+    as_json: bool,
+    config_path: str | None,
+    api_url: str | None,
+    token: str | None,
+) -> None:
+    """Add the notes files (and .ics files) missing for the meetings in the lead window.
+
+    Never changes a notes file that exists. All new files go in one commit on the bot's branch
+    and one pull request (or one commit to the default branch with --commit); the calendar
+    feeds are refreshed in the same commit. Safe to run daily: a second run adds nothing.
+    """
+    from ghcommunity.jobs.meetings import generate
+
+    config = load_checked(config_path)
+    if not config.meetings.enabled:
+        click.echo("meetings are disabled in the config (meetings.enabled: false)")
+        return
+    github = client(api_url, token)
+    result = generate(
+        github,
+        config,
+        _now(now),
+        lead_time=parse_lead_time(lead_time) if lead_time else None,
+        mode="commit" if mode == "commit" else ("pull-request" if mode else None),
+        joining=joining_from_env(config),
+        web_url=web_url_for(github.connection.api_url),
+        group=group_slug,
+    )
+    run_plan(result.plan, github, config, dry_run=dry_run, as_json=as_json, extra=result.to_dict())
+
+
+@meetings.command("calendar")
+@click.option("--group", "group_slug", help="Only this group's feed (printed to stdout).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write the feeds here.")
+@click.option("--now", type=_Instant(), help="Pretend it is this instant.")
+@config_option
+def calendar_command(
+    group_slug: str | None, out_dir: str | None, now: datetime | None, config_path: str | None
+) -> None:
+    """Write the calendar feeds (per group, and all groups) locally, e.g. for a website build."""
+    from ghcommunity.jobs.meetings import Rendering, feed_files
+
+    config = load_checked(config_path)
+    if group_slug and config.group(group_slug) is None:
+        raise InputError(f"no group with the slug {group_slug!r}")
+    feeds = feed_files(
+        config,
+        _now(now),
+        Rendering(repo=config.repo, default_branch=config.community.default_branch),
+        group=group_slug,
+    )
+    if out_dir is None:
+        if len(feeds) != 1:
+            raise InputError("pass --group SLUG to print one feed, or --out DIR to write them all")
+        click.echo(next(iter(feeds.values())), nl=False)
+        return
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    for path, text in feeds.items():
+        destination = target / Path(path).name
+        destination.write_bytes(text.encode("utf-8"))
+        click.echo(f"wrote {destination}")
