@@ -1,0 +1,82 @@
+"""The DDaT report and classifier at scale: requests, seconds, per issue.
+
+Run: .venv/bin/python benchmarks/ddat_report.py [ISSUES]
+Prints figures; asserts nothing (timings belong in benchmarks, not tests). Starts a sandbox,
+files ISSUES form-submitted feedback issues (default 1,000), then reads them the way
+`ghcommunity ddat report` does and renders every format.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from ghcommunity.config import load_config
+from ghcommunity.ddat.fetch import fetch_feedback
+from ghcommunity.ddat.report import build_report, render
+from ghcommunity.ddat.setup import load_kit
+from ghcommunity.forms import render_body
+from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
+from ghcommunity.sandbox.server import Sandbox
+
+ROOT = Path(__file__).resolve().parents[1]
+REPO = "uk-x-gov-software-community/community-space"
+
+
+def main(count: int) -> None:
+    config = load_config(ROOT / "config" / "community.yml")
+    kit = load_kit(config)
+    roles = kit.taxonomy.roles
+    skills = [s.name for s in kit.taxonomy.skills]
+    sandbox = Sandbox.start(seed="minimal")
+    try:
+        sandbox.state.add_user("ada")
+        with sandbox.state.quiet():
+            for i in range(count):
+                role = roles[i % len(roles)]
+                body = render_body(
+                    kit.form,
+                    {
+                        "role": [role.name],
+                        "level": [role.levels[i % len(role.levels)]],
+                        "skills": [skills[i % len(skills)], skills[(i * 7) % len(skills)]],
+                        "type": [kit.taxonomy.feedback_types[i % 5]],
+                        "details": "x " * 200,
+                    },
+                )
+                sandbox.state.add_issue(
+                    REPO,
+                    f"Feedback {i}",
+                    body,
+                    author="ada",
+                    labels=["ddat-feedback"],
+                    created_at=f"2026-{1 + i % 11:02d}-{1 + i % 28:02d}T10:00:00Z",
+                    state="closed" if i % 4 == 0 else "open",
+                )
+        github = GitHubClient(
+            Connection(api_url=sandbox.url, token="t"), retry=RetryPolicy(sleep_scale=0)
+        )
+        sandbox.reset_stats()
+        started = time.perf_counter()
+        issues = fetch_feedback(github, REPO, "ddat-feedback")
+        fetched = time.perf_counter()
+        report = build_report(issues, kit, repo=REPO)
+        built = time.perf_counter()
+        sizes = {fmt: len(render(report, fmt).encode()) for fmt in ("md", "csv", "json")}
+        rendered = time.perf_counter()
+        stats = sandbox.stats()
+        print(f"issues: {count}, in the report: {report.total}")
+        print(f"requests: {stats['total']} ({stats['by_route']})")
+        print(f"fetch (sandbox, local): {fetched - started:.2f} s")
+        print(
+            f"classify + group: {built - fetched:.2f} s "
+            f"({(built - fetched) / max(count, 1) * 1000:.2f} ms per issue)"
+        )
+        print(f"render md + csv + json: {rendered - built:.2f} s; bytes: {sizes}")
+    finally:
+        sandbox.stop()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)

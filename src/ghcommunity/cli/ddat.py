@@ -1,0 +1,331 @@
+"""`ghcommunity ddat`: the taxonomy, the feedback form, classifying, the report and its export."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ghcommunity.cli.common import (
+    client,
+    config_option,
+    echo_json,
+    github_options,
+    load,
+    plan_options,
+    run_plan,
+)
+from ghcommunity.errors import InputError, OperationalError
+
+DEFAULT_TAXONOMY_OUT = "config/ddat.yml"
+DEFAULT_FORM_OUT = "config/issue-forms/ddat-feedback.yml"
+
+
+@click.group()
+def ddat() -> None:
+    """DDaT framework feedback: taxonomy, form, classify, report, export.
+
+    The DDaT framework is the Government Digital and Data Profession Capability Framework.
+    """
+
+
+# -- writing generated files -----------------------------------------------------------------
+
+
+def _write_generated(text: str, out: str, *, check: bool, what: str) -> None:
+    """Write (or with --check, compare) a generated file; '-' is standard output."""
+    if out == "-":
+        click.echo(text, nl=False)
+        return
+    path = Path(out)
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if check:
+        if current != text:
+            raise OperationalError(
+                f"{path} is not up to date with {what}; regenerate it (run the same command "
+                "without --check)"
+            )
+        click.echo(f"{path} is up to date")
+        return
+    if current == text:
+        click.echo(f"{path} unchanged")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"wrote {path}")
+
+
+@ddat.command()
+@click.option(
+    "--from-csv",
+    "role_csv",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The framework's 'Role content' CSV.",
+)
+@click.option(
+    "--skills",
+    "skills_csv",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The framework's 'Skill description content' CSV.",
+)
+@click.option(
+    "--out",
+    default=DEFAULT_TAXONOMY_OUT,
+    show_default=True,
+    help="Where to write the taxonomy ('-': standard output).",
+)
+@click.option(
+    "--families",
+    multiple=True,
+    help="Role families to include (repeat, or separate with commas; a short name such as "
+    "QAT works). "
+    "Default: Software development and Quality assurance testing (QAT).",
+)
+@click.option(
+    "--downloaded",
+    default=None,
+    help="When the CSVs were downloaded (e.g. 2025-10). Default: the date recorded in --out.",
+)
+@click.option("--check", is_flag=True, help="Fail (exit 1) if --out is not up to date.")
+def taxonomy(
+    role_csv: str,
+    skills_csv: str,
+    out: str,
+    families: tuple[str, ...],
+    downloaded: str | None,
+    check: bool,
+) -> None:
+    """Generate the DDaT taxonomy (config/ddat.yml) from the framework's official CSVs.
+
+    Records the source, the download date and the Open Government Licence v3.0 attribution.
+    Deterministic: the same CSVs and options give the same bytes.
+    """
+    from ghcommunity.ddat.taxonomy import (
+        DEFAULT_FAMILIES,
+        ROLE_COLUMNS,
+        SKILL_COLUMNS,
+        Source,
+        dump_taxonomy,
+        generate_taxonomy,
+        generated_by,
+        parse_taxonomy,
+        read_csv,
+    )
+
+    chosen = [f.strip() for value in families for f in value.split(",") if f.strip()]
+    chosen = chosen or list(DEFAULT_FAMILIES)
+    if downloaded is None:
+        previous = Path(out)
+        if out != "-" and previous.is_file():
+            downloaded = parse_taxonomy(previous.read_text(encoding="utf-8"), out).source.downloaded
+        else:
+            raise InputError("pass --downloaded DATE: when the CSVs were downloaded (e.g. 2025-10)")
+    downloaded = downloaded.strip()
+    if not downloaded:
+        raise InputError("--downloaded cannot be empty")
+    source = Source(
+        downloaded=downloaded,
+        files=[Path(role_csv).name, Path(skills_csv).name],
+        generated_by=generated_by(role_csv, skills_csv, chosen, downloaded),
+    )
+    result = generate_taxonomy(
+        read_csv(role_csv, ROLE_COLUMNS),
+        read_csv(skills_csv, SKILL_COLUMNS),
+        families=chosen,
+        source=source,
+    )
+    _write_generated(dump_taxonomy(result), out, check=check, what="the CSVs")
+
+
+@ddat.command()
+@click.option(
+    "--out",
+    default=DEFAULT_FORM_OUT,
+    show_default=True,
+    help="Where to write the form ('-': standard output).",
+)
+@click.option("--check", is_flag=True, help="Fail (exit 1) if --out is not up to date.")
+@config_option
+def form(out: str, check: bool, config_path: str | None) -> None:
+    """Generate the DDaT feedback issue form from the taxonomy (so they never drift)."""
+    from ghcommunity.ddat.form import render_form
+    from ghcommunity.ddat.setup import load_configured_taxonomy
+
+    config = load(config_path)
+    tax = load_configured_taxonomy(config)
+    text = render_form(tax, config.ddat.feedback_label, config.ddat.taxonomy)
+    _write_generated(text, out, check=check, what="the taxonomy")
+
+
+@ddat.command()
+@click.option(
+    "--body",
+    "body_path",
+    required=True,
+    help="The issue body: a file, or '-' for standard input.",
+)
+@click.option("--title", default=None, help="The issue's title (helps spot free-text feedback).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@config_option
+def classify(body_path: str, title: str | None, as_json: bool, config_path: str | None) -> None:
+    """Read role, level, skills and feedback type from an issue body, as the handler would.
+
+    Prints the framework's names (null or empty when not given), the labels it would apply and
+    the problems found: unknown values, missing answers, not a form submission.
+    """
+    from ghcommunity.ddat.setup import load_kit
+
+    if body_path == "-":
+        body = sys.stdin.read()
+    else:
+        try:
+            body = Path(body_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{body_path}: cannot read the body: {exc}") from None
+    kit = load_kit(load(config_path))
+    result = kit.classify(body, title)
+    if as_json:
+        echo_json(result.to_json())
+        return
+    click.echo(f"role:   {result.role or '-'}")
+    click.echo(f"level:  {result.level or '-'}")
+    click.echo(f"skills: {', '.join(result.skills) or '-'}")
+    click.echo(f"type:   {result.type or '-'}")
+    click.echo(f"labels: {', '.join(result.labels) or '-'}")
+    for problem in result.problems:
+        click.echo(f"{problem.severity}: {problem.kind}: {problem.message}")
+
+
+# -- the report and its export ---------------------------------------------------------------
+
+
+def _parse_date(value: str | None, flag: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"{flag} {value!r}: expected a date such as 2026-11-01") from None
+
+
+@ddat.command()
+@click.option("--repo", default=None, help="OWNER/REPO (default: the config's repo).")
+@click.option("--since", default=None, help="Only feedback opened on or after this date.")
+@click.option("--until", default=None, help="Only feedback opened on or before this date.")
+@click.option(
+    "--state",
+    type=click.Choice(["open", "closed", "all"]),
+    default="all",
+    show_default=True,
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "json"]),
+    default="md",
+    show_default=True,
+)
+@click.option("--out", default=None, help="Write to this file instead of standard output.")
+@config_option
+@github_options
+def report(
+    repo: str | None,
+    since: str | None,
+    until: str | None,
+    state: str,
+    fmt: str,
+    out: str | None,
+    config_path: str | None,
+    api_url: str | None,
+    token: str | None,
+) -> None:
+    """All DDaT feedback grouped role → level → skill, with counts, 👍 support and links.
+
+    Markdown for a discussion or a meeting, CSV for spreadsheets (one row per issue and skill),
+    JSON for tools. One GraphQL request per 100 issues.
+    """
+    from ghcommunity.ddat.fetch import fetch_feedback
+    from ghcommunity.ddat.report import Period, build_report, render
+    from ghcommunity.ddat.setup import load_kit
+
+    config = load(config_path)
+    kit = load_kit(config)
+    target = repo or config.repo
+    period = Period(_parse_date(since, "--since"), _parse_date(until, "--until"))
+    if period.since and period.until and period.since > period.until:
+        raise InputError("--since is after --until")
+    github = client(api_url, token)
+    issues = fetch_feedback(
+        github, target, config.ddat.feedback_label, state=state, since=period.since
+    )
+    result = build_report(
+        issues, kit, repo=target, period=period, state=state, timezone=config.community.timezone
+    )
+    text = render(result, fmt)
+    if out:
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{out}: cannot write: {exc.strerror or exc}") from None
+        click.echo(f"wrote {out}: {result.total} issue(s)", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@ddat.command()
+@click.option("--month", default=None, help="YYYY-MM (default: this month).")
+@click.option("--repo", default=None, help="OWNER/REPO (default: the config's repo).")
+@config_option
+@github_options
+@plan_options
+def export(
+    month: str | None,
+    repo: str | None,
+    config_path: str | None,
+    api_url: str | None,
+    token: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Write the month's report as a dated file through a pull request.
+
+    The file is `ddat.export_path` (e.g. ddat-feedback/2026-11.md) on the branch
+    `ddat.export_branch`; rerunning updates the same pull request, and writes nothing when
+    nothing changed.
+    """
+    from zoneinfo import ZoneInfo
+
+    from ghcommunity.ddat.export import Month, plan_export, read_current
+    from ghcommunity.ddat.fetch import fetch_feedback
+    from ghcommunity.ddat.report import build_report, render
+    from ghcommunity.ddat.setup import load_kit
+
+    config = load(config_path)
+    kit = load_kit(config)
+    target = repo or config.repo
+    today = datetime.now(ZoneInfo(config.community.timezone)).date()
+    chosen = Month.parse(month) if month else Month(today.year, today.month)
+    github = client(api_url, token)
+    issues = fetch_feedback(
+        github, target, config.ddat.feedback_label, state="all", since=chosen.period.since
+    )
+    result = build_report(
+        issues,
+        kit,
+        repo=target,
+        period=chosen.period,
+        state="all",
+        timezone=config.community.timezone,
+    )
+    current = read_current(github, target, config, chosen)
+    plan = plan_export(render(result, "md"), chosen, config, current, repo=target)
+    extra: dict[str, Any] = {"month": str(chosen), "issues": result.total}
+    run_plan(plan, github, config, dry_run=dry_run, as_json=as_json, extra=extra)

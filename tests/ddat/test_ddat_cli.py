@@ -1,0 +1,198 @@
+"""`ghcommunity ddat ...` on the command line: outputs, --check, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from ddat_support import FORM_FILE, ROLE_CSV, ROOT, SKILLS_CSV, TAXONOMY_FILE
+
+from ghcommunity.cli import main
+from ghcommunity.forms import render_body
+
+CONFIG = str(ROOT / "config" / "community.yml")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_taxonomy_check_passes_on_the_committed_file(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(
+        capsys,
+        "ddat",
+        "taxonomy",
+        "--from-csv",
+        str(ROLE_CSV),
+        "--skills",
+        str(SKILLS_CSV),
+        "--out",
+        str(TAXONOMY_FILE),
+        "--check",
+    )
+    assert (code, out.strip()) == (0, f"{TAXONOMY_FILE} is up to date")
+
+
+def test_taxonomy_writes_the_same_bytes(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out_file = tmp_path / "ddat.yml"
+    args = [
+        "ddat",
+        "taxonomy",
+        "--from-csv",
+        str(ROLE_CSV),
+        "--skills",
+        str(SKILLS_CSV),
+        "--out",
+        str(out_file),
+        "--downloaded",
+        "2025-10",
+    ]
+    assert run(capsys, *args)[0] == 0
+    assert out_file.read_bytes() == TAXONOMY_FILE.read_bytes()
+    code, out, _ = run(capsys, *args[:-2])  # the date recorded in --out is kept
+    assert (code, out.strip()) == (0, f"{out_file} unchanged")
+
+
+def test_taxonomy_check_fails_when_stale(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    stale = tmp_path / "ddat.yml"
+    stale.write_text(TAXONOMY_FILE.read_text().replace("developer designs", "developer drafts", 1))
+    code, _, err = run(
+        capsys,
+        "ddat",
+        "taxonomy",
+        "--from-csv",
+        str(ROLE_CSV),
+        "--skills",
+        str(SKILLS_CSV),
+        "--out",
+        str(stale),
+        "--check",
+    )
+    assert code == 1
+    assert "not up to date" in err
+
+
+def test_taxonomy_bad_input_is_exit_2_one_line(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "x.csv"
+    bad.write_text("Name,Other\na,b\n")
+    code, _, err = run(
+        capsys,
+        "ddat",
+        "taxonomy",
+        "--from-csv",
+        str(bad),
+        "--skills",
+        str(SKILLS_CSV),
+        "--out",
+        "-",
+        "--downloaded",
+        "2025-10",
+    )
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "x.csv:1:1: missing column(s)" in err
+    code, _, err = run(
+        capsys,
+        "ddat",
+        "taxonomy",
+        "--from-csv",
+        str(ROLE_CSV),
+        "--skills",
+        str(SKILLS_CSV),
+        "--out",
+        str(tmp_path / "new.yml"),
+    )
+    assert code == 2
+    assert "--downloaded" in err
+
+
+def test_form_check(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(
+        capsys, "ddat", "form", "--config", CONFIG, "--out", str(FORM_FILE), "--check"
+    )
+    assert (code, out.strip()) == (0, f"{FORM_FILE} is up to date")
+
+
+def test_classify_json(capsys, tmp_path: Path, kit) -> None:  # type: ignore[no-untyped-def]
+    body = tmp_path / "body.md"
+    body.write_text(
+        render_body(
+            kit.form,
+            {
+                "role": ["Software developer"],
+                "level": ["Developer"],
+                "skills": ["Quantum computing"],
+                "type": ["Missing skill"],
+                "details": "x",
+            },
+        ).replace("\n", "\r\n")
+    )
+    code, out, _ = run(
+        capsys, "ddat", "classify", "--config", CONFIG, "--body", str(body), "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"role", "level", "skills", "type", "labels", "problems"}
+    assert data["role"] == "Software developer"
+    assert data["skills"] == []
+    assert data["problems"][0]["kind"] == "unknown"
+    assert data["labels"] == [
+        "ddat-feedback",
+        "ddat-role: Software developer",
+        "ddat-level: Developer",
+        "ddat-type: Missing skill",
+    ]
+
+
+def test_classify_free_text_from_stdin(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("The DDaT framework misses platform engineering"))
+    code, out, _ = run(capsys, "ddat", "classify", "--config", CONFIG, "--body", "-", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["role"] is None
+    assert data["labels"] == ["ddat-feedback", "needs-triage"]
+    assert data["problems"][0]["kind"] == "not_a_form"
+
+
+def test_classify_missing_file_is_exit_2(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(
+        capsys, "ddat", "classify", "--config", CONFIG, "--body", str(tmp_path / "no.md")
+    )
+    assert code == 2
+    assert "cannot read the body" in err
+
+
+def test_a_broken_taxonomy_is_exit_2_with_file_line_column(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    taxonomy = tmp_path / "ddat.yml"
+    taxonomy.write_text(TAXONOMY_FILE.read_text().replace("families:\n", "famillies:\n", 1))
+    config = tmp_path / "config.yml"
+    config.write_text(
+        Path(CONFIG).read_text().replace("taxonomy: config/ddat.yml", f"taxonomy: {taxonomy}")
+    )
+    code, _, err = run(capsys, "ddat", "form", "--config", str(config), "--out", "-")
+    assert code == 2
+    line = next(i for i, r in enumerate(taxonomy.read_text().splitlines(), 1) if r == "famillies:")
+    assert f"{taxonomy}:{line}:1: famillies: unknown key" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["report", "--since", "yesterday"], "--since 'yesterday': expected a date"),
+        (["report", "--since", "2026-12-01", "--until", "2026-11-01"], "--since is after --until"),
+        (["export", "--month", "2026-13"], "expected YYYY-MM"),
+    ],
+)
+def test_report_and_export_bad_input_is_exit_2(capsys, argv, message) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(capsys, "ddat", *argv, "--config", CONFIG, "--api-url", "http://127.0.0.1:9")
+    assert code == 2
+    assert message in err

@@ -1,0 +1,117 @@
+"""From what people write to framework names: exact, alias, careful guesses, or ask."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ghcommunity.ddat.resolve import Resolver
+
+
+@pytest.fixture(scope="module")
+def resolver(taxonomy):  # type: ignore[no-untyped-def]
+    return Resolver(taxonomy)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "value", "how"),
+    [
+        # exact, ignoring case, spaces and the kind of dash
+        ("role", "Software developer", "Software developer", "exact"),
+        ("role", "  software   DEVELOPER ", "Software developer", "exact"),
+        ("level", "Senior developer – management", "Senior developer - management", "exact"),
+        ("level", "senior developer (management)", "Senior developer - management", "exact"),
+        (
+            "skill",
+            "Managing, reporting and resolving defects",
+            "Managing, reporting and resolving defects",
+            "exact",
+        ),
+        ("type", "missing skill", "Missing skill", "exact"),
+        ("level", "All levels", "All levels", "exact"),
+        # aliases, including the pre-2024 skill name
+        ("skill", "Modern standards approach", "Modern development standards", "alias"),
+        ("role", "Software engineer", "Software developer", "alias"),
+        ("role", "DevOps engineer", "Development operations (DevOps) engineer", "alias"),
+        # free text, unambiguous
+        ("role", "devops", "Development operations (DevOps) engineer", "interpreted"),
+        ("level", "senior dev", "Senior developer", "interpreted"),
+        ("level", "Snr Dev", "Senior developer", "interpreted"),
+        ("level", "lead dev mgmt", "Lead developer - management", "interpreted"),
+        ("level", "junior devops", "Junior DevOps engineer", "interpreted"),
+        ("role", "front-end dev", "Frontend developer", "interpreted"),
+        ("skill", "User focus (frontend dev)", "User focus (frontend developer)", "interpreted"),
+        # small typos
+        ("role", "Sofware developer", "Software developer", "interpreted"),
+        ("skill", "Protoyping", "Prototyping", "interpreted"),
+        ("skill", "Usre focus", "User focus", "interpreted"),  # not its frontend twin
+        # nothing
+        ("level", "None", None, "empty"),
+        ("level", "_No response_", None, "empty"),
+    ],
+)
+def test_resolves(resolver, kind, text, value, how) -> None:  # type: ignore[no-untyped-def]
+    found = resolver.resolve(kind, text)
+    assert (found.value, found.how) == (value, how)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "candidates"),
+    [
+        ("role", "developer", {"Software developer", "Frontend developer"}),
+        ("role", "tester", {"Quality assurance test analyst", "Test engineer", "Test manager"}),
+        # a general word alone is never applied, even when only one name has it
+        ("role", "analyst", {"Quality assurance test analyst"}),
+        ("level", "senior", None),
+    ],
+)
+def test_ambiguous_is_reported_not_guessed(resolver, kind, text, candidates) -> None:  # type: ignore[no-untyped-def]
+    found = resolver.resolve(kind, text)
+    assert found.value is None
+    assert found.how == "ambiguous"
+    if candidates is not None:
+        assert set(found.candidates) == candidates
+
+
+def test_role_narrows_a_level(resolver) -> None:  # type: ignore[no-untyped-def]
+    found = resolver.resolve("level", "senior", role="Software developer")
+    assert found.how == "ambiguous"
+    assert set(found.candidates) == {"Senior developer", "Senior developer - management"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("skill", "Quantum computing"),
+        ("level", "Head developer"),  # not "Lead developer": first letters differ
+        ("role", "Sftwre dvlpr"),  # too far from anything to guess
+        ("type", "Missed skill"),
+    ],
+)
+def test_unknown_is_reported_with_suggestions_never_applied(resolver, kind, text) -> None:  # type: ignore[no-untyped-def]
+    found = resolver.resolve(kind, text)
+    assert found.value is None
+    assert found.how in ("unknown", "ambiguous")
+
+
+def test_suggestions(resolver) -> None:  # type: ignore[no-untyped-def]
+    assert resolver.resolve("role", "Sftwre dvlpr").candidates[0] == "Software developer"
+    assert resolver.resolve("type", "Missed skill").candidates == ("Missing skill",)
+    assert resolver.resolve("skill", "Quantum computing").candidates == ()
+
+
+def test_distinct_skills_are_not_merged(resolver) -> None:  # type: ignore[no-untyped-def]
+    assert resolver.resolve("skill", "User focus").value == "User focus"
+    assert (
+        resolver.resolve("skill", "user focus (FRONTEND developer)").value
+        == "User focus (frontend developer)"
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["role", "level", "skill", "type"]), st.text(max_size=80))
+def test_any_text_resolves_or_is_reported(resolver, kind, text) -> None:  # type: ignore[no-untyped-def]
+    found = resolver.resolve(kind, text)
+    assert found.how in ("exact", "alias", "interpreted", "ambiguous", "unknown", "empty")
+    assert (found.value is not None) == (found.how in ("exact", "alias", "interpreted"))
