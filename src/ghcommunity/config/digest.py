@@ -35,6 +35,11 @@ class Digest(Section):
         default_factory=list, description="Labels for the digest's issue or pull request."
     )
     unanswered_days: int = Field(default=7, ge=1)
+    announcement_categories: list[str] = Field(
+        default_factory=lambda: ["Announcements"],
+        description="Discussion categories that expect no reply: left out of response times "
+        "and of the list of items waiting for one.",
+    )
     dormant_months: int = Field(default=6, ge=1)
     trend_months: int = Field(default=12, ge=1, le=60, description="Months shown before this one.")
     bots: list[str] = Field(default_factory=list, description="Extra logins to treat as bots.")

@@ -1,0 +1,118 @@
+"""Print what triage costs: API requests per event on the sample community, and parser speed.
+
+    python benchmarks/triage_requests.py
+
+1. Starts a sandbox with the sample community (labels made as `labels sync` would), and sends
+   `issues.opened` for every open issue through the full dispatcher (triage, DDaT and any other
+   handler), once and then again: requests and writes per event, from the sandbox's counters.
+2. A slash command (`/label needs-info` by a facilitator): requests for the first and a rerun.
+3. Parses every sample issue body with `parse_body` many times: bodies per second.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests/triage"))
+
+from triage_helpers import (  # noqa: E402
+    REPO,
+    context,
+    listed_issue_event,
+    reference_config,
+    reference_forms,
+    sandbox_comment_event,
+)
+
+from ghcommunity.config import iter_labels  # noqa: E402
+from ghcommunity.events import dispatch  # noqa: E402
+from ghcommunity.forms import detect_form, parse_body  # noqa: E402
+from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy  # noqa: E402
+from ghcommunity.sandbox.server import Sandbox  # noqa: E402
+
+
+def spread(values: list[int]) -> str:
+    return f"mean {statistics.mean(values):.2f}, max {max(values)}, min {min(values)}"
+
+
+def main() -> None:
+    sb = Sandbox.start(seed="sample")
+    github = GitHubClient(
+        Connection(api_url=sb.url, token="bench"), retry=RetryPolicy(sleep_scale=0)
+    )
+    try:
+        existing = {lab["name"].lower() for lab in github.paginate(f"/repos/{REPO}/labels")}
+        for spec in iter_labels(reference_config()):
+            if spec.name.lower() not in existing:
+                sb.state.add_label(REPO, spec.name, spec.color, spec.description)
+        repository = github.rest("GET", f"/repos/{REPO}")
+        issues = [
+            i
+            for i in github.paginate(f"/repos/{REPO}/issues", {"state": "open"})
+            if "pull_request" not in i
+        ]
+        first: dict[str, list[int]] = {"total": [], "writes": []}
+        again: dict[str, list[int]] = {"total": [], "writes": []}
+        seconds = []
+        for runs in (first, again):
+            for issue in issues:
+                event = listed_issue_event("opened", issue, repository)
+                sb.reset_stats()
+                started = time.perf_counter()
+                dispatch(event, context(github))
+                seconds.append(time.perf_counter() - started)
+                stats: dict[str, Any] = sb.stats()
+                runs["total"].append(stats["total"])
+                runs["writes"].append(stats["writes"])
+        ddat = [any(lab["name"] == "ddat-feedback" for lab in issue["labels"]) for issue in issues]
+        print(f"issues.opened, {len(issues)} open sample issues, every handler:")
+        for name, keep in (("not DDaT feedback", False), ("DDaT feedback", True)):
+            pick = [i for i, flag in enumerate(ddat) if flag is keep]
+            print(f"  {name} ({len(pick)} issues):")
+            for when, runs in (("first delivery", first), ("redelivery", again)):
+                total = [runs["total"][i] for i in pick]
+                writes = [runs["writes"][i] for i in pick]
+                print(f"    {when}: requests {spread(total)}; writes {spread(writes)}")
+        print(
+            f"  wall time per event (sandbox, local): median {statistics.median(seconds) * 1000:.0f} ms"
+        )
+
+        number = issues[0]["number"]
+        sb.state.set_permission(REPO, "tom-okafor", "triage")
+        comment_id = sb.state.add_comment(REPO, number, "/label needs-info", author="tom-okafor")
+        event = sandbox_comment_event(github, "created", number, comment_id)
+        for label in ("first", "rerun"):
+            sb.reset_stats()
+            dispatch(event, context(github))
+            stats = sb.stats()
+            print(
+                f"issue_comment `/label needs-info` ({label}): {stats['total']} requests, "
+                f"{stats['writes']} writes"
+            )
+    finally:
+        github.close()
+        sb.stop()
+
+    forms = reference_forms()
+    bodies = [i.get("body") or "" for i in issues]
+    rounds = 50
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for body in bodies:
+            form = detect_form(body, forms)
+            if form is not None:
+                parse_body(body, form)
+    elapsed = time.perf_counter() - started
+    print(
+        f"detect_form + parse_body: {rounds * len(bodies) / elapsed:,.0f} bodies/s "
+        f"({len(bodies)} sample bodies x {rounds})"
+    )
+
+
+if __name__ == "__main__":
+    main()
