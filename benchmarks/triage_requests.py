@@ -29,7 +29,7 @@ from triage_helpers import (  # noqa: E402
     sandbox_comment_event,
 )
 
-from ghcommunity.config import iter_labels  # noqa: E402
+from ghcommunity.jobs.labels import declared_labels  # noqa: E402
 from ghcommunity.events import dispatch  # noqa: E402
 from ghcommunity.forms import detect_form, parse_body  # noqa: E402
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy  # noqa: E402
@@ -47,7 +47,7 @@ def main() -> None:
     )
     try:
         existing = {lab["name"].lower() for lab in github.paginate(f"/repos/{REPO}/labels")}
-        for spec in iter_labels(reference_config()):
+        for spec in declared_labels(reference_config()):
             if spec.name.lower() not in existing:
                 sb.state.add_label(REPO, spec.name, spec.color, spec.description)
         repository = github.rest("GET", f"/repos/{REPO}")

@@ -181,7 +181,9 @@ def test_the_reference_config_declares_labels_that_are_all_valid() -> None:
         len(n) <= 50 and len(s.description) <= 100 for n, s in zip(names, specs, strict=True)
     )
     _plan, report = plan_label_sync(REPO, specs, [], owns=config.labels.owns)
-    assert len(report.create) == len(specs) == 22
+    # 22 from the config, 72 from the DDaT taxonomy (roles, levels, skills, feedback types)
+    assert len(report.create) == len(specs) == 94
+    assert sum(1 for name in names if name.startswith("ddat-")) == 73  # with ddat-feedback
 
 
 def _config(labels_yaml: str, groups: str = "") -> Config:

@@ -58,6 +58,24 @@ class SyncReport:
         }
 
 
+def _ddat_labels(config: Config, declared: set[str]) -> list[LabelSpec]:
+    """Every label the DDaT taxonomy implies, so they exist before the first feedback arrives
+    (triage then never has to create one while answering an issue)."""
+    from ghcommunity.ddat.labels import Labeller
+    from ghcommunity.ddat.setup import kit_for
+
+    section = config.ddat
+    samples = Labeller.sample_names_for(section.label_prefix, section.feedback_label)
+    if not section.enabled or not all(config.labels.owns(name) for name in samples):
+        return []  # the DDaT job reports a prefix outside labels.owned itself
+
+    return [
+        LabelSpec(name=label.name, color=label.color, description=label.description)
+        for label in kit_for(config).labeller.all()
+        if label.name.lower() not in declared
+    ]
+
+
 def declared_labels(config: Config) -> list[LabelSpec]:
     """The config's labels, checked for clashes; a group label that is too long is an error."""
     try:
@@ -65,6 +83,7 @@ def declared_labels(config: Config) -> list[LabelSpec]:
     except ValidationError as exc:
         reason = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
         raise InputError(f"a label the config implies is invalid: {reason}") from None
+    specs += _ddat_labels(config, {spec.name.lower() for spec in specs})
     claimed: dict[str, str] = {}  # lower-cased name or previous name → the declared name
     for spec in specs:
         own = {name.lower() for name in (spec.name, *spec.previously)}
