@@ -29,10 +29,10 @@ from triage_helpers import (  # noqa: E402
     sandbox_comment_event,
 )
 
-from ghcommunity.jobs.labels import declared_labels  # noqa: E402
 from ghcommunity.events import dispatch  # noqa: E402
 from ghcommunity.forms import detect_form, parse_body  # noqa: E402
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy  # noqa: E402
+from ghcommunity.jobs.labels import declared_labels  # noqa: E402
 from ghcommunity.sandbox.server import Sandbox  # noqa: E402
 
 
