@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 
 from ghcommunity.cli import cli
@@ -147,9 +146,6 @@ def test_remind_once_then_close_and_only_the_author_resets_the_clock(sandbox: An
     ]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the sandbox answers null for Issue.editor and Issue.lastEditedAt"
-)
 def test_an_edit_of_the_body_by_the_author_resets_the_clock(sandbox: Any) -> None:
     state = sandbox.state
     state.set_clock(T0)
