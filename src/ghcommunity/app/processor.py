@@ -1,0 +1,184 @@
+"""What a worker does with one delivery: route it through the same dispatcher as
+`ghcommunity handle` (one dispatcher, two doors), with the repository's own config and an
+installation client.
+
+The App itself looks after `ping`, `installation*` and config changes on `push`; everything else
+goes to `ghcommunity.events.dispatch`. Events without a repository, without a handler, or for a
+repository without a config are logged and left alone: an unfamiliar payload never crashes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ghcommunity import payload as p
+from ghcommunity.app.auth import Clients
+from ghcommunity.app.logging import delivery_context
+from ghcommunity.app.queue import Job
+from ghcommunity.app.repo_config import (
+    FORMS_PREFIX,
+    FormCache,
+    RepoConfigs,
+    check_run_plan,
+    is_default_branch_push,
+    parse,
+    push_changes_config,
+    push_touches,
+    read_file,
+)
+from ghcommunity.errors import GhcError
+from ghcommunity.events import Context, Event, dispatch, handlers_for, load_handlers
+from ghcommunity.github.client import GitHubClient, split_repo
+from ghcommunity.github.executor import Executor
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Processed:
+    summary: str
+    handlers: int = 0
+    writes: int = 0
+
+
+def event_of(job: Job) -> Event:
+    try:
+        data: Any = json.loads(job.body)
+    except (ValueError, UnicodeDecodeError):
+        data = None  # checked when queued; a damaged row is still handled, not a crash
+    return Event(name=job.event, payload=data if isinstance(data, dict) else {}, delivery_id=job.id)
+
+
+class Processor:
+    def __init__(
+        self,
+        clients: Clients,
+        configs: RepoConfigs,
+        *,
+        handler_modules: tuple[str, ...] = (),
+        on_event: Callable[[Event, Processed], None] | None = None,
+        forms: FormCache | None = None,
+    ) -> None:
+        self.clients = clients
+        self.configs = configs
+        self.handler_modules = handler_modules
+        self.on_event = on_event  # for tests and benchmarks: see every processed delivery
+        self.forms = forms or FormCache(ttl=configs.ttl, clock=configs.clock)
+        load_handlers()
+        if handler_modules:
+            load_handlers(handler_modules)
+
+    def process(self, job: Job) -> Processed:
+        event = event_of(job)
+        with delivery_context(job.id, event.key, event.repo or None):
+            result = self._route(event)
+            log.info("processed: %s", result.summary)
+            if self.on_event is not None:
+                self.on_event(event, result)
+            return result
+
+    def _route(self, event: Event) -> Processed:
+        if event.name == "ping":
+            hook = p.integer(event.payload, "hook_id")
+            log.info("ping from hook %s: %s", hook, p.text(event.payload, "zen"))
+            return Processed("pong")
+        if event.name in ("installation", "installation_repositories"):
+            return self._installation(event)
+        pushed = ""
+        if event.name == "push" and event.repo and self._can_act(event):
+            pushed = self._push(event)
+        if not event.repo:
+            return Processed(f"{event.key}: no repository in the payload; ignored")
+        if not handlers_for(event):
+            return Processed(f"{event.key}: no handler; ignored{pushed}")
+        installation = event.installation_id
+        if self.clients.settings.app_mode and not installation:
+            return Processed(f"{event.key}: no installation to act as; ignored")
+        loaded = self.configs.get(event.repo, lambda repo: self._client(installation, [repo]))
+        if loaded.error is not None:
+            return Processed(f"{event.key}: the config is invalid; ignored{pushed}")
+        if loaded.config is None:
+            return Processed(
+                f"{event.key}: {event.repo} has no {'.github/ghcommunity.yml'}; ignored"
+            )
+        repos = [event.repo]
+        if loaded.config.repo.lower() != event.repo.lower():
+            repos.append(loaded.config.repo)
+        client = self._client(installation, repos)
+        ctx = Context(config=loaded.config, client=client)
+        # Issue forms come from the repository the event is about, through the API (never from
+        # whatever directory the server happens to run in), cached across events.
+        ctx.form_source = self.forms.source(client, event.repo, loaded.config.triage.forms_path)
+        before = client.requests
+        result = dispatch(event, ctx)
+        if result.ignored:
+            return Processed(f"{event.key}: ignored: {result.ignored}", len(result.handlers))
+        applied = [o for o in result.outcomes if o.status == "applied"]
+        return Processed(
+            f"{event.key}: {len(result.handlers)} handler(s), {len(result.plan)} operation(s), "
+            f"{len(applied)} applied, {client.requests - before} request(s){pushed}",
+            len(result.handlers),
+            ctx.executor.writes,
+        )
+
+    def _can_act(self, event: Event) -> bool:
+        return not self.clients.settings.app_mode or bool(event.installation_id)
+
+    def _client(self, installation: int | None, repos: list[str]) -> GitHubClient:
+        return self.clients.for_repos(installation, repos)
+
+    def _installation(self, event: Event) -> Processed:
+        installation = event.installation_id
+        account = p.login(event.payload, "installation", "account")
+        repos = [
+            p.text(r, "full_name")
+            for key in ("repositories", "repositories_added", "repositories_removed")
+            for r in (p.get(event.payload, key, default=[]) or [])
+            if isinstance(r, dict) and p.text(r, "full_name")
+        ]
+        for repo in repos:
+            self.configs.invalidate(repo)
+        if event.action in ("deleted", "suspend") and installation:
+            self.clients.forget(installation)
+        log.info(
+            "installation %s (%s): %s, %d repositories",
+            installation,
+            account,
+            event.action,
+            len(repos),
+        )
+        return Processed(f"{event.key}: installation {installation} ({account})")
+
+    def _push(self, event: Event) -> str:
+        """Drop a changed config or forms from the caches; explain a config on its commit."""
+        if is_default_branch_push(event.payload) and push_touches(event.payload, FORMS_PREFIX):
+            self.forms.invalidate(event.repo)
+        if not push_changes_config(event.payload):
+            return ""
+        if is_default_branch_push(event.payload):
+            self.configs.invalidate(event.repo)
+            self.forms.invalidate(event.repo)
+        head = p.text(event.payload, "after")
+        if not head or set(head) == {"0"} or p.get(event.payload, "deleted") is True:
+            return "; config change: branch deleted"
+        client = self._client(event.installation_id, [event.repo])
+        data = read_file(client, event.repo, ref=head)
+        if data is None:
+            return "; config removed"
+        loaded = parse(event.repo, data, 0.0)
+        owner, _ = split_repo(event.repo)
+        bot = loaded.config.community.bot_login if loaded.config else None
+        verdict = "invalid" if loaded.error else "valid"
+        try:
+            Executor(client, actor=bot).apply(check_run_plan(event.repo, head, loaded.error))
+        except GhcError as exc:
+            # e.g. an installation that has not accepted `checks: write` yet: say so in the
+            # log, and let the push's other handlers run.
+            log.warning("%s: cannot report the config check on %s: %s", event.repo, head[:7], exc)
+            return f"; config {verdict} at {head[:7]} (check run not created)"
+        log.info("%s: config at %s is %s (owner %s)", event.repo, head[:7], verdict, owner)
+        return f"; config {verdict} at {head[:7]}"

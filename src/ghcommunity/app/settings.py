@@ -1,0 +1,87 @@
+"""The App's settings: flags or environment, checked once at start-up.
+
+The server refuses to start without a webhook secret (an unsigned endpoint on the internet would
+act on anyone's forged events) and without a way to authenticate to GitHub.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ghcommunity.errors import InputError
+
+MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+DEFAULT_QUEUE_URL = "sqlite:///.ghcommunity/app-queue.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    webhook_secret: str = field(repr=False)
+    api_url: str = "https://api.github.com"
+    app_id: str | None = None
+    private_key: str | None = field(default=None, repr=False)
+    # Development and the sandbox: one plain token for every repository instead of App auth.
+    token: str | None = field(default=None, repr=False)
+    admin_token: str | None = field(default=None, repr=False)
+    queue_url: str = DEFAULT_QUEUE_URL
+    workers: int = 4
+    max_attempts: int = 5
+    retry_base: float = 30.0  # seconds before the first retry; doubles each time
+    retry_cap: float = 3600.0
+    lease_seconds: float = 60.0  # a claimed job not heartbeated for this long is reclaimed
+    keep_done_days: float = 7.0  # how long finished deliveries are remembered for dedup
+    config_ttl: float = 3600.0  # re-read a repository's config at least this often
+    max_body: int = MAX_BODY
+    schedule: bool = False
+    schedule_repos: tuple[str, ...] = ()
+    handler_modules: tuple[str, ...] = ()
+
+    @property
+    def app_mode(self) -> bool:
+        return bool(self.app_id and self.private_key)
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log redaction filter."""
+        values = [self.webhook_secret, self.private_key, self.token, self.admin_token]
+        return [v for v in values if v]
+
+
+def read_private_key(value: str | None, path: str | None) -> str | None:
+    """The PEM text from the value itself or from a file."""
+    if value:
+        return value.replace("\\n", "\n").strip() + "\n"
+    if not path:
+        return None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the App's private key: {exc.strerror}") from None
+    return text.strip() + "\n"
+
+
+def check(settings: Settings) -> Settings:
+    """Refuse settings the server cannot safely run with; one line each."""
+    if not settings.webhook_secret:
+        raise InputError(
+            "no webhook secret: set GHCOMMUNITY_WEBHOOK_SECRET (or --webhook-secret); "
+            "the server will not accept unsigned webhooks"
+        )
+    if bool(settings.app_id) != bool(settings.private_key):
+        missing = "the private key" if settings.app_id else "the App id"
+        raise InputError(
+            f"incomplete App credentials: {missing} is missing "
+            "(GHCOMMUNITY_APP_ID with GHCOMMUNITY_PRIVATE_KEY or GHCOMMUNITY_PRIVATE_KEY_FILE)"
+        )
+    if not settings.app_mode and not settings.token:
+        raise InputError(
+            "no GitHub credentials: set GHCOMMUNITY_APP_ID and GHCOMMUNITY_PRIVATE_KEY_FILE "
+            "(or --token for development against one account)"
+        )
+    if settings.private_key and "PRIVATE KEY" not in settings.private_key:
+        raise InputError("the App's private key is not a PEM key (expected '-----BEGIN ...')")
+    if settings.workers < 1:
+        raise InputError("--workers must be at least 1")
+    if settings.max_attempts < 1:
+        raise InputError("--max-attempts must be at least 1")
+    return settings

@@ -1,0 +1,255 @@
+"""Worker threads: claim a delivery, process it, mark it done, retry it later, or park it.
+
+Handlers are synchronous, so each worker is a thread. A heartbeat thread keeps the leases of
+running jobs fresh, so only a worker that really died loses its job to another. Failures that
+waiting can fix (GitHub 5xx, 429, rate limits, the network) are retried with exponential backoff,
+honouring GitHub's `retry-after`; anything else, or too many attempts, parks the delivery with
+its error for a person to look at (`GET /admin/deliveries?state=parked`) and re-run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import traceback
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import httpx
+from githubkit.exception import (
+    RateLimitExceeded,
+    RequestError,
+    RequestFailed,
+)
+
+from ghcommunity.app.logging import delivery_context
+from ghcommunity.app.processor import Processor
+from ghcommunity.app.queue import Job, Queue, lane_for
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Failure:
+    message: str
+    retryable: bool
+    retry_after: float | None = None
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _header_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value:
+        try:
+            return max(float(value), 0.0)
+        except ValueError:
+            return None
+    return None
+
+
+def classify(exc: BaseException) -> Failure:
+    """Whether waiting can fix this failure, and how long GitHub asked us to wait."""
+    message = f"{type(exc).__name__}: {exc}".strip()
+    for cause in _chain(exc):
+        if isinstance(cause, RateLimitExceeded):  # primary and secondary limits
+            return Failure(message, True, max(cause.retry_after.total_seconds(), 1.0))
+        if isinstance(cause, RequestFailed):
+            status = cause.response.status_code
+            if status == 429 or (status >= 500 and status not in (501, 505)):
+                return Failure(message, True, _header_seconds(cause.response.raw_response))
+            return Failure(message, False)
+        if isinstance(cause, RequestError | httpx.TransportError | ConnectionError | TimeoutError):
+            return Failure(message, True)
+    return Failure(message, False)
+
+
+class Workers:
+    def __init__(
+        self,
+        queue: Queue,
+        processor: Processor,
+        *,
+        count: int = 4,
+        retry_base: float = 30.0,
+        retry_cap: float = 3600.0,
+        poll: float = 1.0,
+        keep_done_days: float = 7.0,
+    ) -> None:
+        self.queue = queue
+        self.processor = processor
+        self.count = count
+        self.retry_base = retry_base
+        self.retry_cap = retry_cap
+        self.poll = poll
+        self.keep_done_days = keep_done_days
+        self.instance = f"{socket.gethostname()}:{os.getpid()}:{random.randrange(16**6):06x}"  # noqa: S311
+        self._wake = threading.Condition()
+        self._running_lanes: dict[str, int] = {}  # lanes this process's workers are running
+        self._active = 0  # jobs our workers are running
+        self._kicked = False  # a wake-up arrived while the dispatcher was busy
+        self._pool: ThreadPoolExecutor | None = None
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.processed = 0
+        self.failed = 0
+
+    # -- running one job -------------------------------------------------------------------
+
+    def backoff(self, attempts: int) -> float:
+        delay = min(self.retry_base * (2 ** max(attempts - 1, 0)), self.retry_cap)
+        jitter: float = random.uniform(0.9, 1.1)  # noqa: S311 - jitter, not security
+        return float(delay * jitter)
+
+    def run_job(self, job: Job) -> str:
+        """Process one claimed job and record what happened; returns its new state."""
+        with delivery_context(job.id, job.event, job.repo):
+            if job.attempts > self.queue.max_attempts:
+                self.queue.park(job, f"the worker running it stopped {job.attempts - 1} times")
+                log.error("parked after %d interrupted attempts", job.attempts - 1)
+                return "parked"
+            try:
+                processed = self.processor.process(job)
+            except Exception as exc:
+                self.failed += 1
+                failure = classify(exc)
+                retry_in = None
+                if failure.retryable:
+                    retry_in = max(failure.retry_after or 0.0, self.backoff(job.attempts))
+                state = self.queue.fail(job, failure.message, retry_in=retry_in)
+                if state == "parked":
+                    log.error(
+                        "parked after attempt %d: %s",
+                        job.attempts,
+                        failure.message,
+                        extra={"trace": "".join(traceback.format_exception(exc)[-3:])},
+                    )
+                else:
+                    log.warning(
+                        "attempt %d failed; retrying in %.0fs: %s",
+                        job.attempts,
+                        retry_in or 0,
+                        failure.message,
+                    )
+                return state
+            self.queue.complete(job, processed.summary)
+            self.processed += 1
+            return "done"
+
+    def run_once(self, owner: str = "inline") -> bool:
+        """Claim and run one job in this thread (tests and tools). False when none is ready."""
+        job = self.queue.claim(f"{self.instance}:{owner}")
+        if job is None:
+            return False
+        self.run_job(job)
+        return True
+
+    def drain(self, limit: int = 1_000_000) -> int:
+        """Run jobs in this thread until none is ready now; returns how many ran."""
+        ran = 0
+        while ran < limit and self.run_once():
+            ran += 1
+        return ran
+
+    # -- threads ---------------------------------------------------------------------------
+    #
+    # One dispatcher thread claims jobs and hands each to a pool of `count` worker threads.
+    # Claiming in one place means one claim attempt per new delivery or finished job, never a
+    # crowd of idle workers racing for the same row.
+
+    def wake(self, lane: str | None = None) -> None:
+        """A job may be ready. Unless one of our workers is running its lane (the dispatcher
+        claims the lane's next job when that one finishes), tell the dispatcher."""
+        with self._wake:
+            if lane is not None and self._running_lanes.get(lane):
+                return
+            self._kicked = True
+            self._wake.notify_all()
+
+    def _dispatch(self) -> None:
+        while not self._stop.is_set():
+            with self._wake:
+                while self._active >= self.count and not self._stop.is_set():
+                    self._wake.wait(self.poll)
+            if self._stop.is_set():
+                return
+            try:
+                job = self.queue.claim(self.instance)
+            except Exception:  # the database went away: wait and try again
+                log.exception("cannot claim a job")
+                self._stop.wait(self.poll)
+                continue
+            if job is None:
+                with self._wake:
+                    if not self._kicked:
+                        self._wake.wait(self.poll)
+                    self._kicked = False
+                continue
+            lane = lane_for(job.installation_id)
+            with self._wake:
+                self._active += 1
+                self._running_lanes[lane] = self._running_lanes.get(lane, 0) + 1
+            assert self._pool is not None
+            self._pool.submit(self._work, job, lane)
+
+    def _work(self, job: Job, lane: str) -> None:
+        try:
+            self.run_job(job)
+        except Exception:  # recording the result failed; the lease will expire and retry
+            log.exception("cannot record the result of delivery %s", job.id)
+        finally:
+            with self._wake:
+                self._active -= 1
+                self._running_lanes[lane] -= 1
+                self._kicked = True
+                self._wake.notify_all()
+
+    def _maintain(self) -> None:
+        beat = max(min(self.queue.lease_seconds / 3, 60.0), 0.05)
+        since_prune = 0.0
+        while not self._stop.wait(beat):
+            try:
+                self.queue.heartbeat(self.instance)
+                since_prune += beat
+                if since_prune >= 3600:
+                    since_prune = 0.0
+                    pruned = self.queue.prune(self.keep_done_days)
+                    if pruned:
+                        log.info("forgot %d finished deliveries", pruned)
+            except Exception:
+                log.exception("queue maintenance failed")
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._pool = ThreadPoolExecutor(max_workers=self.count, thread_name_prefix="worker")
+        for target, name in ((self._dispatch, "dispatcher"), (self._maintain, "queue-keeper")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    @property
+    def alive(self) -> bool:
+        return bool(self._threads) and all(t.is_alive() for t in self._threads)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop claiming; let running jobs finish."""
+        self._stop.set()
+        with self._wake:
+            self._wake.notify_all()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads = []
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None

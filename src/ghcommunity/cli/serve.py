@@ -1,0 +1,178 @@
+"""`ghcommunity serve`: the GitHub App's webhook server (Starlette + uvicorn)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from ghcommunity.app.settings import DEFAULT_QUEUE_URL, Settings, check, read_private_key
+from ghcommunity.cli.common import github_options
+
+
+@click.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar="GHCOMMUNITY_HOST",
+    help="Address to listen on (0.0.0.0 in a container).",
+)
+@click.option("--port", default=8000, show_default=True, type=int, envvar="PORT")
+@click.option(
+    "--workers",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    envvar="GHCOMMUNITY_WORKERS",
+    help="Worker threads running handlers.",
+)
+@click.option(
+    "--queue",
+    "queue_url",
+    default=DEFAULT_QUEUE_URL,
+    show_default=True,
+    envvar="GHCOMMUNITY_QUEUE_URL",
+    help="Queue database: sqlite:///PATH, or a PostgreSQL URL shared by several instances.",
+)
+@click.option(
+    "--webhook-secret",
+    envvar="GHCOMMUNITY_WEBHOOK_SECRET",
+    show_envvar=True,
+    help="The App's webhook secret (required).",
+)
+@click.option("--app-id", envvar="GHCOMMUNITY_APP_ID", show_envvar=True)
+@click.option(
+    "--private-key",
+    envvar="GHCOMMUNITY_PRIVATE_KEY",
+    show_envvar=True,
+    help="The App's private key (PEM text).",
+)
+@click.option(
+    "--private-key-file",
+    envvar="GHCOMMUNITY_PRIVATE_KEY_FILE",
+    show_envvar=True,
+    type=click.Path(dir_okay=False),
+    help="The App's private key file (.pem).",
+)
+@click.option(
+    "--admin-token",
+    envvar="GHCOMMUNITY_ADMIN_TOKEN",
+    show_envvar=True,
+    help="Bearer token for /admin/...; without one the admin endpoints are off.",
+)
+@click.option(
+    "--max-attempts",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 100),
+    help="Attempts before a failing delivery is parked.",
+)
+@click.option(
+    "--retry-base",
+    default=30.0,
+    show_default=True,
+    type=float,
+    help="Seconds before the first retry; doubles each time (capped at an hour).",
+)
+@click.option(
+    "--lease-seconds",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="A job whose worker stops heartbeating for this long is taken over by another.",
+)
+@click.option(
+    "--schedule",
+    is_flag=True,
+    help="Run scheduled jobs (meetings and lifecycle daily, the digest monthly).",
+)
+@click.option(
+    "--schedule-repo",
+    "schedule_repos",
+    multiple=True,
+    metavar="OWNER/NAME",
+    help="With --token: the repositories to schedule jobs for (App mode finds them).",
+)
+@click.option(
+    "--handlers",
+    "handler_modules",
+    multiple=True,
+    metavar="MODULE",
+    help="Also import this module's @on(...) handlers (your own extensions).",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["debug", "info", "warning", "error"]),
+)
+@github_options
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    queue_url: str,
+    webhook_secret: str | None,
+    app_id: str | None,
+    private_key: str | None,
+    private_key_file: str | None,
+    admin_token: str | None,
+    max_attempts: int,
+    retry_base: float,
+    lease_seconds: float,
+    schedule: bool,
+    schedule_repos: tuple[str, ...],
+    handler_modules: tuple[str, ...],
+    log_level: str,
+    api_url: str | None,
+    token: str | None,
+) -> None:
+    """Receive GitHub's webhooks and run the same handlers as `ghcommunity handle`.
+
+    Development against one account (or the sandbox): --token instead of the App's id and key.
+    """
+    import uvicorn
+
+    from ghcommunity.app import logging as app_logging
+    from ghcommunity.app.service import build
+
+    app_mode = bool(app_id)
+    settings = check(
+        Settings(
+            webhook_secret=webhook_secret or "",
+            api_url=(api_url or "https://api.github.com").rstrip("/"),
+            app_id=app_id or None,
+            private_key=read_private_key(private_key, private_key_file),
+            token=None if app_mode else (token or None),
+            admin_token=admin_token or None,
+            queue_url=queue_url,
+            workers=workers,
+            max_attempts=max_attempts,
+            retry_base=retry_base,
+            lease_seconds=lease_seconds,
+            schedule=schedule,
+            schedule_repos=schedule_repos,
+            handler_modules=handler_modules,
+        )
+    )
+    service = build(settings)
+    # Worker threads run handlers (CPU and I/O) beside the event loop that acknowledges
+    # webhooks; a shorter GIL switch interval keeps acknowledgements quick while they work.
+    sys.setswitchinterval(0.0005)
+    app_logging.configure(getattr(logging, log_level.upper()), secrets=settings.secrets())
+    config = uvicorn.Config(
+        service.asgi,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=log_level == "debug",
+        lifespan="on",
+        timeout_graceful_shutdown=30,
+        server_header=False,
+    )
+    logging.getLogger(__name__).info(
+        "listening on http://%s:%d (%s)", host, port, "App" if app_mode else "token, development"
+    )
+    uvicorn.Server(config).run()

@@ -1,0 +1,11 @@
+"""Fixtures for the App's tests. The helpers live in app_harness.py beside this file; pytest runs
+with --import-mode=importlib, which does not put test folders on sys.path, so this one does."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from app_harness import harness, make_harness
+
+__all__ = ["harness", "make_harness"]
