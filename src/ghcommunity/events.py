@@ -36,6 +36,7 @@ HANDLER_MODULES = (
     "ghcommunity.jobs.labels",
     "ghcommunity.jobs.meetings",
     "ghcommunity.jobs.audit",
+    "ghcommunity.jobs.scheduled",
 )
 
 
@@ -83,6 +84,8 @@ class Context:
     # Where the issue forms are read from (default: the config's triage.forms_path, from a local
     # checkout if there is one, else the repo); read once per event by `forms.context_forms`.
     form_source: FormSource | None = None
+    # The digest's store (a SQLAlchemy URL) kept between runs; None: the job syncs afresh.
+    store_url: str | None = None
     executor: Executor = field(init=False)
     _snapshots: dict[tuple[str, int], IssueSnapshot] = field(default_factory=dict, init=False)
     _cache: dict[str, Any] = field(default_factory=dict, init=False)

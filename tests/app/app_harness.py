@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from starlette.testclient import TestClient
 from ghcommunity.app.service import Service, build
 from ghcommunity.app.settings import Settings
 from ghcommunity.app.signature import sign
+from ghcommunity.sandbox.server import Sandbox
 
 SECRET = "It's a Secret to Everybody"
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "webhooks"
@@ -124,6 +126,7 @@ def settings(tmp_path: Path, **overrides: Any) -> Settings:
         "token": "test-token-0123456789",
         "api_url": "http://github.invalid",
         "queue_url": f"sqlite:///{tmp_path / 'queue.db'}",
+        "store_url": f"sqlite:///{tmp_path / 'store.sqlite'}",
         "retry_base": 0.0,
         "workers": 2,
     }
@@ -219,3 +222,52 @@ class Served:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(15)
+
+
+# -- the App and the sandbox, each delivering to the other -----------------------------------
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def app_and_sandbox(tmp_path: Path) -> Iterator[tuple[Service, Served, Sandbox]]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    # Each needs the other's address: the App's socket first, its app once the sandbox is up.
+    holder: dict[str, Any] = {}
+
+    class Late:
+        """An ASGI app that forwards to the real one once it exists."""
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            await holder["asgi"](scope, receive, send)
+
+    served = Served(Late(), lifespan="off")
+    sandbox = Sandbox.start(
+        seed="minimal", webhook_url=served.url + "/webhook", webhook_secret=SECRET
+    )
+    service = build(
+        settings(
+            tmp_path, token=None, app_id="4242", private_key=key.decode(), api_url=sandbox.url
+        ),
+        poll=0.05,
+    )
+    holder["asgi"] = service.asgi
+    service.workers.start()
+    try:
+        yield service, served, sandbox
+    finally:
+        service.workers.stop()
+        served.stop()
+        sandbox.stop()
+        service.queue.close()

@@ -6,6 +6,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from app_harness import harness, make_harness
+from app_harness import app_and_sandbox, harness, make_harness
 
-__all__ = ["harness", "make_harness"]
+__all__ = ["app_and_sandbox", "harness", "make_harness"]

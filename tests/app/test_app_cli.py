@@ -72,6 +72,20 @@ def test_bad_queue_url(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
     assert "unsupported database 'mysql'" in err
 
 
+@pytest.mark.parametrize("url", ["not a url", "mysql://h/db"])
+def test_bad_store_url(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value")
+    monkeypatch.setenv("GHCOMMUNITY_STORE", url)
+    code, err = run(["--token", "t"], capsys)
+    assert code == 2
+    assert (
+        err == f"error: --store {url!r} is not a database URL: expected sqlite:///PATH or "
+        "postgresql://user@host/db\n"
+    )
+
+
 def test_serve_runs_acknowledges_and_stops_cleanly(tmp_path: Path) -> None:
     """The real command in its own process: ready, a signed ping is queued and processed,
     SIGTERM stops it after the workers finish, and its logs are JSON lines with the delivery id."""

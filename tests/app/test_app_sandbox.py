@@ -6,31 +6,21 @@ and the real triage handler with the reference config and issue forms committed 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from app_harness import SECRET, Served, config_text, settings
+from app_harness import Served, config_text, wait_until
 
 from ghcommunity import events
-from ghcommunity.app.service import Service, build
+from ghcommunity.app.service import Service
 from ghcommunity.events import Context, Event, Registration
 from ghcommunity.plan import AddLabels, Plan
 from ghcommunity.sandbox.server import Sandbox
 
 ORG = "uk-x-gov-software-community"
 REPO = f"{ORG}/community-space"
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -48,44 +38,6 @@ def labelling_handler() -> Iterator[list[str]]:
     events._REGISTRY[:] = [Registration(("issues.opened",), label, "test.label")]
     yield seen
     events._REGISTRY[:] = saved
-
-
-@pytest.fixture
-def app_and_sandbox(tmp_path: Path) -> Iterator[tuple[Service, Served, Sandbox]]:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    # Each needs the other's address: the App's socket first, its app once the sandbox is up.
-    holder: dict[str, Any] = {}
-
-    class Late:
-        """An ASGI app that forwards to the real one once it exists."""
-
-        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-            await holder["asgi"](scope, receive, send)
-
-    served = Served(Late(), lifespan="off")
-    sandbox = Sandbox.start(
-        seed="minimal", webhook_url=served.url + "/webhook", webhook_secret=SECRET
-    )
-    service = build(
-        settings(
-            tmp_path, token=None, app_id="4242", private_key=key.decode(), api_url=sandbox.url
-        ),
-        poll=0.05,
-    )
-    holder["asgi"] = service.asgi
-    service.workers.start()
-    try:
-        yield service, served, sandbox
-    finally:
-        service.workers.stop()
-        served.stop()
-        sandbox.stop()
-        service.queue.close()
 
 
 def test_an_issue_opened_in_the_sandbox_is_labelled_by_the_app(

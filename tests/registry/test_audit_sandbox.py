@@ -74,15 +74,10 @@ def test_reference_config_against_the_repo_reports_what_is_unknown(
     }
     problems = {g.slug: g.problems for g in report.groups if g.problems}
     assert problems == {
-        slug: [
-            f"no notes folder special-interest-meetings/{slug}/ (the default folder): "
-            "when it last met is unknown"
-        ]
+        slug: [f"no notes folder special-interest-meetings/{slug}/: when it last met is unknown"]
         for slug in ("sustainable-software", "inclusive-recruitment", "heads-of-engineering")
     }
-    assert report.group("open-source").remarks == [
-        "notes found in the default folder special-interest-meetings/open-source/; set notes_path"
-    ]
+    assert report.group("open-source").remarks == []  # its notes path is set
 
 
 def complete_registry(tmp_path: Path, extra: str = "") -> Path:

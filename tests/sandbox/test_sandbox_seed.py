@@ -296,7 +296,7 @@ def test_cli_stats_and_reset(sandbox: Sandbox) -> None:
     assert sandbox.stats()["total"] == 0
 
 
-def test_demo_reports_each_step_and_writes_a_summary(tmp_path: Path) -> None:
+def test_demo_runs_every_job_and_writes_a_summary(tmp_path: Path) -> None:
     from ghcommunity.cli import cli
 
     out = tmp_path / "out"
@@ -305,12 +305,23 @@ def test_demo_reports_each_step_and_writes_a_summary(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "uk-x-gov-software-community/community-space" in result.output
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary[0]["status"] == "ok"
-    assert all(s["status"] in ("ok", "not-built", "not-wired", "failed") for s in summary)
-    for step in summary:
-        if step["status"] != "ok":
-            assert not step["files"]  # a step that did not run wrote nothing
+    summary = {s["title"]: s for s in json.loads((out / "summary.json").read_text())}
+    assert [s["status"] for s in summary.values()] == ["ok"] * 8, result.output
     community = json.loads((out / "community.json").read_text())
     assert community["issues"] == 58
     assert len(community["groups"]) == 6
+    triage = summary["Triage and DDaT labelling of the seeded issues"]
+    assert "50 open issues delivered" in triage["lines"][0]
+    assert triage["lines"][2].endswith("0 writes")  # the redelivery changes nothing
+    meetings = summary["Next month's meeting notes"]
+    assert "in one pull request" in meetings["lines"][0]
+    assert meetings["lines"][1].startswith("run again: 0 writes")
+    assert (
+        (out / "meetings" / "lean-coffees" / "2026-12-24.md")
+        .read_text()
+        .startswith("# Lean Coffee: Thursday 24 December 2026")
+    )
+    assert (out / "ddat-report.csv").read_text().splitlines()[0].startswith("issue")
+    html = (out / "digest-2026-10.html").read_text()
+    assert '<html lang="en-GB"' in html
+    assert "2026-10: 1 applied" in summary["Last month's digest"]["lines"][0]

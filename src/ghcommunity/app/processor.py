@@ -62,8 +62,10 @@ class Processor:
         handler_modules: tuple[str, ...] = (),
         on_event: Callable[[Event, Processed], None] | None = None,
         forms: FormCache | None = None,
+        store_url: str | None = None,
     ) -> None:
         self.clients = clients
+        self.store_url = store_url  # the digest's store, handed to handlers in the Context
         self.configs = configs
         self.handler_modules = handler_modules
         self.on_event = on_event  # for tests and benchmarks: see every processed delivery
@@ -109,7 +111,7 @@ class Processor:
         if loaded.config.repo.lower() != event.repo.lower():
             repos.append(loaded.config.repo)
         client = self._client(installation, repos)
-        ctx = Context(config=loaded.config, client=client)
+        ctx = Context(config=loaded.config, client=client, store_url=self.store_url)
         # Issue forms come from the repository the event is about, through the API (never from
         # whatever directory the server happens to run in), cached across events.
         ctx.form_source = self.forms.source(client, event.repo, loaded.config.triage.forms_path)

@@ -57,7 +57,11 @@ def build(
     clients = Clients(settings, clock=clock)
     configs = RepoConfigs(ttl=settings.config_ttl, clock=clock)
     processor = Processor(
-        clients, configs, handler_modules=settings.handler_modules, on_event=on_event
+        clients,
+        configs,
+        handler_modules=settings.handler_modules,
+        on_event=on_event,
+        store_url=settings.store_url,
     )
     workers = Workers(
         queue,

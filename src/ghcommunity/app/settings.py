@@ -13,6 +13,9 @@ from ghcommunity.errors import InputError
 
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 DEFAULT_QUEUE_URL = "sqlite:///.ghcommunity/app-queue.db"
+# The digest's activity store, beside the queue; rows are keyed by repository, so one database
+# serves every installation (a PostgreSQL URL for several instances).
+DEFAULT_STORE_URL = "sqlite:///.ghcommunity/app-store.sqlite"
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Settings:
     token: str | None = field(default=None, repr=False)
     admin_token: str | None = field(default=None, repr=False)
     queue_url: str = DEFAULT_QUEUE_URL
+    store_url: str = DEFAULT_STORE_URL
     workers: int = 4
     max_attempts: int = 5
     retry_base: float = 30.0  # seconds before the first retry; doubles each time
@@ -84,4 +88,21 @@ def check(settings: Settings) -> Settings:
         raise InputError("--workers must be at least 1")
     if settings.max_attempts < 1:
         raise InputError("--max-attempts must be at least 1")
+    _check_store(settings.store_url)
     return settings
+
+
+def _check_store(url: str) -> None:
+    """A store URL that cannot work is refused at start, not on the first monthly digest."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        backend = ""
+    if backend not in ("sqlite", "postgresql"):
+        raise InputError(
+            f"--store {url!r} is not a database URL: expected sqlite:///PATH or "
+            "postgresql://user@host/db"
+        )

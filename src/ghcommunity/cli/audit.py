@@ -92,13 +92,7 @@ def _publish(
 ) -> dict[str, Any]:
     """Keep the tracking issue up to date; returns the Plan, outcomes and lines for people."""
     executor = Executor(github, actor=config.community.bot_login)
-    found = executor.find_keyed_issue(repo, registry_audit.TRACKING_KEY)
-    tracking = (
-        registry_audit.TrackingIssue(int(found["number"]), str(found.get("state") or "open"))
-        if found
-        else None
-    )
-    plan = registry_audit.plan_publish(report, config, tracking, repo=repo)
+    plan = registry_audit.plan_tracking(report, config, repo, executor)
     if dry_run:
         return {**plan.to_dict(), "dry_run": True, "lines": plan.to_text().splitlines()}
     outcomes = executor.apply(plan)

@@ -16,7 +16,7 @@ from ghcommunity.cli.common import (
 )
 from ghcommunity.errors import InputError
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.lifecycle import plan_lifecycle, read_needs_info_issues, teach_executor
+from ghcommunity.jobs.lifecycle import lifecycle_plan
 
 
 def parse_now(value: str | None) -> datetime:
@@ -57,13 +57,8 @@ def lifecycle(
     now = parse_now(now_text)
     target = repo or config.repo
     github = client(api_url, token)
-    label = config.triage.needs_info_label
-    issues = (
-        read_needs_info_issues(github, target, label) if config.triage.lifecycle.enabled else []
-    )
-    plan, decisions = plan_lifecycle(issues, config, now, repo=target)
     executor = Executor(github, actor=config.community.bot_login)
-    teach_executor(executor, target, issues)
+    plan, decisions = lifecycle_plan(github, config, target, now, executor)
     run_plan(
         plan,
         github,

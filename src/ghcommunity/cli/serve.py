@@ -7,7 +7,13 @@ import sys
 
 import click
 
-from ghcommunity.app.settings import DEFAULT_QUEUE_URL, Settings, check, read_private_key
+from ghcommunity.app.settings import (
+    DEFAULT_QUEUE_URL,
+    DEFAULT_STORE_URL,
+    Settings,
+    check,
+    read_private_key,
+)
 from ghcommunity.cli.common import github_options
 
 
@@ -35,6 +41,14 @@ from ghcommunity.cli.common import github_options
     show_default=True,
     envvar="GHCOMMUNITY_QUEUE_URL",
     help="Queue database: sqlite:///PATH, or a PostgreSQL URL shared by several instances.",
+)
+@click.option(
+    "--store",
+    "store_url",
+    default=DEFAULT_STORE_URL,
+    show_default=True,
+    envvar="GHCOMMUNITY_STORE",
+    help="The digest's activity store (SQLAlchemy URL), kept between monthly runs.",
 )
 @click.option(
     "--webhook-secret",
@@ -114,6 +128,7 @@ def serve(
     port: int,
     workers: int,
     queue_url: str,
+    store_url: str,
     webhook_secret: str | None,
     app_id: str | None,
     private_key: str | None,
@@ -148,6 +163,7 @@ def serve(
             token=None if app_mode else (token or None),
             admin_token=admin_token or None,
             queue_url=queue_url,
+            store_url=store_url,
             workers=workers,
             max_attempts=max_attempts,
             retry_base=retry_base,

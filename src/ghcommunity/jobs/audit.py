@@ -30,6 +30,7 @@ from dateutil.relativedelta import relativedelta
 
 from ghcommunity.config import Config, Group
 from ghcommunity.github.client import GitHubClient, split_repo
+from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.duplicates import Candidate, find_similar
 from ghcommunity.plan import CloseIssue, Comment, CreateIssue, Plan
 
@@ -555,3 +556,22 @@ def read_notes(
                 group.notes_folder.strip("/"), repository.get(f"f{i}"), target.get(f"h{i}")
             )
     return out
+
+
+def publish_plan(
+    client: GitHubClient, config: Config, repo: str, now: datetime, executor: Executor
+) -> tuple[AuditReport, Plan]:
+    """Audit and plan the tracking issue's update (`ghcommunity audit --publish` and the App's
+    `ghcommunity-audit` dispatch): read the notes folders and the tracking issue, then plan."""
+    notes = read_notes(client, config, repo)
+    report = audit_registry(config, notes, now.date(), repo=repo)
+    return report, plan_tracking(report, config, repo, executor)
+
+
+def plan_tracking(report: AuditReport, config: Config, repo: str, executor: Executor) -> Plan:
+    """The tracking issue's update for a report (the executor finds the issue by its key)."""
+    found = executor.find_keyed_issue(repo, TRACKING_KEY)
+    tracking = (
+        TrackingIssue(int(found["number"]), str(found.get("state") or "open")) if found else None
+    )
+    return plan_publish(report, config, tracking, repo=repo)

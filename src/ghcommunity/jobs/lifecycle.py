@@ -348,3 +348,15 @@ def teach_executor(executor: Executor, repo: str, issues: Sequence[WaitingIssue]
                 comments=comments,
             ),
         )
+
+
+def lifecycle_plan(
+    client: GitHubClient, config: Config, repo: str, now: datetime, executor: Executor
+) -> tuple[Plan, list[Decision]]:
+    """Read the waiting issues and plan (what `ghcommunity lifecycle` and the App's scheduled
+    run both do); the executor learns what was read, so applying costs only the writes."""
+    label = config.triage.needs_info_label
+    issues = read_needs_info_issues(client, repo, label) if config.triage.lifecycle.enabled else []
+    plan, decisions = plan_lifecycle(issues, config, now, repo=repo)
+    teach_executor(executor, repo, issues)
+    return plan, decisions

@@ -999,6 +999,7 @@ def read_inputs(
 
     A template path is read from the working directory when the file is there (in Actions,
     the checked-out repo), else from the repo's default branch through the contents API.
+    `local_root=False` says there is no checkout (the App): templates come from the repo only.
     """
     from pathlib import Path
 
@@ -1011,10 +1012,10 @@ def read_inputs(
     for slug, label in sorted(inputs.agenda_labels.items()):
         view.agenda[slug] = read_agenda(client, repo, label)
     templates: dict[str, str] = {}
-    root = Path(local_root) if local_root is not None else Path.cwd()
+    root = None if local_root is False else Path(local_root or Path.cwd())
     for path in sorted(inputs.templates):
-        local = root / path
-        if local.is_file():
+        local = root / path if root is not None else None
+        if local is not None and local.is_file():
             try:
                 templates[path] = local.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:

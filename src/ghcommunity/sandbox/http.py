@@ -604,6 +604,10 @@ def _accepted(template: str) -> str:
         return "contents=write"
     if "/pulls" in template:
         return "pull_requests=write"
+    if "/check-runs" in template:
+        return "checks=write"
+    if template.endswith("/dispatches"):
+        return "contents=write"
     return "metadata=read"
 
 

@@ -434,6 +434,44 @@ class Project:
 
 
 @dataclass(slots=True, eq=False)
+class CheckAnnotation:
+    path: str
+    start_line: int
+    end_line: int
+    annotation_level: str  # notice | warning | failure
+    message: str
+    title: str | None = None
+    raw_details: str | None = None
+    start_column: int | None = None
+    end_column: int | None = None
+
+
+@dataclass(slots=True, eq=False)
+class CheckRun:
+    """A check run an App posted on a commit (the Checks API)."""
+
+    id: int
+    app_id: int
+    check_suite_id: int
+    head_sha: str
+    name: str
+    status: str  # queued | in_progress | completed
+    started_at: str
+    conclusion: str | None = None
+    completed_at: str | None = None
+    external_id: str = ""
+    details_url: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    text: str | None = None
+    annotations: list[CheckAnnotation] = field(default_factory=list)
+
+    @property
+    def node_id(self) -> str:
+        return node_id("CheckRun", self.id)
+
+
+@dataclass(slots=True, eq=False)
 class Repo:
     id: int
     owner: Account
@@ -464,6 +502,7 @@ class Repo:
     first_item: dict[str, int] = field(default_factory=dict)  # login (lower) → first number
     contributors: set[str] = field(default_factory=set)  # logins (lower) with commits/merges
     version: int = 0  # bumped on every change to issues, comments or labels (list caches)
+    check_runs: dict[int, CheckRun] = field(default_factory=dict)  # id → check run
 
     @property
     def full_name(self) -> str:

@@ -42,6 +42,7 @@ _KEEP: Any = object()
 
 
 def build_router() -> Router:
+    from ghcommunity.sandbox import checks  # noqa: F401 - registers the Checks API's routes
     from ghcommunity.sandbox.graphql_api import register as register_graphql
     from ghcommunity.sandbox.rest import ROUTER
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import pickle
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -53,6 +54,8 @@ from ghcommunity.sandbox.model import (
     REACTIONS,
     Account,
     App,
+    CheckAnnotation,
+    CheckRun,
     Comment,
     Discussion,
     DiscussionCategory,
@@ -80,6 +83,17 @@ Time = datetime | date | str
 DEFAULT_LABEL_COLOR = "ededed"
 GHOST_ID = 10137
 DEFAULT_BOT = "ghcommunity[bot]"
+CHECK_STATUSES = ("queued", "in_progress", "completed")
+# What an App may set (GitHub sets `stale` itself).
+CHECK_CONCLUSIONS = (
+    "action_required",
+    "cancelled",
+    "failure",
+    "neutral",
+    "success",
+    "skipped",
+    "timed_out",
+)
 _UNSET: Any = object()
 
 
@@ -1801,6 +1815,239 @@ class State:
             project.updated_at = when
             self._touch(content.repo)
             return item, True
+
+    # -- checks and repository dispatches ----------------------------------------------------
+
+    def create_check_run(
+        self,
+        repo: str | Repo,
+        *,
+        name: str,
+        head_sha: str,
+        app: App | int | None = None,
+        actor: str | User | None = None,
+        status: str | None = None,
+        conclusion: str | None = None,
+        started_at: Time | None = None,
+        completed_at: Time | None = None,
+        external_id: str | None = None,
+        details_url: str | None = None,
+        output: Mapping[str, Any] | None = None,
+    ) -> CheckRun:
+        """An App's check run on a commit, validated as GitHub does (ApiError 422 otherwise).
+
+        A `conclusion` completes the run. Runs of one App on one commit share a check suite.
+        Announces `check_run.created` (and `check_run.completed` when it is born complete).
+        """
+        with self.lock:
+            target = self.require_repo(repo)
+            owner = self._check_app(app)
+            who = self._actor(actor, owner)
+            if not isinstance(name, str) or not name.strip():
+                raise invalid("CheckRun", "name", "missing_field")
+            sha = target.git.resolve(str(head_sha or ""), target.default_branch)
+            if not head_sha or sha is None or not sha.startswith(str(head_sha)):
+                raise ApiError(422, f"No commit found for SHA: {head_sha}")
+            suite = next(
+                (
+                    r.check_suite_id
+                    for r in target.check_runs.values()
+                    if r.app_id == owner.id and r.head_sha == sha
+                ),
+                None,
+            )
+            run = CheckRun(
+                self._new_id(),
+                owner.id,
+                suite if suite is not None else self._new_id(),
+                sha,
+                name,
+                "queued",
+                self._when(started_at),
+                external_id=str(external_id or ""),
+                details_url=details_url,
+            )
+            self._apply_check_fields(run, status, conclusion, completed_at, output)
+            target.check_runs[run.id] = self._register(run)
+            self._emit(Change("check_run", "created", target, who, run))
+            if run.status == "completed":
+                self._emit(Change("check_run", "completed", target, who, run))
+            return run
+
+    def update_check_run(
+        self,
+        repo: str | Repo,
+        run: CheckRun | int,
+        *,
+        actor: str | User | None = None,
+        name: str | None = None,
+        status: str | None = None,
+        conclusion: str | None = None,
+        completed_at: Time | None = None,
+        external_id: str | None = None,
+        details_url: str | None = None,
+        output: Mapping[str, Any] | None = None,
+    ) -> CheckRun:
+        """Change a check run; annotations in `output` are added to the ones it has (as
+        GitHub does). Announces `check_run.completed` when this completes it."""
+        with self.lock:
+            target = self.require_repo(repo)
+            found = target.check_runs.get(run if isinstance(run, int) else run.id)
+            if found is None:
+                raise not_found()
+            who = self._actor(actor, self.apps.get(found.app_id))
+            was = found.status
+            if name is not None:
+                if not str(name).strip():
+                    raise invalid("CheckRun", "name", "missing_field")
+                found.name = str(name)
+            if external_id is not None:
+                found.external_id = str(external_id)
+            if details_url is not None:
+                found.details_url = str(details_url)
+            self._apply_check_fields(found, status, conclusion, completed_at, output)
+            if found.status == "completed" and was != "completed":
+                self._emit(Change("check_run", "completed", target, who, found))
+            return found
+
+    def _check_app(self, app: App | int | None) -> App:
+        if isinstance(app, App):
+            return app
+        if app is None:
+            return self.apps.get(1) or next(iter(self.apps.values()))
+        found = self.apps.get(int(app))
+        if found is None:
+            raise ValueError(f"no app with id {app}")
+        return found
+
+    def _actor(self, actor: str | User | None, app: App | None) -> User:
+        if isinstance(actor, User):
+            return actor
+        if actor:
+            return self.get_user(actor)
+        return self.get_user(app.bot_login if app is not None else self.default_actor)
+
+    def _apply_check_fields(
+        self,
+        run: CheckRun,
+        status: str | None,
+        conclusion: str | None,
+        completed_at: Time | None,
+        output: Mapping[str, Any] | None,
+    ) -> None:
+        if status is not None and status not in CHECK_STATUSES:
+            raise invalid("CheckRun", "status")
+        if conclusion is not None and conclusion not in CHECK_CONCLUSIONS:
+            raise invalid("CheckRun", "conclusion")
+        if conclusion is not None:
+            status = "completed"  # as GitHub: a conclusion completes the run
+        elif status == "completed" or completed_at is not None:
+            raise invalid("CheckRun", "conclusion", "missing_field")
+        annotations = self._annotations(output)
+        if output is not None:
+            summary = output.get("summary")
+            if not isinstance(summary, str) or not summary:
+                raise invalid("CheckRun", "summary", "missing_field")
+            if not isinstance(output.get("title"), str) or not output["title"]:
+                raise invalid("CheckRun", "title", "missing_field")
+            for key in ("summary", "text"):
+                value = output.get(key)
+                if isinstance(value, str) and len(value) > 65535:
+                    raise invalid("CheckRun", key, "too_long")
+            run.title = str(output["title"])
+            run.summary = summary
+            if output.get("text") is not None:
+                run.text = str(output["text"])
+            run.annotations.extend(annotations)
+        if status is not None:
+            run.status = status
+        if conclusion is not None:
+            run.conclusion = conclusion
+            run.completed_at = self._when(completed_at)
+
+    @staticmethod
+    def _annotations(output: Mapping[str, Any] | None) -> list[CheckAnnotation]:
+        raw = (output or {}).get("annotations") or []
+        if not isinstance(raw, list):
+            raise invalid("CheckRun", "annotations")
+        if len(raw) > 50:
+            raise custom("CheckRun", "Only 50 annotations are allowed per request")
+        out = []
+        for item in raw:
+            if not isinstance(item, dict):
+                raise invalid("CheckRun", "annotations")
+            for key in ("path", "start_line", "end_line", "annotation_level", "message"):
+                if item.get(key) in (None, ""):
+                    raise invalid("CheckRun", key, "missing_field")
+            if item["annotation_level"] not in ("notice", "warning", "failure"):
+                raise invalid("CheckRun", "annotation_level")
+            try:
+                start, end = int(item["start_line"]), int(item["end_line"])
+            except (TypeError, ValueError):
+                raise invalid("CheckRun", "start_line") from None
+            if start < 1 or end < start:
+                raise invalid("CheckRun", "end_line")
+            columns = [item.get("start_column"), item.get("end_column")]
+            out.append(
+                CheckAnnotation(
+                    str(item["path"]),
+                    start,
+                    end,
+                    str(item["annotation_level"]),
+                    str(item["message"]),
+                    title=None if item.get("title") is None else str(item["title"]),
+                    raw_details=(
+                        None if item.get("raw_details") is None else str(item["raw_details"])
+                    ),
+                    # GitHub keeps columns only for an annotation on one line.
+                    start_column=int(columns[0]) if columns[0] and start == end else None,
+                    end_column=int(columns[1]) if columns[1] and start == end else None,
+                )
+            )
+        return out
+
+    def dispatch_event(
+        self,
+        repo: str | Repo,
+        event_type: Any,
+        client_payload: Any = None,
+        *,
+        actor: str | User | None = None,
+    ) -> None:
+        """`POST /repos/{owner}/{repo}/dispatches`: announce a `repository_dispatch` webhook
+        whose action is `event_type`. Validated as GitHub does (422 with its message)."""
+        with self.lock:
+            target = self.require_repo(repo)
+            who = self._actor(actor, None)
+            if event_type is None:
+                raise ApiError(422, 'Invalid request.\n\n"event_type" wasn\'t supplied.')
+            if not isinstance(event_type, str):
+                raise ApiError(
+                    422,
+                    "Invalid request.\n\nFor 'properties/event_type', "
+                    f"{json.dumps(event_type)} is not a string.",
+                )
+            if not 1 <= len(event_type) <= 100:
+                raise ApiError(
+                    422, "Invalid request.\n\nevent_type must be 1 to 100 characters long."
+                )
+            payload = {} if client_payload is None else client_payload
+            if not isinstance(payload, dict):
+                raise ApiError(
+                    422,
+                    "Invalid request.\n\nFor 'properties/client_payload', "
+                    f"{json.dumps(payload)} is not an object.",
+                )
+            if len(payload) > 10:
+                raise ApiError(
+                    422,
+                    "Invalid request.\n\nNo more than 10 properties are allowed; "
+                    f"{len(payload)} were supplied.",
+                )
+            if len(json.dumps(payload)) >= 64 * 1024:
+                raise ApiError(422, "Invalid request.\n\nclient_payload is over 64 KB.")
+            extra = {"client_payload": payload, "branch": target.default_branch}
+            self._emit(Change("repository_dispatch", event_type, target, who, None, extra))
 
     # -- apps and tokens --------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 With a `webhook_url`, each change (issues opened/edited/labeled/unlabeled/closed/reopened/
 assigned/unassigned, issue_comment created/edited/deleted, label created/edited/deleted,
 discussion created/edited/answered, discussion_comment created, pull_request opened/closed/
-labeled, push) is serialised at the moment it happens and queued. A background thread POSTs
+labeled, push, check_run created/completed, repository_dispatch) is serialised at the moment it happens and queued. A background thread POSTs
 the queue in order with GitHub's headers (`X-GitHub-Event`, `X-GitHub-Delivery`,
 `X-GitHub-Hook-ID`, `X-Hub-Signature-256` = `sha256=` HMAC-SHA256 of the raw body with the
 secret, `User-Agent: GitHub-Hookshot/...`). Every delivery and its response is recorded in
@@ -24,7 +24,9 @@ from typing import Any
 
 import httpx
 
+from ghcommunity.sandbox.checks import webhook_check_run
 from ghcommunity.sandbox.model import (
+    CheckRun,
     Comment,
     Discussion,
     DiscussionComment,
@@ -139,6 +141,11 @@ def payload_for(state: State, shapes: Shapes, change: Change) -> dict[str, Any] 
         out["discussion"] = shapes.discussion(subject.discussion)
     elif change.event == "push" and repo is not None:
         out.update(push_payload(shapes, repo, change))
+    elif change.event == "check_run" and isinstance(subject, CheckRun) and repo is not None:
+        out["check_run"] = webhook_check_run(shapes, repo, subject)
+    elif change.event == "repository_dispatch" and repo is not None:
+        out["branch"] = extra["branch"]
+        out["client_payload"] = extra["client_payload"]
     else:
         return None
     if repo is not None:

@@ -1,0 +1,98 @@
+"""The monthly digest's publishing plan: a discussion, an issue, or a file through a pull request.
+
+Pure: the rendered Markdown and the figures in, a Plan out. Every post carries the month's key
+(`digest:2026-10`), so publishing the same month again updates the same discussion, issue or
+file instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from ghcommunity.config import Config
+from ghcommunity.errors import InputError
+from ghcommunity.plan import (
+    CommitFiles,
+    CreateDiscussion,
+    CreateIssue,
+    FileChange,
+    OpenPullRequest,
+    Plan,
+)
+
+Target = Literal["discussion", "issue", "file"]
+TARGETS: tuple[Target, ...] = ("discussion", "issue", "file")
+
+
+def digest_key(month: str) -> str:
+    return f"digest:{month}"
+
+
+def digest_path(config: Config, month: str) -> str:
+    return config.digest.path.replace("{month}", month)
+
+
+def plan_digest(
+    *,
+    repo: str,
+    month: str,
+    title: str,
+    markdown: str,
+    figures: Mapping[str, Any],
+    config: Config,
+    target: Target,
+) -> Plan:
+    """What to write to publish this month's digest to `target`."""
+    key = digest_key(month)
+    plan = Plan()
+    if target == "discussion":
+        plan.add(
+            CreateDiscussion(
+                repo=repo,
+                category=config.digest.discussion_category,
+                title=title,
+                body=markdown,
+                key=key,
+            )
+        )
+    elif target == "issue":
+        plan.add(
+            CreateIssue(
+                repo=repo, title=title, body=markdown, key=key, labels=list(config.digest.labels)
+            )
+        )
+    elif target == "file":
+        path = digest_path(config, month)
+        branch = config.digest.branch.replace("{month}", month)
+        plan.add(
+            CommitFiles(
+                repo=repo,
+                branch=branch,
+                message=f"Add the digest for {figures['month_name']}",
+                files=[FileChange(path=path, content=f"# {title}\n\n{markdown}")],
+                if_exists="update",
+            ),
+            OpenPullRequest(
+                repo=repo,
+                head=branch,
+                title=title,
+                body=(
+                    f"The community digest for {figures['month_name']}, compiled by ghcommunity "
+                    f"from the repository's activity: `{path}`.\n\n"
+                    "Merge it to publish; running the digest again for this month updates this "
+                    "pull request."
+                ),
+                labels=list(config.digest.labels),
+            ),
+        )
+    else:  # pragma: no cover - the CLI offers only the three targets
+        raise InputError(f"unknown digest target {target!r}: expected discussion, issue or file")
+    participants = figures["participants"]
+    plan.note(
+        f"{figures['month_name']}: {participants['active']} people took part "
+        f"({participants['new']} new), {figures['items']['opened']['total']} items opened"
+    )
+    if not figures.get("synced_at"):
+        plan.note("the store has never been synced for this repository: the figures are empty")
+    return plan
