@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ghcommunity import payload as p
 from ghcommunity.config import Config
+from ghcommunity.errors import InputError
 from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.executor import Executor, Outcome
 from ghcommunity.github.snapshot import IssueSnapshot, read_issue_snapshot
@@ -137,15 +138,18 @@ def on(*keys: str) -> Callable[[Handler], Handler]:
 
 
 def load_handlers(modules: Iterable[str] | None = None) -> list[str]:
-    """Import the handler modules; a job not built yet is skipped. Returns those loaded."""
+    """Import the handler modules (default: the built-in jobs'). Returns those loaded.
+
+    A module that is not there is an error, not skipped: a misspelt `serve --handlers` module
+    would otherwise leave its events unhandled without a word."""
     loaded = []
     for module in HANDLER_MODULES if modules is None else modules:
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
+            if not exc.name or not f"{module}.".startswith(f"{exc.name}."):
+                raise  # the module is there; something it imports is not
+            raise InputError(f"handler module {module!r} was not found") from None
         loaded.append(module)
     return loaded
 

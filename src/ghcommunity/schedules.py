@@ -285,11 +285,6 @@ def _rule(body: str, anchor: date) -> rrule:
     return result
 
 
-def to_rrule(parsed: ParsedRule, anchor: date) -> rrule:
-    """The dateutil rule with a DTSTART (the phrase's own start, else `anchor`)."""
-    return _rule(parsed.rrule, parsed.start or anchor)
-
-
 def rule_dates(
     parsed: ParsedRule,
     first: date | None,

@@ -20,7 +20,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ghcommunity.activity import (
@@ -34,7 +34,7 @@ from ghcommunity.activity import (
     NoteFile,
     Person,
 )
-from ghcommunity.errors import OperationalError
+from ghcommunity.errors import GhcError, OperationalError
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.metrics import form_answer
 from ghcommunity.store import Page, Store, SyncState, from_text, to_text
@@ -170,16 +170,6 @@ def _more(connection: Any, node_id: str, node_type: str, name: str) -> More | No
     if isinstance(info, dict) and info.get("hasNextPage") and info.get("endCursor"):
         return More(node_id, node_type, name, str(info["endCursor"]))
     return None
-
-
-@dataclass
-class Converted:
-    item: Item
-    updated_at: str
-    contributions: list[Contribution]
-    label_events: list[LabelEvent]
-    people: list[Person]
-    more: list[More]
 
 
 class _Rows:
@@ -659,3 +649,49 @@ def settings_from_config(
         role_questions=list(config.digest.role_questions),
         resolve_role=resolve_role,
     )
+
+
+def role_resolver(config: Config) -> Callable[[str], str | None] | None:
+    """DDaT role answers read against the configured taxonomy; None if there is none to read
+    (the digest then counts roles as people wrote them)."""
+    try:
+        from ghcommunity.ddat.resolve import Resolver
+        from ghcommunity.ddat.setup import load_configured_taxonomy
+
+        resolver = Resolver(load_configured_taxonomy(config))
+    except (GhcError, ImportError, OSError):
+        return None
+
+    def resolve(text: str) -> str | None:
+        return resolver.resolve("role", text).value
+
+    return resolve
+
+
+def sync_store(
+    client: GitHubClient,
+    store_url: str,
+    repo: str,
+    config: Config,
+    *,
+    since: datetime | None = None,
+    full: bool = False,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Sync `repo` into the store at `store_url`, reading what the config asks for (the
+    `sync` and `digest` commands and the scheduled digest all sync through here)."""
+    settings = settings_from_config(config, role_resolver(config))
+    store = Store(store_url)
+    try:
+        return sync_repo(
+            client,
+            store,
+            repo,
+            settings,
+            now=lambda: datetime.now(UTC),
+            since=since,
+            full=full,
+            progress=progress,
+        )
+    finally:
+        store.close()

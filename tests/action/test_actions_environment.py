@@ -9,7 +9,6 @@ the step outputs, the summary, the annotations and the sandbox's state.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import io
 import json
 import os
@@ -216,10 +215,6 @@ def test_handle_an_event_from_the_bot_itself_is_ignored(runner: Runner, sandbox:
     assert sandbox.stats()["total"] == 0
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("ghcommunity.jobs.triage") is None,
-    reason="pending: the triage handler (ghcommunity.jobs.triage) has not landed",
-)
 def test_handle_an_opened_issue_labels_it(runner: Runner, sandbox: Any) -> None:
     state = sandbox.state
     state.add_user("a-member")
@@ -442,10 +437,6 @@ def test_ddat_report_opens_one_pull_request(runner: Runner, sandbox: Any) -> Non
     assert writes(sandbox) == 0
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("ghcommunity.cli.meetings") is None,
-    reason="pending: `ghcommunity meetings generate` (ghcommunity.cli.meetings) has not landed",
-)
 def test_meetings_opens_one_pull_request_with_the_notes(runner: Runner, sandbox: Any) -> None:
     run = runner.run("meetings", LEAD_TIME="60d")
     assert run.exit_code == 0, run.log

@@ -111,3 +111,18 @@ def test_event_accessors_tolerate_odd_payloads() -> None:
     assert event.sender == ""
     assert event.issue_number is None
     assert Event("ping", {"zen": "Keep it logically awesome."}).key == "ping"
+
+
+def test_a_handler_module_that_is_not_there_is_an_error_not_skipped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ghcommunity.errors import InputError
+
+    monkeypatch.setattr(events, "_REGISTRY", [])
+    with pytest.raises(InputError, match=r"handler module 'community_extras\.hooks' was not found"):
+        events.load_handlers(["community_extras.hooks"])
+    # A module that is there but imports something missing keeps its own error.
+    (tmp_path / "ghc_test_broken_ext.py").write_text("import ghc_test_not_installed\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError, match="ghc_test_not_installed"):
+        events.load_handlers(["ghc_test_broken_ext"])

@@ -12,13 +12,12 @@ from typing import Any
 
 import pytest
 
-from ghcommunity.cli.sync import role_resolver
 from ghcommunity.config import load_config
 from ghcommunity.digest_render import render
 from ghcommunity.metrics import DigestSettings, compute, window
 from ghcommunity.resources import reference_config
 from ghcommunity.store import Store
-from ghcommunity.sync import settings_from_config, sync_repo
+from ghcommunity.sync import role_resolver, settings_from_config, sync_repo
 
 REPO = "uk-x-gov-software-community/community-space"
 

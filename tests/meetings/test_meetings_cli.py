@@ -12,8 +12,10 @@ import pytest
 from helpers_meetings import REFERENCE, ROOT, config_text
 
 from ghcommunity.calendars import parse_events
-from ghcommunity.cli.meetings import joining_from_env, parse_lead_time, web_url_for
+from ghcommunity.cli.meetings import joining_from_env
 from ghcommunity.errors import InputError
+from ghcommunity.github.client import web_url_for
+from ghcommunity.jobs.meetings import parse_lead_time
 
 
 @dataclass

@@ -10,8 +10,7 @@ from click.testing import CliRunner
 from helpers_meetings import REFERENCE, config_text, make_config
 
 from ghcommunity.cli import cli
-from ghcommunity.cli.meetings import load_checked
-from ghcommunity.config import ConfigError, parse_config
+from ghcommunity.config import ConfigError, load_config, parse_config
 
 
 def problems(groups_yaml: str) -> list[str]:
@@ -21,7 +20,7 @@ def problems(groups_yaml: str) -> list[str]:
 
 
 def test_the_reference_config_is_valid_and_has_no_clock_problems() -> None:
-    config = load_checked(str(REFERENCE))
+    config = load_config(str(REFERENCE))
     assert config.group("lean-coffee").schedule is not None
 
 
@@ -162,7 +161,7 @@ def test_the_community_zone_is_checked_by_the_meetings_commands(tmp_path: Path) 
         parse_config(path.read_text(), str(path))
     assert direct.value.problems[0].startswith(f"{path}:12:14: groups[0].schedule.start")
     with pytest.raises(ConfigError) as caught:
-        load_checked(str(path))
+        load_config(str(path))
     (line,) = caught.value.problems
     assert line.startswith(f"{path}:12:14: groups[0].schedule.start: 01:30 on Sunday")
     result = CliRunner().invoke(
@@ -187,7 +186,7 @@ def test_a_moved_start_time_the_clocks_skip_points_at_the_move(tmp_path: Path) -
         )
     )
     with pytest.raises(ConfigError) as caught:
-        load_checked(str(path))
+        load_config(str(path))
     assert (
         "groups[0].schedule.moved[0].start: 01:15 on Sunday 25 October 2026 happens twice"
         in (caught.value.problems[0])

@@ -9,8 +9,9 @@ import pytest
 from helpers_meetings import REFERENCE, reference
 
 from ghcommunity.calendars import parse_events
+from ghcommunity.github.contents import read_text
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.meetings import generate, read_text
+from ghcommunity.jobs.meetings import generate
 from ghcommunity.plan import CommitFiles, CreateIssue
 
 REPO = "uk-x-gov-software-community/community-space"

@@ -13,12 +13,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from ghcommunity.app.logging import REDACTOR
 from ghcommunity.app.settings import Settings
 from ghcommunity.errors import OperationalError
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy, split_repo
+from ghcommunity.timestamps import timestamp
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,9 @@ class CachedToken:
 
 
 def _parse_expiry(value: object, now: float) -> float:
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            pass
+    expires = timestamp(value)
+    if expires is not None:
+        return expires.timestamp()
     return now + 3600.0  # GitHub's documented lifetime
 
 

@@ -24,7 +24,8 @@ from ghcommunity import payload as p
 from ghcommunity.config import Config, parse_config
 from ghcommunity.errors import InputError
 from ghcommunity.forms import IssueForm
-from ghcommunity.github.client import GitHubClient, quote_segment, split_repo
+from ghcommunity.github.client import GitHubClient, split_repo
+from ghcommunity.github.contents import contents_path
 from ghcommunity.plan import CheckAnnotation, CreateCheckRun, Plan
 
 log = logging.getLogger(__name__)
@@ -64,10 +65,8 @@ def decode_contents(data: Any, where: str) -> str:
 
 
 def read_file(client: GitHubClient, repo: str, ref: str | None = None) -> dict[str, Any] | None:
-    owner, name = split_repo(repo)
-    path = "/".join(quote_segment(part) for part in CONFIG_PATH.split("/"))
     data = client.get_or_none(
-        f"/repos/{quote_segment(owner)}/{quote_segment(name)}/contents/{path}",
+        contents_path(repo, CONFIG_PATH),
         params={"ref": ref} if ref else None,
         what=f"reading {repo}'s {CONFIG_PATH}",
     )

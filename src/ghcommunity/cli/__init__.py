@@ -101,9 +101,18 @@ def main(argv: list[str] | None = None) -> Any:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help screen
+            exc.show()
+            sys.exit(2)
+        # A bad flag or value: one line, like every other error, and where to read more.
+        message = " ".join(exc.format_message().split()).rstrip(".")
+        where = exc.ctx.command_path if exc.ctx is not None else "ghcommunity"
+        click.echo(f"error: {message} (see `{where} --help`)", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError | click.BadParameter) else exc.exit_code)
+        sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:

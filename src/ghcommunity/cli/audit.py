@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
@@ -14,8 +13,10 @@ from ghcommunity.cli.common import (
     echo_json,
     github_options,
     load,
+    outcome_lines,
+    parse_now,
+    write_output,
 )
-from ghcommunity.cli.lifecycle import parse_now
 from ghcommunity.config import Config
 from ghcommunity.errors import InputError
 from ghcommunity.github.client import GitHubClient
@@ -96,12 +97,7 @@ def _publish(
     if dry_run:
         return {**plan.to_dict(), "dry_run": True, "lines": plan.to_text().splitlines()}
     outcomes = executor.apply(plan)
-    lines = []
-    for outcome in outcomes:
-        detail = f" ({outcome.detail})" if outcome.detail else ""
-        url = f" {outcome.url}" if outcome.url else ""
-        lines.append(f"{outcome.status}: {outcome.op.describe()}{detail}{url}")
-    lines += [f"note: {note}" for note in plan.notes]
+    lines = outcome_lines(plan, outcomes)
     return {**plan.to_dict(), "outcomes": [o.to_dict() for o in outcomes], "lines": lines}
 
 
@@ -133,8 +129,5 @@ def directory(
     if out is None:
         click.echo(text, nl=False)
         return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write the directory: {exc.strerror}") from None
+    write_output(out, text)
     click.echo(f"wrote {out} ({len(config.groups)} groups)")

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ghcommunity.config import Config, load_config
+from ghcommunity.errors import InputError
 from ghcommunity.github.client import Connection, GitHubClient
 from ghcommunity.plan import Plan
+from ghcommunity.timestamps import parse_instant
 
 if TYPE_CHECKING:
-    from ghcommunity.github.executor import Executor
+    from ghcommunity.github.executor import Executor, Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,6 +60,19 @@ def plan_options(func: F) -> F:
     )
 
 
+def parse_now(value: str | None) -> datetime:
+    """--now as an ISO date or date-time (UTC when no offset is given); default: the clock."""
+    if not value:
+        return datetime.now(UTC)
+    try:
+        return parse_instant(value)
+    except ValueError:
+        raise InputError(
+            f"--now {value!r}: expected an ISO date or time such as 2025-06-01 or "
+            "2025-06-01T09:00:00Z"
+        ) from None
+
+
 def load(config_path: str | None) -> Config:
     return load_config(config_path)
 
@@ -65,19 +81,18 @@ def client(api_url: str | None, token: str | None) -> GitHubClient:
     return GitHubClient(Connection.from_env(api_url=api_url, token=token))
 
 
-def show_plan(plan: Plan, *, as_json: bool) -> None:
-    if as_json:
-        click.echo(plan.to_json())
-    else:
-        click.echo(plan.to_text())
+def write_output(out: str, text: str) -> None:
+    """Write what a command made to the file named by --out (its folder created if needed)."""
+    path = Path(out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
 
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
-def is_terminal() -> bool:
-    return sys.stdout.isatty()
 
 
 def run_plan(
@@ -108,13 +123,16 @@ def run_plan(
     else:
         if not outcomes:
             click.echo("nothing to do")
-        for outcome in outcomes:
-            line = f"{outcome.status}: {outcome.op.describe()}"
-            if outcome.detail:
-                line += f" ({outcome.detail})"
-            if outcome.url:
-                line += f" {outcome.url}"
+        for line in outcome_lines(plan, outcomes):
             click.echo(line)
-        for note in plan.notes:
-            click.echo(f"note: {note}")
     return outcomes
+
+
+def outcome_lines(plan: Plan, outcomes: list[Outcome]) -> list[str]:
+    """What applying a Plan did, a line each, then its notes: for people, not for tools."""
+    lines = []
+    for outcome in outcomes:
+        detail = f" ({outcome.detail})" if outcome.detail else ""
+        url = f" {outcome.url}" if outcome.url else ""
+        lines.append(f"{outcome.status}: {outcome.op.describe()}{detail}{url}")
+    return lines + [f"note: {note}" for note in plan.notes]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from ghcommunity.cli.common import (
     load,
     plan_options,
     run_plan,
+    write_output,
 )
 from ghcommunity.errors import InputError, OperationalError
 
@@ -53,11 +54,7 @@ def _write_generated(text: str, out: str, *, check: bool, what: str) -> None:
     if current == text:
         click.echo(f"{path} unchanged")
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_output(out, text)
     click.echo(f"wrote {path}")
 
 
@@ -271,10 +268,7 @@ def report(
     )
     text = render(result, fmt)
     if out:
-        try:
-            Path(out).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{out}: cannot write: {exc.strerror or exc}") from None
+        write_output(out, text)
         click.echo(f"wrote {out}: {result.total} issue(s)", err=True)
     else:
         click.echo(text, nl=False)
@@ -301,31 +295,12 @@ def export(
     `ddat.export_branch`; rerunning updates the same pull request, and writes nothing when
     nothing changed.
     """
-    from zoneinfo import ZoneInfo
-
-    from ghcommunity.ddat.export import Month, plan_export, read_current
-    from ghcommunity.ddat.fetch import fetch_feedback
-    from ghcommunity.ddat.report import build_report, render
-    from ghcommunity.ddat.setup import load_kit
+    from ghcommunity.ddat.export import Month, export_month
 
     config = load(config_path)
-    kit = load_kit(config)
     target = repo or config.repo
-    today = datetime.now(ZoneInfo(config.community.timezone)).date()
-    chosen = Month.parse(month) if month else Month(today.year, today.month)
+    chosen = Month.parse(month) if month else Month.of(datetime.now(UTC), config.community.timezone)
     github = client(api_url, token)
-    issues = fetch_feedback(
-        github, target, config.ddat.feedback_label, state="all", since=chosen.period.since
-    )
-    result = build_report(
-        issues,
-        kit,
-        repo=target,
-        period=chosen.period,
-        state="all",
-        timezone=config.community.timezone,
-    )
-    current = read_current(github, target, config, chosen)
-    plan = plan_export(render(result, "md"), chosen, config, current, repo=target)
+    plan, result = export_month(github, config, target, chosen)
     extra: dict[str, Any] = {"month": str(chosen), "issues": result.total}
     run_plan(plan, github, config, dry_run=dry_run, as_json=as_json, extra=extra)

@@ -16,15 +16,15 @@ from ghcommunity.cli.common import (
     load,
     plan_options,
     run_plan,
+    write_output,
 )
-from ghcommunity.cli.sync import open_store, run_sync
+from ghcommunity.cli.sync import run_sync, store_option
 from ghcommunity.config import Config
-from ghcommunity.digest_render import FORMATS, Format, render, render_title
+from ghcommunity.digest_render import FORMATS, Format, render
 from ghcommunity.errors import InputError
 from ghcommunity.github.client import split_repo
-from ghcommunity.jobs.digest import TARGETS, Target, plan_digest
-from ghcommunity.metrics import DigestSettings, compute, parse_month, previous_month, window
-from ghcommunity.store import DEFAULT_URL
+from ghcommunity.jobs.digest import TARGETS, Target, compile_digest, plan_digest
+from ghcommunity.metrics import DigestSettings, parse_month, previous_month
 
 
 def user_template(config: Config, fmt: Format) -> tuple[str | None, str | None]:
@@ -38,21 +38,6 @@ def user_template(config: Config, fmt: Format) -> tuple[str | None, str | None]:
         return Path(path).read_text(encoding="utf-8"), path
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"digest.templates.{fmt}: cannot read {path}: {exc}") from None
-
-
-def compile_digest(
-    store_url: str, repo: str, month: str, config: Config
-) -> tuple[dict[str, Any], str]:
-    """The figures and the title of a month's digest, from the store."""
-    settings = DigestSettings.from_config(config)
-    start, end = window(month, settings)
-    store = open_store(store_url)
-    try:
-        activity = store.activity(repo, start, end)
-    finally:
-        store.close()
-    figures = compute(activity, settings, month)
-    return figures, render_title(config.digest.title, figures)
 
 
 def render_format(figures: dict[str, Any], fmt: Format, title: str, config: Config) -> str:
@@ -81,14 +66,7 @@ def render_format(figures: dict[str, Any], fmt: Format, title: str, config: Conf
     help="Publish as a discussion, an issue, or a file through a pull request "
     "(alone: digest.publish from the config). Re-running updates the same post.",
 )
-@click.option(
-    "--store",
-    "store_url",
-    default=DEFAULT_URL,
-    show_default=True,
-    envvar="GHCOMMUNITY_STORE",
-    help="SQLAlchemy URL of the store.",
-)
+@store_option
 @click.option("--no-sync", is_flag=True, help="Use the store as it is; fetch nothing first.")
 @config_option
 @github_options
@@ -117,20 +95,12 @@ def digest(
     parse_month(chosen)
     github = client(api_url, token)
     if not no_sync:
-        store = open_store(store_url)
-        try:
-            # With --json nothing but the JSON is printed (progress would mix into it).
-            run_sync(github, store, target_repo, config, quiet=as_json)
-        finally:
-            store.close()
+        # With --json nothing but the JSON is printed (progress would mix into it).
+        run_sync(github, store_url, target_repo, config, quiet=as_json)
     figures, title = compile_digest(store_url, target_repo, chosen, config)
     text = render_format(figures, fmt, title, config)
     if out:
-        try:
-            Path(out).parent.mkdir(parents=True, exist_ok=True)
-            Path(out).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"--out {out}: cannot write: {exc.strerror}") from None
+        write_output(out, text)
         if not as_json:
             click.echo(f"wrote {out} ({fmt}, {len(text.encode())} bytes)", err=True)
     if publish is None:

@@ -76,7 +76,8 @@ def parse(
     """Print the answers in an issue body as JSON: {field_id: value}.
 
     Text answers are a string or null; dropdowns and checkboxes are lists. A body that did not
-    come from the form gives empty answers (and, with --with-problems, a "not_a_form" problem).
+    come from the form gives empty answers and says so on stderr (with --with-problems, as a
+    "not_a_form" problem); so do missing required answers and values outside the options.
     """
     if bool(form_path) == bool(forms_dir):
         raise InputError("pass either --form FORM.yml or --forms DIR")
@@ -106,9 +107,19 @@ def parse(
                 )
             else:
                 echo_json({})
+                _note(f"the body matches none of the forms in {forms_dir}")
             return
     parsed = parse_body(body, chosen)
     echo_json(parsed.to_json() if with_problems else parsed.values)
+    if not with_problems and parsed.errors:
+        # Stdout stays the plain answers; say on stderr that they are not the whole story.
+        first = parsed.errors[0].message
+        more = len(parsed.errors) - 1
+        _note(first + (f" (and {more} more problem(s))" if more else ""))
+
+
+def _note(message: str) -> None:
+    click.echo(f"note: {message}; --with-problems for details", err=True)
 
 
 def _config_or_none(config_path: str | None, *, required: bool) -> Config | None:

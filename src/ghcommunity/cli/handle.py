@@ -30,6 +30,8 @@ def read_event(name: str | None, path: str | None) -> Event:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot read the event payload: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the event payload is not UTF-8 JSON ({exc.reason})") from None
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -157,10 +157,9 @@ def resolve_pin(ref: str, source: str, api_url: str | None, token: str | None) -
     """A full commit SHA as given, or a tag or branch of `source` resolved to its commit."""
     if _SHA.match(ref):
         return Pin(source, ref)
-    from ghcommunity.github.client import Connection, GitHubClient, quote_segment
+    from ghcommunity.github.client import Connection, GitHubClient, quote_segment, repo_path
 
-    owner, name = source.split("/", 1)
-    base = f"/repos/{quote_segment(owner)}/{quote_segment(name)}/git"
+    base = f"{repo_path(source)}/git"
     github = GitHubClient(Connection.from_env(api_url=api_url, token=token))
     problem = ""
     for kind in ("tags", "heads"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
 
 from ghcommunity.cli.common import (
@@ -11,26 +9,12 @@ from ghcommunity.cli.common import (
     config_option,
     github_options,
     load,
+    parse_now,
     plan_options,
     run_plan,
 )
-from ghcommunity.errors import InputError
 from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.lifecycle import lifecycle_plan
-
-
-def parse_now(value: str | None) -> datetime:
-    """--now as an ISO date or date-time (UTC when no offset is given); default: the clock."""
-    if not value:
-        return datetime.now(UTC)
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(
-            f"--now {value!r}: expected an ISO date or time such as 2025-06-01 or "
-            "2025-06-01T09:00:00Z"
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @click.command()

@@ -7,11 +7,9 @@ GHCOMMUNITY_JOINING_<SLUG>), local template files and GitHub are read here and p
 from __future__ import annotations
 
 import os
-import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import click
 
@@ -20,19 +18,20 @@ from ghcommunity.cli.common import (
     config_option,
     echo_json,
     github_options,
+    load,
     plan_options,
     run_plan,
 )
-from ghcommunity.config import Config, ConfigError, find_config, load_config
+from ghcommunity.config import Config
 from ghcommunity.errors import InputError
+from ghcommunity.github.client import web_url_for
+from ghcommunity.timestamps import parse_instant
 
 if TYPE_CHECKING:  # click 8.2 made ParamType generic; 8.1 (still supported) is not
     _DateType = click.ParamType[date]
     _InstantType = click.ParamType[datetime]
 else:
     _DateType = _InstantType = click.ParamType
-
-_LEAD = re.compile(r"^\s*(\d+)\s*(d|day|days|w|week|weeks)?\s*$", re.IGNORECASE)
 
 
 class _Date(_DateType):
@@ -56,34 +55,9 @@ class _Instant(_InstantType):
         if isinstance(value, datetime):
             return value
         try:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+            return parse_instant(str(value))
         except ValueError:
             self.fail(f"{value!r} is not an ISO 8601 date-time", param, ctx)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def parse_lead_time(text: str) -> timedelta:
-    """'14d', '2w' or '14' (days)."""
-    match = _LEAD.match(text)
-    if not match:
-        raise InputError(f"--lead-time {text!r}: expected days such as '14d' or weeks such as '2w'")
-    number = int(match.group(1))
-    unit = (match.group(2) or "d").lower()
-    days = number * 7 if unit.startswith("w") else number
-    if days > 366:
-        raise InputError(f"--lead-time {text!r}: at most a year")
-    return timedelta(days=days)
-
-
-def web_url_for(api_url: str | None) -> str:
-    """The web address matching an API root: github.com, a GHES host, or the sandbox."""
-    if not api_url:
-        return "https://github.com"
-    parts = urlsplit(api_url.rstrip("/"))
-    if parts.netloc == "api.github.com":
-        return "https://github.com"
-    path = parts.path.removesuffix("/api/v3")
-    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def joining_from_env(config: Config, env: dict[str, str] | None = None) -> dict[str, str]:
@@ -96,31 +70,6 @@ def joining_from_env(config: Config, env: dict[str, str] | None = None) -> dict[
         if value:
             found[group.slug] = value
     return found
-
-
-def load_checked(config_path: str | None) -> Config:
-    """The config, with every schedule's wall-clock times checked in the community's zone.
-
-    A start time that the clocks skip or repeat on a meeting day is a config error, reported
-    as file:line:column like any other.
-    """
-    from ghcommunity.config.meetings import schedule_problems
-    from ghcommunity.config.yamlmarks import load_marked
-
-    config = load_config(config_path)
-    problems = schedule_problems(config)
-    if not problems:
-        return config
-    found = find_config(config_path)
-    doc = load_marked(found.read_text(encoding="utf-8"), str(found))
-    lines = []
-    for loc, message in problems:
-        mark = doc.locate(loc)
-        where = ""
-        for part in loc:
-            where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else part)
-        lines.append(f"{found}:{mark.line}:{mark.column}: {where}: {message}")
-    raise ConfigError(lines)
 
 
 def _now(value: datetime | None) -> datetime:
@@ -161,7 +110,7 @@ def plan_command(
     """
     from ghcommunity.jobs.meetings import plan_meetings, read_default_files
 
-    config = load_checked(config_path)
+    config = load(config_path)
     moment = _now(now)
     first = start or moment.astimezone(_zone(config)).date()
     last = end or first + timedelta(days=90)
@@ -232,9 +181,9 @@ def generate_command(
     and one pull request (or one commit to the default branch with --commit); the calendar
     feeds are refreshed in the same commit. Safe to run daily: a second run adds nothing.
     """
-    from ghcommunity.jobs.meetings import generate
+    from ghcommunity.jobs.meetings import generate, parse_lead_time
 
-    config = load_checked(config_path)
+    config = load(config_path)
     if not config.meetings.enabled:
         click.echo("meetings are disabled in the config (meetings.enabled: false)")
         return
@@ -263,7 +212,7 @@ def calendar_command(
     """Write the calendar feeds (per group, and all groups) locally, e.g. for a website build."""
     from ghcommunity.jobs.meetings import Rendering, feed_files
 
-    config = load_checked(config_path)
+    config = load(config_path)
     if group_slug and config.group(group_slug) is None:
         raise InputError(f"no group with the slug {group_slug!r}")
     feeds = feed_files(

@@ -159,6 +159,14 @@ def serve(
         click.echo("sandbox stopped")
 
 
+_sandbox_url = click.option(
+    "--api-url",
+    envvar="GITHUB_API_URL",
+    default=None,
+    help="The sandbox's URL (as printed by `sandbox serve`).",
+)
+
+
 def _api(api_url: str | None) -> str:
     if not api_url:
         raise InputError("--api-url (or GITHUB_API_URL) is required: the sandbox's URL")
@@ -166,12 +174,7 @@ def _api(api_url: str | None) -> str:
 
 
 @sandbox.command(cls=OneLineErrors)
-@click.option(
-    "--api-url",
-    envvar="GITHUB_API_URL",
-    default=None,
-    help="The sandbox's URL (as printed by `sandbox serve`).",
-)
+@_sandbox_url
 @click.option("--log", "with_log", is_flag=True, help="Include the recent request log.")
 def stats(api_url: str | None, with_log: bool) -> None:
     """Print the sandbox's request counters as JSON."""
@@ -182,12 +185,7 @@ def stats(api_url: str | None, with_log: bool) -> None:
 
 
 @sandbox.command(cls=OneLineErrors)
-@click.option(
-    "--api-url",
-    envvar="GITHUB_API_URL",
-    default=None,
-    help="The sandbox's URL (as printed by `sandbox serve`).",
-)
+@_sandbox_url
 @click.option(
     "--seed",
     "seed_name",

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import click
 
-from ghcommunity.cli.common import client, config_option, echo_json, github_options, load
+from ghcommunity.cli.common import F, client, config_option, echo_json, github_options, load
 from ghcommunity.config import Config
-from ghcommunity.errors import GhcError, InputError
+from ghcommunity.errors import InputError
 from ghcommunity.github.client import GitHubClient, split_repo
-from ghcommunity.store import DEFAULT_URL, Store
-from ghcommunity.sync import Progress, SyncReport, settings_from_config, sync_repo
+from ghcommunity.store import DEFAULT_URL
+from ghcommunity.sync import SyncReport, sync_store
 
 RESOURCE_NAMES = {
     "issues": "Issues",
@@ -104,9 +103,21 @@ def parse_since(value: str | None) -> datetime | None:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+def store_option(func: F) -> F:
+    """--store (GHCOMMUNITY_STORE): where `sync` writes and `digest` reads."""
+    return click.option(
+        "--store",
+        "store_url",
+        default=DEFAULT_URL,
+        show_default=True,
+        envvar="GHCOMMUNITY_STORE",
+        help="SQLAlchemy URL of the store, e.g. postgresql://user@host/db.",
+    )(func)
+
+
 def run_sync(
     github: GitHubClient,
-    store: Store,
+    store_url: str,
     repo: str,
     config: Config,
     *,
@@ -115,56 +126,20 @@ def run_sync(
     quiet: bool = False,
 ) -> SyncReport:
     """Sync with the right progress display for where we run (shared with `digest`)."""
-    settings = settings_from_config(config, role_resolver(config))
-
-    def now() -> datetime:
-        return datetime.now(UTC)
-
     if quiet:
-        return sync_repo(github, store, repo, settings, now=now, since=since, full=full)
+        return sync_store(github, store_url, repo, config, since=since, full=full)
     if in_ci():
-        progress: Progress = PlainProgress()
-        return sync_repo(
-            github, store, repo, settings, now=now, since=since, full=full, progress=progress
+        return sync_store(
+            github, store_url, repo, config, since=since, full=full, progress=PlainProgress()
         )
     with RichProgress() as bars:
-        return sync_repo(
-            github, store, repo, settings, now=now, since=since, full=full, progress=bars
-        )
-
-
-def role_resolver(config: Config) -> Callable[[str], str | None] | None:
-    """DDaT role answers read against the configured taxonomy; None if there is none to read
-    (the digest then counts roles as people wrote them)."""
-    try:
-        from ghcommunity.ddat.resolve import Resolver
-        from ghcommunity.ddat.setup import load_configured_taxonomy
-
-        resolver = Resolver(load_configured_taxonomy(config))
-    except (GhcError, ImportError, OSError):
-        return None
-
-    def resolve(text: str) -> str | None:
-        return resolver.resolve("role", text).value
-
-    return resolve
-
-
-def open_store(url: str) -> Store:
-    return Store(url)
+        return sync_store(github, store_url, repo, config, since=since, full=full, progress=bars)
 
 
 @click.command("sync")
 @click.option("--repo", help="OWNER/REPO (default: the config's community repo).")
 @click.option("--since", help="Fetch nothing last updated before this date (YYYY-MM-DD).")
-@click.option(
-    "--store",
-    "store_url",
-    default=DEFAULT_URL,
-    show_default=True,
-    envvar="GHCOMMUNITY_STORE",
-    help="SQLAlchemy URL of the store, e.g. postgresql://user@host/db.",
-)
+@store_option
 @click.option("--full", is_flag=True, help="Forget what was synced and fetch everything again.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was fetched as JSON.")
 @config_option
@@ -184,14 +159,15 @@ def sync(
     config = load(config_path)
     target = repo or config.repo
     split_repo(target)
-    store = open_store(store_url)
-    github = client(api_url, token)
-    try:
-        report = run_sync(
-            github, store, target, config, since=parse_since(since), full=full, quiet=as_json
-        )
-    finally:
-        store.close()
+    report = run_sync(
+        client(api_url, token),
+        store_url,
+        target,
+        config,
+        since=parse_since(since),
+        full=full,
+        quiet=as_json,
+    )
     if as_json:
         echo_json(report.to_dict())
         return

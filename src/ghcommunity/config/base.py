@@ -1,4 +1,5 @@
-"""The base every config model shares: unknown keys are errors, names are stripped."""
+"""The base every config model shares (unknown keys are errors, names are stripped), and the
+checks several sections make."""
 
 from __future__ import annotations
 
@@ -12,3 +13,12 @@ class Section(BaseModel):
         populate_by_name=True,
         validate_default=True,
     )
+
+
+def monthly_path(value: str, *, what: str, example: str) -> str:
+    """A path or branch with `{month}` (YYYY-MM) in it, inside the repository: one per month."""
+    if "{month}" not in value:
+        raise ValueError(f"{what} must contain {{month}} (YYYY-MM), e.g. {example}")
+    if value.startswith("/") or ".." in value.split("/"):
+        raise ValueError(f"{what} must be relative to the repository's root")
+    return value

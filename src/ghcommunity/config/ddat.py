@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from ghcommunity.config.base import Section
+from ghcommunity.config.base import Section, monthly_path
 
 _PREFIX = re.compile(r"^[a-z0-9][a-z0-9._/-]{0,11}$")
 
@@ -70,9 +70,6 @@ class Ddat(Section):
 
     @field_validator("export_path", "export_branch")
     @classmethod
-    def _month(cls, value: str) -> str:
-        if "{month}" not in value:
-            raise ValueError(f"{value!r} must contain {{month}} (YYYY-MM), one file per month")
-        if value.startswith("/") or ".." in value.split("/"):
-            raise ValueError(f"{value!r} must be a relative path inside the repository")
-        return value
+    def _month(cls, value: str, info: ValidationInfo) -> str:
+        example = cls.model_fields[str(info.field_name)].default
+        return monthly_path(value, what=repr(value), example=str(example))

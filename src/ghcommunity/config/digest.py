@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ghcommunity.config.base import Section
+from ghcommunity.config.base import Section, monthly_path
 
 
 class DigestTemplates(Section):
@@ -63,8 +63,4 @@ class Digest(Section):
     @field_validator("path")
     @classmethod
     def _month_in_path(cls, value: str) -> str:
-        if "{month}" not in value:
-            raise ValueError("the path must contain {month}, e.g. digests/{month}.md")
-        if value.startswith("/") or ".." in value.split("/"):
-            raise ValueError("the path must be relative to the repository's root")
-        return value
+        return monthly_path(value, what="the path", example="digests/{month}.md")

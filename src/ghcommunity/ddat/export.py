@@ -8,17 +8,17 @@ the branch (an open one) already says the same.
 
 from __future__ import annotations
 
-import base64
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from ghcommunity.config import Config
-from ghcommunity.ddat.report import Period
+from ghcommunity.ddat.report import Period, Report
 from ghcommunity.errors import InputError
-from ghcommunity.github.client import GitHubClient, quote_segment, split_repo
+from ghcommunity.github.client import GitHubClient, repo_path
+from ghcommunity.github.contents import read_text
 from ghcommunity.plan import CommitFiles, FileChange, OpenPullRequest, Plan
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -35,6 +35,12 @@ class Month:
         if not match or not 1 <= int(match[2]) <= 12:
             raise InputError(f"--month {text!r}: expected YYYY-MM, such as 2026-11")
         return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def of(cls, moment: datetime, timezone: str) -> Month:
+        """The month `moment` falls in, in the community's time zone."""
+        local = moment.astimezone(ZoneInfo(timezone))
+        return cls(local.year, local.month)
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -66,31 +72,15 @@ def export_branch(config: Config, month: Month) -> str:
     return config.ddat.export_branch.replace("{month}", str(month))
 
 
-def _content(client: GitHubClient, repo: str, path: str, ref: str) -> str | None:
-    owner, name = split_repo(repo)
-    encoded = "/".join(quote_segment(part) for part in path.split("/"))
-    found: Any = client.get_or_none(
-        f"/repos/{quote_segment(owner)}/{quote_segment(name)}/contents/{encoded}",
-        params={"ref": ref},
-    )
-    if not isinstance(found, dict) or found.get("type") != "file":
-        return None
-    try:
-        return base64.b64decode(str(found.get("content") or "")).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 def read_current(client: GitHubClient, repo: str, config: Config, month: Month) -> Current:
     """Two reads: the file on the default branch, and on the export branch (an edge)."""
-    owner, name = split_repo(repo)
-    info = client.rest("GET", f"/repos/{quote_segment(owner)}/{quote_segment(name)}")
+    info = client.rest("GET", repo_path(repo))
     default = str((info or {}).get("default_branch") or config.community.default_branch)
     path = export_path(config, month)
     return Current(
         default_branch=default,
-        on_default=_content(client, repo, path, default),
-        on_branch=_content(client, repo, path, export_branch(config, month)),
+        on_default=read_text(client, repo, path, default),
+        on_branch=read_text(client, repo, path, export_branch(config, month)),
     )
 
 
@@ -129,3 +119,28 @@ def plan_export(
         )
     )
     return plan
+
+
+def export_month(
+    client: GitHubClient, config: Config, repo: str, month: Month
+) -> tuple[Plan, Report]:
+    """Read the month's feedback and the file as it stands, and plan the export (an edge: the
+    `ddat export` command and the scheduled job both run this)."""
+    from ghcommunity.ddat.fetch import fetch_feedback
+    from ghcommunity.ddat.report import build_report, render
+    from ghcommunity.ddat.setup import load_kit
+
+    kit = load_kit(config)
+    issues = fetch_feedback(
+        client, repo, config.ddat.feedback_label, state="all", since=month.period.since
+    )
+    report = build_report(
+        issues,
+        kit,
+        repo=repo,
+        period=month.period,
+        state="all",
+        timezone=config.community.timezone,
+    )
+    current = read_current(client, repo, config, month)
+    return plan_export(render(report, "md"), month, config, current, repo=repo), report

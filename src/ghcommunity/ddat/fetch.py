@@ -8,6 +8,7 @@ from typing import Any
 
 from ghcommunity.ddat.queries import FEEDBACK_ISSUES
 from ghcommunity.github.client import GitHubClient, split_repo
+from ghcommunity.timestamps import timestamp
 
 STATES = {"open": ["OPEN"], "closed": ["CLOSED"], "all": ["OPEN", "CLOSED"]}
 
@@ -27,18 +28,8 @@ class FeedbackIssue:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def from_node(node: dict[str, Any]) -> FeedbackIssue | None:
-    created = parse_time(node.get("createdAt"))
+    created = timestamp(node.get("createdAt"))
     number = node.get("number")
     if created is None or not isinstance(number, int):
         return None
@@ -49,7 +40,7 @@ def from_node(node: dict[str, Any]) -> FeedbackIssue | None:
         url=str(node.get("url") or ""),
         state=str(node.get("state") or "").lower() or "open",
         created_at=created,
-        closed_at=parse_time(node.get("closedAt")),
+        closed_at=timestamp(node.get("closedAt")),
         author=str((node.get("author") or {}).get("login") or "ghost"),
         labels=tuple(
             str(lab.get("name"))
@@ -77,30 +68,16 @@ def fetch_feedback(
         else None
     )
     found: list[FeedbackIssue] = []
-    cursor: str | None = None
-    while True:
-        data = client.graphql(
-            FEEDBACK_ISSUES,
-            {
-                "owner": owner,
-                "name": name,
-                "labels": [label],
-                "states": STATES[state],
-                "cursor": cursor,
-            },
-            what=f"reading the DDaT feedback in {repo}",
-        )
-        conn = (data.get("repository") or {}).get("issues") or {}
-        older = False
-        for node in conn.get("nodes") or []:
-            issue = from_node(node) if isinstance(node, dict) else None
-            if issue is None:
-                continue
-            if stop is not None and issue.created_at < stop:
-                older = True
-                continue
-            found.append(issue)
-        info = conn.get("pageInfo") or {}
-        if older or not info.get("hasNextPage") or not info.get("endCursor"):
-            return found
-        cursor = str(info["endCursor"])
+    for node in client.graphql_nodes(
+        FEEDBACK_ISSUES,
+        {"owner": owner, "name": name, "labels": [label], "states": STATES[state]},
+        ("repository", "issues"),
+        what=f"reading the DDaT feedback in {repo}",
+    ):
+        issue = from_node(node) if isinstance(node, dict) else None
+        if issue is None:
+            continue
+        if stop is not None and issue.created_at < stop:
+            break  # newest first: the rest are older still, and no more pages are read
+        found.append(issue)
+    return found

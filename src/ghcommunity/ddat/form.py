@@ -35,7 +35,6 @@ LABELS = {
     DETAILS: "Details",
     EVIDENCE: "Evidence or examples",
 }
-REQUIRED = (ROLE, TYPE, DETAILS)
 
 _INTRO = (
     "Thank you for helping to improve the {framework} — the DDaT framework. The community's "

@@ -201,9 +201,6 @@ class Resolver:
                 return found
         return Resolution(kind, written, None, "unknown", self.suggest(kind, written))
 
-    def resolve_many(self, kind: Kind, texts: Iterable[str]) -> list[Resolution]:
-        return [self.resolve(kind, t) for t in texts]
-
     # -- the careful guesses ----------------------------------------------------------------
 
     @staticmethod

@@ -235,12 +235,6 @@ class Taxonomy(Section):
         items = self.roles if kind == "role" else self.skills
         return {alias: item.name for item in items for alias in item.aliases}
 
-    def level_rank(self, level: str) -> int:
-        """Position of a level within its role (for sorting), or a large number."""
-        entry = self.lookup("level", level)
-        role = self.role(entry.role) if entry and entry.role else None
-        return role.levels.index(entry.name) if role and entry else 10_000
-
     def feedback_type(self, text: str) -> str | None:
         key = normalise(text)
         return next((t for t in self.feedback_types if normalise(t) == key), None)

@@ -10,7 +10,6 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -58,6 +57,12 @@ def quote_segment(value: str) -> str:
     return quote(value, safe="")
 
 
+def repo_path(repo: str) -> str:
+    """`/repos/OWNER/NAME` for "OWNER/NAME", each part percent-encoded."""
+    owner, name = split_repo(repo)
+    return f"/repos/{quote_segment(owner)}/{quote_segment(name)}"
+
+
 def graphql_url_for(api_url: str) -> str:
     """GraphQL endpoint for a REST base: api.github.com → /graphql; GHES /api/v3 → /api/graphql."""
     parts = urlsplit(api_url.rstrip("/"))
@@ -67,6 +72,17 @@ def graphql_url_for(api_url: str) -> str:
     else:
         path = path + "/graphql"
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def web_url_for(api_url: str | None) -> str:
+    """The web address matching a REST base: github.com, a GHES host, or the sandbox."""
+    if not api_url:
+        return "https://github.com"
+    parts = urlsplit(api_url.rstrip("/"))
+    if parts.netloc == "api.github.com":
+        return "https://github.com"
+    path = parts.path.removesuffix("/api/v3")
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 @dataclass(frozen=True)
@@ -92,10 +108,19 @@ class Connection:
         **extra: Any,
     ) -> Connection:
         env = os.environ if env is None else env
+        # A secret pasted with a trailing newline is still the token; a token with a space or
+        # control character inside cannot be sent, and httpx's error (and debug log) would
+        # quote it, so it is refused here without being shown.
+        secret = (token or env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip()
+        if any(c.isspace() or not c.isprintable() for c in secret):
+            raise InputError(
+                "the GitHub token is not valid: it has a space or a stray character in it "
+                "(check --token, GITHUB_TOKEN or GH_TOKEN)"
+            )
         return cls(
             api_url=(api_url or env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
             graphql_url=env.get("GITHUB_GRAPHQL_URL") or None,
-            token=token or env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or None,
+            token=secret or None,
             **extra,
         )
 
@@ -217,6 +242,9 @@ def _describe_failure(exc: GitHubException, what: str) -> OperationalError | Inp
     if isinstance(exc, RequestTimeout):
         return OperationalError(f"{what}: GitHub did not answer in time")
     if isinstance(exc, RequestError):
+        if "header" in str(exc.exc).lower():
+            # httpx quotes the offending header value: that may be a credential.
+            return InputError(f"{what}: a request header is not valid (check the token)")
         return OperationalError(
             f"{what}: cannot reach GitHub ({type(exc.exc).__name__}: {exc.exc})"
         )
@@ -286,14 +314,6 @@ class GitHubClient:
         self.requests += 1
 
     # -- low level -------------------------------------------------------------------------
-
-    @contextmanager
-    def failing_as(self, what: str) -> Iterator[None]:
-        """Turn githubkit's exceptions into our one-line errors."""
-        try:
-            yield
-        except GitHubException as exc:
-            raise _describe_failure(exc, what) from None
 
     def _url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
@@ -404,9 +424,9 @@ class GitHubClient:
                 return
             yield from conn.get("nodes") or []
             info = conn.get("pageInfo") or {}
-            if not info.get("hasNextPage"):
-                return
             cursor = info.get("endCursor")
+            if not info.get("hasNextPage") or not cursor:
+                return  # (without a cursor, asking again would start over: never loop)
 
     def close(self) -> None:
         """Close the connection pool."""

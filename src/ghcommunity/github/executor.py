@@ -18,7 +18,8 @@ from typing import Any, Literal
 
 from ghcommunity.errors import GhcError, InputError, OperationalError
 from ghcommunity.github import queries
-from ghcommunity.github.client import GitHubClient, quote_segment, split_repo
+from ghcommunity.github.client import GitHubClient, quote_segment, repo_path, split_repo
+from ghcommunity.github.contents import contents_path
 from ghcommunity.github.state import BotComment, IssueState, RepoState
 from ghcommunity.plan import (
     AddLabels,
@@ -161,17 +162,12 @@ class Executor:
         self.writes += 1
         return self.client.rest(method, path, **kwargs)
 
-    @staticmethod
-    def _repo_path(repo: str) -> str:
-        owner, name = split_repo(repo)
-        return f"/repos/{quote_segment(owner)}/{quote_segment(name)}"
-
     # -- reads (cached) --------------------------------------------------------------------
 
     def _issue(self, repo: str, number: int, *fields: str) -> IssueState:
         state = self.repo(repo).issue(number)
         if any(getattr(state, f) is None for f in fields if f != "comments"):
-            data = self.client.rest("GET", f"{self._repo_path(repo)}/issues/{number}")
+            data = self.client.rest("GET", f"{repo_path(repo)}/issues/{number}")
             fresh = IssueState.from_rest(data)
             for name in ("labels", "assignees", "state", "title", "body", "node_id"):
                 setattr(state, name, getattr(fresh, name))
@@ -179,9 +175,7 @@ class Executor:
                 state.comments = fresh.comments
         if "comments" in fields and state.comments is None:
             found: dict[str, BotComment] = {}
-            for comment in self.client.paginate(
-                f"{self._repo_path(repo)}/issues/{number}/comments"
-            ):
+            for comment in self.client.paginate(f"{repo_path(repo)}/issues/{number}/comments"):
                 key = marker_key(comment.get("body"))
                 if key:
                     found.setdefault(key, BotComment(int(comment["id"]), comment["body"]))
@@ -193,19 +187,19 @@ class Executor:
         if state.labels is None:
             state.labels = {
                 str(lab["name"]).lower(): lab
-                for lab in self.client.paginate(f"{self._repo_path(repo)}/labels")
+                for lab in self.client.paginate(f"{repo_path(repo)}/labels")
             }
         return state.labels
 
     def _default_branch(self, repo: str) -> str:
         state = self.repo(repo)
         if state.default_branch is None:
-            data = self.client.rest("GET", self._repo_path(repo))
+            data = self.client.rest("GET", repo_path(repo))
             state.default_branch = str(data.get("default_branch") or "main")
         return state.default_branch
 
     def _ref_sha(self, repo: str, branch: str) -> str | None:
-        data = self.client.get_or_none(f"{self._repo_path(repo)}/git/ref/heads/{branch}")
+        data = self.client.get_or_none(f"{repo_path(repo)}/git/ref/heads/{branch}")
         if not isinstance(data, dict):  # a prefix match returns a list; not our branch
             return None
         return str(data["object"]["sha"])
@@ -220,7 +214,7 @@ class Executor:
             return Outcome(op, "unchanged", "already labelled")
         data = self._write(
             "POST",
-            f"{self._repo_path(op.repo)}/issues/{op.issue}/labels",
+            f"{repo_path(op.repo)}/issues/{op.issue}/labels",
             json={"labels": missing},
         )
         state.labels = [lab["name"] for lab in data] if isinstance(data, list) else None
@@ -236,7 +230,7 @@ class Executor:
             self.writes += 1
             response = self.client.request(
                 "DELETE",
-                f"{self._repo_path(op.repo)}/issues/{op.issue}/labels/{quote_segment(name)}",
+                f"{repo_path(op.repo)}/issues/{op.issue}/labels/{quote_segment(name)}",
                 ok=(404,),
             )
             if response.status_code == 200:
@@ -252,9 +246,7 @@ class Executor:
             return Outcome(op, "unchanged", "exists")
         body = {"name": op.name, "color": op.color, "description": op.description}
         self.writes += 1
-        response = self.client.request(
-            "POST", f"{self._repo_path(op.repo)}/labels", json=body, ok=(422,)
-        )
+        response = self.client.request("POST", f"{repo_path(op.repo)}/labels", json=body, ok=(422,))
         if response.status_code == 422:
             codes = {e.get("code") for e in response.json().get("errors") or []}
             if "already_exists" not in codes:
@@ -283,7 +275,7 @@ class Executor:
             return Outcome(op, "unchanged", "up to date")
         data = self._write(
             "PATCH",
-            f"{self._repo_path(op.repo)}/labels/{quote_segment(current['name'])}",
+            f"{repo_path(op.repo)}/labels/{quote_segment(current['name'])}",
             json=changes,
         )
         labels.pop(str(current["name"]).lower(), None)
@@ -298,7 +290,7 @@ class Executor:
         self.writes += 1
         self.client.request(
             "DELETE",
-            f"{self._repo_path(op.repo)}/labels/{quote_segment(current['name'])}",
+            f"{repo_path(op.repo)}/labels/{quote_segment(current['name'])}",
             ok=(404,),
         )
         labels.pop(op.name.lower(), None)
@@ -317,13 +309,13 @@ class Executor:
                 return Outcome(op, "unchanged", "same comment already there")
             data = self._write(
                 "PATCH",
-                f"{self._repo_path(op.repo)}/issues/comments/{existing.id}",
+                f"{repo_path(op.repo)}/issues/comments/{existing.id}",
                 json={"body": full},
             )
             state.comments[key] = BotComment(existing.id, full)
             return Outcome(op, "applied", "edited the bot's comment", data.get("html_url"))
         data = self._write(
-            "POST", f"{self._repo_path(op.repo)}/issues/{op.issue}/comments", json={"body": full}
+            "POST", f"{repo_path(op.repo)}/issues/{op.issue}/comments", json={"body": full}
         )
         state.comments[key] = BotComment(int(data["id"]), full)
         return Outcome(op, "applied", "commented", data.get("html_url"))
@@ -336,12 +328,12 @@ class Executor:
             return Outcome(op, "unchanged", "no such comment")
         self.writes += 1
         self.client.request(
-            "DELETE", f"{self._repo_path(op.repo)}/issues/comments/{existing.id}", ok=(404,)
+            "DELETE", f"{repo_path(op.repo)}/issues/comments/{existing.id}", ok=(404,)
         )
         return Outcome(op, "applied", "deleted the bot's comment")
 
     def _react(self, op: React) -> Outcome:
-        base = self._repo_path(op.repo)
+        base = repo_path(op.repo)
         path = (
             f"{base}/issues/comments/{op.comment_id}/reactions"
             if op.comment_id
@@ -366,7 +358,7 @@ class Executor:
             return Outcome(op, "unchanged", "already assigned")
         data = self._write(
             "POST",
-            f"{self._repo_path(op.repo)}/issues/{op.issue}/assignees",
+            f"{repo_path(op.repo)}/issues/{op.issue}/assignees",
             json={"assignees": missing},
         )
         state.assignees = [a["login"] for a in data.get("assignees") or []]
@@ -383,7 +375,7 @@ class Executor:
             return Outcome(op, "unchanged", "not assigned")
         data = self._write(
             "DELETE",
-            f"{self._repo_path(op.repo)}/issues/{op.issue}/assignees",
+            f"{repo_path(op.repo)}/issues/{op.issue}/assignees",
             json={"assignees": present},
         )
         state.assignees = [a["login"] for a in data.get("assignees") or []]
@@ -397,7 +389,7 @@ class Executor:
             return Outcome(op, "unchanged", f"already {wanted}")
         self._write(
             "PATCH",
-            f"{self._repo_path(op.repo)}/issues/{op.issue}",
+            f"{repo_path(op.repo)}/issues/{op.issue}",
             json={"state": wanted, **extra},
         )
         state.state = wanted
@@ -418,7 +410,7 @@ class Executor:
         }
         if not changes:
             return Outcome(op, "unchanged", "up to date")
-        data = self._write("PATCH", f"{self._repo_path(op.repo)}/issues/{op.issue}", json=changes)
+        data = self._write("PATCH", f"{repo_path(op.repo)}/issues/{op.issue}", json=changes)
         for name, value in changes.items():
             setattr(state, name, value)
         return Outcome(op, "applied", ", ".join(sorted(changes)), data.get("html_url"))
@@ -431,7 +423,7 @@ class Executor:
         """The issue whose body starts with this key's marker: recent issues, then search."""
         recent = self.client.rest(
             "GET",
-            f"{self._repo_path(repo)}/issues",
+            f"{repo_path(repo)}/issues",
             params={"state": "all", "sort": "created", "direction": "desc", "per_page": 100},
         )
         for issue in recent or []:
@@ -469,9 +461,7 @@ class Executor:
                 return Outcome(
                     op, "unchanged", f"#{existing['number']} up to date", existing.get("html_url")
                 )
-            self._write(
-                "PATCH", f"{self._repo_path(op.repo)}/issues/{existing['number']}", json=changes
-            )
+            self._write("PATCH", f"{repo_path(op.repo)}/issues/{existing['number']}", json=changes)
             return Outcome(
                 op, "applied", f"updated #{existing['number']}", existing.get("html_url")
             )
@@ -480,7 +470,7 @@ class Executor:
             payload["labels"] = op.labels
         if op.assignees:
             payload["assignees"] = op.assignees
-        data = self._write("POST", f"{self._repo_path(op.repo)}/issues", json=payload)
+        data = self._write("POST", f"{repo_path(op.repo)}/issues", json=payload)
         return Outcome(op, "applied", f"opened #{data['number']}", data.get("html_url"))
 
     # -- files and pull requests -----------------------------------------------------------
@@ -496,7 +486,7 @@ class Executor:
             raise OperationalError(f"{repo}: branch {base_branch!r} does not exist")
         self._write(
             "POST",
-            f"{self._repo_path(repo)}/git/refs",
+            f"{repo_path(repo)}/git/refs",
             json={"ref": f"refs/heads/{branch}", "sha": base_sha},
         )
         return base_sha
@@ -505,7 +495,7 @@ class Executor:
         branch = op.branch or self._default_branch(op.repo)
         if op.branch:
             self._ensure_branch(op.repo, branch, op.base)
-        path = f"{self._repo_path(op.repo)}/contents/{'/'.join(map(quote_segment, op.path.split('/')))}"
+        path = contents_path(op.repo, op.path)
         current = self.client.get_or_none(path, params={"ref": branch})
         content = op.content.encode()
         body: dict[str, Any] = {
@@ -528,7 +518,7 @@ class Executor:
         )
 
     def _commit_files(self, op: CommitFiles) -> Outcome:
-        base = self._repo_path(op.repo)
+        base = repo_path(op.repo)
         branch_exists = True
         if op.fresh:  # start again from base: the bot's branch is left over from a merged PR
             start = op.base or self._default_branch(op.repo)
@@ -549,7 +539,7 @@ class Executor:
             existing = {}
             for change in op.files:
                 found = self.client.get_or_none(
-                    f"{base}/contents/{change.path}", params={"ref": op.branch}
+                    contents_path(op.repo, change.path), params={"ref": op.branch}
                 )
                 if isinstance(found, dict):
                     existing[change.path] = found.get("sha")
@@ -598,7 +588,7 @@ class Executor:
         return Outcome(op, "applied", f"committed {len(wanted)} file(s)", commit.get("html_url"))
 
     def _open_pull_request(self, op: OpenPullRequest) -> Outcome:
-        base = self._repo_path(op.repo)
+        base = repo_path(op.repo)
         owner, _ = split_repo(op.repo)
         target = op.base or self._default_branch(op.repo)
         found = self.client.rest(
@@ -740,7 +730,7 @@ class Executor:
     # -- checks ----------------------------------------------------------------------------
 
     def _create_check_run(self, op: CreateCheckRun) -> Outcome:
-        base = self._repo_path(op.repo)
+        base = repo_path(op.repo)
         found = self.client.rest(
             "GET", f"{base}/commits/{op.head_sha}/check-runs", params={"check_name": op.name}
         )

@@ -30,9 +30,6 @@ class IssueState:
     node_id: str | None = None
     project_ids: list[str] | None = None  # Projects v2 the issue is already in
 
-    def has_label(self, name: str) -> bool:
-        return self.labels is not None and name.lower() in {n.lower() for n in self.labels}
-
     @classmethod
     def from_rest(cls, issue: dict[str, Any]) -> IssueState:
         return cls(

@@ -33,6 +33,7 @@ from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.duplicates import Candidate, find_similar
 from ghcommunity.plan import CloseIssue, Comment, CreateIssue, Plan
+from ghcommunity.timestamps import timestamp
 
 TRACKING_KEY = "registry-audit"
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[^/]*)\.(?:md|markdown)$", re.IGNORECASE)
@@ -521,12 +522,8 @@ def _folder_from(path: str, tree: Any, history: Any) -> NotesFolder:
                     files.append(f"{entry.get('name')}/{inner.get('name')}")
     commit = None
     nodes = (history or {}).get("nodes") or []
-    if nodes and isinstance(nodes[0], dict) and nodes[0].get("committedDate"):
-        stamp = str(nodes[0]["committedDate"]).replace("Z", "+00:00")
-        try:
-            commit = datetime.fromisoformat(stamp)
-        except ValueError:
-            commit = None
+    if nodes and isinstance(nodes[0], dict):
+        commit = timestamp(nodes[0].get("committedDate"))
     return NotesFolder(path=path, exists=exists, files=tuple(sorted(files)), last_commit=commit)
 
 

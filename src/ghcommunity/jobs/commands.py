@@ -35,7 +35,7 @@ import logging
 import re
 import shlex
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -46,7 +46,7 @@ from ghcommunity.config import Config, Group
 from ghcommunity.config.triage import check_permission
 from ghcommunity.errors import GhcError
 from ghcommunity.events import Context, Event, on
-from ghcommunity.github.client import quote_segment, split_repo
+from ghcommunity.github.client import quote_segment, repo_path
 from ghcommunity.github.snapshot import IssueSnapshot
 from ghcommunity.jobs.triage import find_group, refresh_routing
 from ghcommunity.plan import (
@@ -625,11 +625,9 @@ def read_actor(ctx: Context, repo: str, login: str, rules: Sequence[str]) -> Act
 
 
 def _role(ctx: Context, repo: str, login: str) -> str:
-    owner, name = split_repo(repo)
     response = ctx.client.request(
         "GET",
-        f"/repos/{quote_segment(owner)}/{quote_segment(name)}/collaborators/"
-        f"{quote_segment(login)}/permission",
+        f"{repo_path(repo)}/collaborators/{quote_segment(login)}/permission",
         ok=(404,),
         what=f"reading {login}'s permission on {repo}",
     )
@@ -681,8 +679,3 @@ def handle_commands(event: Event, ctx: Context) -> Plan | None:
 
 def _author_suffices(rule: str) -> bool:
     return any(part.strip() in ("author", "anyone") for part in rule.split(" or "))
-
-
-def permissions_table(config: Config) -> Mapping[str, str]:
-    """Every command and who may run it, after config (for `/help` and the docs)."""
-    return {name: permission_for(name, config) for name in sorted(COMMANDS)}

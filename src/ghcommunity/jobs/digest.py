@@ -1,8 +1,10 @@
-"""The monthly digest's publishing plan: a discussion, an issue, or a file through a pull request.
+"""The monthly digest: a month's figures from the store, and the plan that publishes them as a
+discussion, an issue, or a file through a pull request.
 
-Pure: the rendered Markdown and the figures in, a Plan out. Every post carries the month's key
-(`digest:2026-10`), so publishing the same month again updates the same discussion, issue or
-file instead of adding a second one.
+`compile_digest` reads the store (the `digest` command and the scheduled digest both call it);
+`plan_digest` is pure: the rendered Markdown and the figures in, a Plan out. Every post carries
+the month's key (`digest:2026-10`), so publishing the same month again updates the same
+discussion, issue or file instead of adding a second one.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from ghcommunity.config import Config
+from ghcommunity.digest_render import render_title
 from ghcommunity.errors import InputError
+from ghcommunity.metrics import DigestSettings, compute, window
 from ghcommunity.plan import (
     CommitFiles,
     CreateDiscussion,
@@ -23,6 +27,23 @@ from ghcommunity.plan import (
 
 Target = Literal["discussion", "issue", "file"]
 TARGETS: tuple[Target, ...] = ("discussion", "issue", "file")
+
+
+def compile_digest(
+    store_url: str, repo: str, month: str, config: Config
+) -> tuple[dict[str, Any], str]:
+    """The figures and the title of a month's digest, from the store."""
+    from ghcommunity.store import Store
+
+    settings = DigestSettings.from_config(config)
+    start, end = window(month, settings)
+    store = Store(store_url)
+    try:
+        activity = store.activity(repo, start, end)
+    finally:
+        store.close()
+    figures = compute(activity, settings, month)
+    return figures, render_title(config.digest.title, figures)
 
 
 def digest_key(month: str) -> str:

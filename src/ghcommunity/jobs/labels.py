@@ -26,7 +26,7 @@ from ghcommunity import payload as p
 from ghcommunity.config import DEFAULT_PATHS, Config, LabelSpec, iter_labels
 from ghcommunity.errors import InputError
 from ghcommunity.events import Context, Event, on
-from ghcommunity.github.client import GitHubClient, quote_segment, split_repo
+from ghcommunity.github.client import GitHubClient, repo_path, split_repo
 from ghcommunity.plan import CreateLabel, DeleteLabel, Plan, UpdateLabel
 
 
@@ -224,11 +224,10 @@ def _notes(plan: Plan, report: SyncReport) -> None:
 
 def read_repo_labels(client: GitHubClient, repo: str) -> list[dict[str, Any]]:
     """Every label of the repo, following the Link headers (100 a page)."""
-    owner, name = split_repo(repo)
     return [
         {"name": lab["name"], "color": lab.get("color"), "description": lab.get("description")}
         for lab in client.paginate(
-            f"/repos/{quote_segment(owner)}/{quote_segment(name)}/labels",
+            f"{repo_path(repo)}/labels",
             what=f"listing the labels of {repo}",
         )
     ]

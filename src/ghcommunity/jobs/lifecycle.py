@@ -29,6 +29,7 @@ from ghcommunity.github.executor import Executor
 from ghcommunity.github.state import BotComment, IssueState
 from ghcommunity.plan import CloseIssue, Comment, Plan, marker_key
 from ghcommunity.templating import render_user_template
+from ghcommunity.timestamps import timestamp
 
 ALWAYS_EXEMPT = ("accepted", "triaged")
 REMINDER_KEY = "lifecycle-reminder"
@@ -250,16 +251,6 @@ def plan_lifecycle(
 # -- reading (I/O edge) --------------------------------------------------------------------------
 
 
-def _when(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _login(node: Any) -> str | None:
     login = node.get("login") if isinstance(node, dict) else None
     return login if isinstance(login, str) and login else None
@@ -268,11 +259,11 @@ def _login(node: Any) -> str | None:
 def waiting_issue_from_node(node: dict[str, Any], label: str) -> WaitingIssue:
     """Plain data from one node of NEEDS_INFO_ISSUES."""
     author = _login(node.get("author"))
-    created = _when(node.get("createdAt")) or datetime.fromtimestamp(0, UTC)
+    created = timestamp(node.get("createdAt")) or datetime.fromtimestamp(0, UTC)
     comments_conn = node.get("comments") or {}
     comments = []
     for c in comments_conn.get("nodes") or []:
-        when = _when(c.get("createdAt"))
+        when = timestamp(c.get("createdAt"))
         if when is None:
             continue
         comments.append(
@@ -289,15 +280,15 @@ def waiting_issue_from_node(node: dict[str, Any], label: str) -> WaitingIssue:
         when
         for event in events
         if str((event.get("label") or {}).get("name", "")).lower() == label.lower()
-        and (when := _when(event.get("createdAt"))) is not None
+        and (when := timestamp(event.get("createdAt"))) is not None
     ]
     reopened = [
         when
         for event in events
         if event.get("__typename") == "ReopenedEvent"
-        and (when := _when(event.get("createdAt"))) is not None
+        and (when := timestamp(event.get("createdAt"))) is not None
     ]
-    edited = _when(node.get("lastEditedAt"))
+    edited = timestamp(node.get("lastEditedAt"))
     return WaitingIssue(
         number=int(node["number"]),
         author=author,
@@ -308,7 +299,7 @@ def waiting_issue_from_node(node: dict[str, Any], label: str) -> WaitingIssue:
         labeled_at=max(labeled) if labeled else None,
         reopened_at=max(reopened) if reopened else None,
         body_edited_at=edited if _same(_login(node.get("editor")), author) else None,
-        updated_at=_when(node.get("updatedAt")),
+        updated_at=timestamp(node.get("updatedAt")),
         comments=comments,
         comments_complete=not (comments_conn.get("pageInfo") or {}).get("hasPreviousPage"),
     )

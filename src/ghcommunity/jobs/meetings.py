@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ghcommunity.config import Config, Group
 from ghcommunity.errors import InputError
+from ghcommunity.github.client import quote_segment, repo_path
+from ghcommunity.github.contents import contents_path, read_text
 from ghcommunity.plan import (
     CommitFiles,
     CreateDiscussion,
@@ -40,6 +42,20 @@ NOTES_TEMPLATE = "meeting.md.j2"
 AGENDA_TEMPLATE = "meeting-agenda.md.j2"
 ALL_FEED = "all-groups.ics"
 _NOTES_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.md$")
+_LEAD = re.compile(r"^\s*(\d+)\s*(d|day|days|w|week|weeks)?\s*$", re.IGNORECASE)
+
+
+def parse_lead_time(text: str) -> timedelta:
+    """A lead time as people write it: '14d', '2w' or '14' (days), at most a year."""
+    match = _LEAD.match(text)
+    if not match:
+        raise InputError(f"--lead-time {text!r}: expected days such as '14d' or weeks such as '2w'")
+    number = int(match.group(1))
+    unit = (match.group(2) or "d").lower()
+    days = number * 7 if unit.startswith("w") else number
+    if days > 366:
+        raise InputError(f"--lead-time {text!r}: at most a year")
+    return timedelta(days=days)
 
 
 # -- occurrences -----------------------------------------------------------------------------
@@ -853,13 +869,6 @@ def _agenda_operation(
 # -- reading the repo (I/O: called from the edges, never from the planners) ------------------
 
 
-def _repo_path(repo: str) -> str:
-    from ghcommunity.github.client import quote_segment, split_repo
-
-    owner, name = split_repo(repo)
-    return f"/repos/{quote_segment(owner)}/{quote_segment(name)}"
-
-
 def _files_of(
     client: GitHubClient, repo: str, tree: Any, folders: Iterable[str], ref: str
 ) -> dict[str, str]:
@@ -870,11 +879,8 @@ def _files_of(
         if entry.get("type") == "blob"
     }
     if (tree or {}).get("truncated"):
-        from ghcommunity.github.client import quote_segment
-
         for folder in folders:
-            path = "/".join(quote_segment(p) for p in folder.strip("/").split("/"))
-            listing = client.get_or_none(f"{_repo_path(repo)}/contents/{path}", params={"ref": ref})
+            listing = client.get_or_none(contents_path(repo, folder), params={"ref": ref})
             for entry in listing if isinstance(listing, list) else []:
                 if entry.get("type") == "file":
                     files[str(entry["path"])] = str(entry.get("sha"))
@@ -890,17 +896,15 @@ def read_default_files(
     client: GitHubClient, config: Config, repo: str | None = None
 ) -> dict[str, str]:
     """Every file on the default branch (path → blob sha): one request for most repos."""
-    from ghcommunity.github.client import quote_segment
-
     repo = repo or config.repo
     branch = config.community.default_branch
     if "/" in branch:
-        ref = client.get_or_none(f"{_repo_path(repo)}/git/ref/heads/{branch}")
+        ref = client.get_or_none(f"{repo_path(repo)}/git/ref/heads/{branch}")
         target = str(ref["object"]["sha"]) if isinstance(ref, dict) else None
     else:
         target = quote_segment(branch)
     tree = (
-        client.get_or_none(f"{_repo_path(repo)}/git/trees/{target}", params={"recursive": "1"})
+        client.get_or_none(f"{repo_path(repo)}/git/trees/{target}", params={"recursive": "1"})
         if target
         else None
     )
@@ -926,13 +930,13 @@ def read_repo_view(
         return view
     branch = config.meetings.branch
     view.branch = branch
-    ref = client.get_or_none(f"{_repo_path(repo)}/git/ref/heads/{branch}")
+    ref = client.get_or_none(f"{repo_path(repo)}/git/ref/heads/{branch}")
     if not isinstance(ref, dict):  # absent (a list would be a prefix match, not our branch)
         return view
     owner = repo.split("/", 1)[0]
     pulls = client.rest(
         "GET",
-        f"{_repo_path(repo)}/pulls",
+        f"{repo_path(repo)}/pulls",
         params={"head": f"{owner}:{branch}", "state": "open", "per_page": 1},
     )
     if not pulls:
@@ -940,36 +944,16 @@ def read_repo_view(
         return view
     view.branch_state = "open"
     sha = str(ref["object"]["sha"])
-    tree = client.rest("GET", f"{_repo_path(repo)}/git/trees/{sha}", params={"recursive": "1"})
+    tree = client.rest("GET", f"{repo_path(repo)}/git/trees/{sha}", params={"recursive": "1"})
     view.branch_files = _files_of(client, repo, tree, _folders(config), branch)
     return view
-
-
-def read_text(client: GitHubClient, repo: str, path: str, ref: str) -> str | None:
-    """A text file from the repo (None if absent)."""
-    import base64
-
-    from ghcommunity.github.client import quote_segment
-
-    quoted = "/".join(quote_segment(p) for p in path.split("/"))
-    data = client.get_or_none(f"{_repo_path(repo)}/contents/{quoted}", params={"ref": ref})
-    if not isinstance(data, dict):
-        return None
-    content = data.get("content")
-    if not content and data.get("sha"):  # over 1 MB: the contents API leaves it out
-        blob = client.rest("GET", f"{_repo_path(repo)}/git/blobs/{data['sha']}")
-        content = blob.get("content")
-    try:
-        return base64.b64decode(content or "").decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        raise InputError(f"{repo}:{path} is not UTF-8 text") from None
 
 
 def read_agenda(client: GitHubClient, repo: str, label: str) -> list[dict[str, Any]]:
     """The open issues labelled for a group's agenda, oldest first."""
     found = []
     for issue in client.paginate(
-        f"{_repo_path(repo)}/issues",
+        f"{repo_path(repo)}/issues",
         {"labels": label, "state": "open", "sort": "created", "direction": "asc"},
         what=f"reading the issues labelled {label!r}",
     ):

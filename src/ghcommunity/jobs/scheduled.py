@@ -30,13 +30,14 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from ghcommunity import payload as p
 from ghcommunity.errors import InputError
 from ghcommunity.events import Context, Event, on
 from ghcommunity.plan import Plan
+from ghcommunity.timestamps import parse_instant
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +80,12 @@ def _instant(key: str, value: Any) -> datetime:
     try:
         if not isinstance(value, str):
             raise ValueError(value)
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return parse_instant(value)
     except ValueError:
         raise Refused(
             f"client_payload.{key} {_show(value)}: expected an ISO date or time such as "
             "2026-11-01 or 2026-11-01T09:00:00Z"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _month(key: str, value: Any) -> str:
@@ -95,7 +95,7 @@ def _month(key: str, value: Any) -> str:
 
 
 def _lead_time(key: str, value: Any) -> timedelta:
-    from ghcommunity.cli.meetings import parse_lead_time
+    from ghcommunity.jobs.meetings import parse_lead_time
 
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise Refused(f"client_payload.{key} {_show(value)}: expected days such as '14d' or 14")
@@ -169,8 +169,7 @@ class Job:
 
 
 def _meetings(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
-    from ghcommunity.cli.meetings import web_url_for
-    from ghcommunity.config.meetings import schedule_problems
+    from ghcommunity.github.client import web_url_for
     from ghcommunity.jobs.meetings import generate
 
     config = ctx.config
@@ -178,11 +177,6 @@ def _meetings(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
         return Plan().note("meetings are disabled in the config (meetings.enabled: false)")
     if args.group and config.group(args.group) is None:
         raise Refused(f"client_payload.group {_show(args.group)}: no group with that slug")
-    problems = schedule_problems(config)
-    if problems:
-        loc, message = problems[0]
-        where = ".".join(str(part) for part in loc)
-        raise Refused(f"the config's {where}: {message}")
     result = generate(
         ctx.client,
         config,
@@ -206,11 +200,10 @@ def _lifecycle(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
 def _digest(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
     import tempfile
 
-    from ghcommunity.cli.digest import compile_digest
-    from ghcommunity.cli.sync import open_store, run_sync
     from ghcommunity.digest_render import render
-    from ghcommunity.jobs.digest import plan_digest
+    from ghcommunity.jobs.digest import compile_digest, plan_digest
     from ghcommunity.metrics import DigestSettings, previous_month
+    from ghcommunity.sync import sync_store
 
     config = ctx.config
     if not config.digest.enabled:
@@ -219,11 +212,7 @@ def _digest(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
     with tempfile.TemporaryDirectory(prefix="ghcommunity-store-") as scratch:
         # Without a store (the Action's door) the sync starts from nothing, in a scratch file.
         url = ctx.store_url or f"sqlite:///{scratch}/store.sqlite"
-        store = open_store(url)
-        try:
-            run_sync(ctx.client, store, repo, config, quiet=True)
-        finally:
-            store.close()
+        sync_store(ctx.client, url, repo, config)
         figures, title = compile_digest(url, repo, month, config)
     template, name = _repo_template(ctx, repo, config.digest.templates.md)
     markdown = render(figures, "md", title=title, template=template, template_name=name)
@@ -241,7 +230,7 @@ def _digest(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
 def _repo_template(ctx: Context, repo: str, path: str | None) -> tuple[str | None, str | None]:
     """A community template named in the config, read from the repository (the App has no
     checkout; the CLI reads the same path from its working directory)."""
-    from ghcommunity.jobs.meetings import read_text
+    from ghcommunity.github.contents import read_text
 
     if not path:
         return None, None
@@ -267,30 +256,12 @@ def _audit(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
 
 
 def _ddat_export(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
-    from zoneinfo import ZoneInfo
+    from ghcommunity.ddat.export import Month, export_month
 
-    from ghcommunity.ddat.export import Month, plan_export, read_current
-    from ghcommunity.ddat.fetch import fetch_feedback
-    from ghcommunity.ddat.report import build_report, render
-    from ghcommunity.ddat.setup import load_kit
-
-    config = ctx.config
-    kit = load_kit(config)
-    today = ctx.now.astimezone(ZoneInfo(config.community.timezone)).date()
-    chosen = Month.parse(args.month) if args.month else Month(today.year, today.month)
-    issues = fetch_feedback(
-        ctx.client, repo, config.ddat.feedback_label, state="all", since=chosen.period.since
-    )
-    result = build_report(
-        issues,
-        kit,
-        repo=repo,
-        period=chosen.period,
-        state="all",
-        timezone=config.community.timezone,
-    )
-    current = read_current(ctx.client, repo, config, chosen)
-    return plan_export(render(result, "md"), chosen, config, current, repo=repo)
+    timezone = ctx.config.community.timezone
+    chosen = Month.parse(args.month) if args.month else Month.of(ctx.now, timezone)
+    plan, _ = export_month(ctx.client, ctx.config, repo, chosen)
+    return plan
 
 
 JOBS = {

@@ -165,9 +165,6 @@ class GitStore:
             )
         return sha
 
-    def empty_tree(self) -> str:
-        return self.put_tree([])
-
     # -- reading ----------------------------------------------------------------------------
 
     def kind(self, sha: str) -> str | None:

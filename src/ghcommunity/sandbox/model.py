@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 
 from ghcommunity.sandbox.git import GitStore
 
@@ -559,7 +558,3 @@ class TokenInfo:
     login: str | None  # the acting user (None for an installation token's bot)
     installation_id: int | None = None
     expires_at: str | None = None
-
-
-def as_dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}

@@ -25,6 +25,7 @@ from ghcommunity.sandbox.model import (
     iso,
 )
 from ghcommunity.sandbox.query import list_issues, search_issues
+from ghcommunity.sandbox.shapes import permission_flags
 
 ROUTER = Router()
 route = ROUTER.route
@@ -69,10 +70,7 @@ def _label(repo: Repo, name: str) -> Label:
 
 
 def _comment(ctx: Ctx, repo: Repo) -> Comment:
-    found = repo.comments.get(ctx.int_param("comment_id"))
-    if found is None:
-        raise not_found()
-    return found
+    return ctx.state.comment(repo, ctx.int_param("comment_id"))
 
 
 def _str_list(value: Any, field: str, resource: str = "Issue") -> list[str]:
@@ -272,15 +270,7 @@ def get_repo(ctx: Ctx) -> Reply:
 def _collaborator(ctx: Ctx, repo: Repo, user: User) -> dict[str, Any]:
     data = dict(ctx.shapes.user(user) or {})
     role = ctx.state.permission(repo, user.login) or ("read" if not repo.private else None)
-    rank = ("read", "triage", "write", "maintain", "admin")
-    level = rank.index(role) if role in rank else -1
-    data["permissions"] = {
-        "admin": level >= 4,
-        "maintain": level >= 3,
-        "push": level >= 2,
-        "triage": level >= 1,
-        "pull": level >= 0,
-    }
+    data["permissions"] = permission_flags(role)
     data["role_name"] = role or "none"
     return data
 

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from ghcommunity.sandbox.git import TREE_MODE, Commit, GitStore, TreeEntry
 from ghcommunity.sandbox.model import (
+    PERMISSION_RANK,
     REACTIONS,
     Account,
     App,
@@ -44,6 +45,18 @@ def b64_lines(data: bytes) -> str:
     """Base64 with a newline every 60 characters, as the contents API writes it."""
     text = base64.b64encode(data).decode()
     return "".join(text[i : i + 60] + "\n" for i in range(0, len(text), 60))
+
+
+def permission_flags(role: str | None) -> dict[str, bool]:
+    """A role as the REST API's `permissions` object: each flag true up to the role's rank."""
+    level = PERMISSION_RANK.get(role, -1) if role else -1
+    return {
+        "admin": level >= 4,
+        "maintain": level >= 3,
+        "push": level >= 2,
+        "triage": level >= 1,
+        "pull": level >= 0,
+    }
 
 
 class Shapes:
@@ -290,15 +303,7 @@ class Shapes:
             "default_branch": repo.default_branch,
         }
         if permission is not None:
-            rank = ("read", "triage", "write", "maintain", "admin")
-            level = rank.index(permission) if permission in rank else -1
-            out["permissions"] = {
-                "admin": level >= 4,
-                "maintain": level >= 3,
-                "push": level >= 2,
-                "triage": level >= 1,
-                "pull": level >= 0,
-            }
+            out["permissions"] = permission_flags(permission)
         if full:
             out.update(
                 {
