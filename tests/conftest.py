@@ -1,3 +1,48 @@
-"""Shared test setup: the sandbox's fixtures (`sandbox`, `sample_sandbox`, `github`, ...)."""
+"""Shared test setup.
+
+- The sandbox's fixtures (`sandbox_server`, `sandbox`, `sample_sandbox`, `github`).
+- Fidelity check (a): every REST response the sandbox serves to any test that uses it must
+  validate against the operation's response schema in GitHub's OpenAPI description. Opt a test
+  out with `@pytest.mark.no_openapi_check` (for deliberately broken requests whose answers
+  GitHub does not document).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Helper modules beside the tests are imported by their bare names.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from sandbox_openapi import problems
 
 pytest_plugins = ("ghcommunity.sandbox.pytest_plugin",)
+
+
+@pytest.fixture(autouse=True)
+def openapi_exchanges(request: pytest.FixtureRequest) -> Iterator[list[object]]:
+    seen: list[object] = []
+    if "sandbox_server" not in request.fixturenames:
+        yield seen  # the test does not use the shared sandbox: nothing to check
+        return
+    sandbox_server = request.getfixturevalue("sandbox_server")
+    sandbox_server.app.observers.append(seen.append)
+    try:
+        yield seen
+    finally:
+        sandbox_server.app.observers.remove(seen.append)
+    if request.node.get_closest_marker("no_openapi_check"):
+        return
+    found = [p for exchange in seen for p in problems(exchange)]  # type: ignore[arg-type]
+    if found:
+        pytest.fail("responses GitHub's OpenAPI description rejects:\n" + "\n".join(found[:20]))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "no_openapi_check: do not validate this test's sandbox responses"
+    )

@@ -35,6 +35,7 @@ from ghcommunity.jobs import directory as registry_directory
     show_default=True,
     help="Report format.",
 )
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option("--strict", is_flag=True, help="Exit 1 when anything fails (for CI).")
 @click.option(
     "--publish", is_flag=True, help="Keep the tracking issue up to date with the findings."
@@ -49,6 +50,7 @@ from ghcommunity.jobs import directory as registry_directory
 def audit(
     repo: str | None,
     fmt: str,
+    as_json: bool,
     strict: bool,
     publish: bool,
     dry_run: bool,
@@ -62,6 +64,7 @@ def audit(
     config = load(config_path)
     target = repo or config.repo
     now = parse_now(now_text)
+    fmt = "json" if as_json else fmt
     if no_notes and publish:
         raise InputError("--publish needs the notes folders: drop --no-notes")
     github = None if no_notes else client(api_url, token)

@@ -21,6 +21,7 @@ from ghcommunity.cli.common import (
     load,
     plan_options,
     run_plan,
+    write_output,
 )
 from ghcommunity.config import Config
 from ghcommunity.errors import InputError
@@ -227,8 +228,7 @@ def calendar_command(
         click.echo(next(iter(feeds.values())), nl=False)
         return
     target = Path(out_dir)
-    target.mkdir(parents=True, exist_ok=True)
     for path, text in feeds.items():
         destination = target / Path(path).name
-        destination.write_bytes(text.encode("utf-8"))
+        write_output(str(destination), text)
         click.echo(f"wrote {destination}")

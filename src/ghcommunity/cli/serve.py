@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
@@ -58,17 +59,12 @@ from ghcommunity.cli.common import github_options
 )
 @click.option("--app-id", envvar="GHCOMMUNITY_APP_ID", show_envvar=True)
 @click.option(
-    "--private-key",
-    envvar="GHCOMMUNITY_PRIVATE_KEY",
-    show_envvar=True,
-    help="The App's private key (PEM text).",
-)
-@click.option(
     "--private-key-file",
     envvar="GHCOMMUNITY_PRIVATE_KEY_FILE",
     show_envvar=True,
     type=click.Path(dir_okay=False),
-    help="The App's private key file (.pem).",
+    help="The App's private key file (.pem). Or put the key's text in GHCOMMUNITY_PRIVATE_KEY; "
+    "there is no flag for the text, because other users can read a command line.",
 )
 @click.option(
     "--admin-token",
@@ -131,7 +127,6 @@ def serve(
     store_url: str,
     webhook_secret: str | None,
     app_id: str | None,
-    private_key: str | None,
     private_key_file: str | None,
     admin_token: str | None,
     max_attempts: int,
@@ -159,7 +154,9 @@ def serve(
             webhook_secret=webhook_secret or "",
             api_url=(api_url or "https://api.github.com").rstrip("/"),
             app_id=app_id or None,
-            private_key=read_private_key(private_key, private_key_file),
+            private_key=read_private_key(
+                os.environ.get("GHCOMMUNITY_PRIVATE_KEY") or None, private_key_file
+            ),
             token=None if app_mode else (token or None),
             admin_token=admin_token or None,
             queue_url=queue_url,

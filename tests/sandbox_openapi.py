@@ -16,7 +16,7 @@ from referencing.jsonschema import DRAFT4
 
 from ghcommunity.sandbox.http import Exchange
 
-SPEC_PATH = Path(__file__).parents[1] / "fixtures" / "openapi" / "api.github.com.json.gz"
+SPEC_PATH = Path(__file__).parent / "fixtures" / "openapi" / "api.github.com.json.gz"
 SPEC_URI = "urn:github-openapi"
 
 
