@@ -79,4 +79,6 @@ def main(count: int) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2 or (len(sys.argv) == 2 and not sys.argv[1].isdigit()):
+        sys.exit(f"usage: python {sys.argv[0]} [ISSUES]   (default 1000)")
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
