@@ -1,0 +1,51 @@
+"""The store on PostgreSQL (a shared deployment) gives the same month as on SQLite.
+
+Runs when PostgreSQL's server binaries and the psycopg driver are installed (see
+tests/conftest.py's `postgres_url`); skipped otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from ghcommunity.config import load_config
+from ghcommunity.github.client import GitHubClient
+from ghcommunity.metrics import DigestSettings, compute, window
+from ghcommunity.resources import reference_config
+from ghcommunity.store import Store, metadata
+from ghcommunity.sync import role_resolver, settings_from_config, sync_repo
+
+pytest.importorskip("psycopg")
+
+REPO = "uk-x-gov-software-community/community-space"
+NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # the sample seed's frozen clock
+
+
+def october(github: GitHubClient, store: Store) -> dict[str, Any]:
+    config = load_config(reference_config())
+    settings = settings_from_config(config, role_resolver(config))
+    sync_repo(github, store, REPO, settings, now=lambda: NOW)
+    digest = DigestSettings.from_config(config)
+    return compute(store.activity(REPO, *window("2026-10", digest)), digest, "2026-10")
+
+
+def test_postgres_and_sqlite_stores_give_the_same_month(
+    sample_sandbox: Any, github: GitHubClient, postgres_url: str
+) -> None:
+    postgres = Store(postgres_url)
+    try:
+        with postgres.engine.begin() as conn:  # a clean slate: the cluster is per session
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+        expected = october(github, Store("sqlite://"))
+        first = october(github, postgres)
+        assert first == expected
+        assert first["participants"]["active"] > 0  # the month is not empty
+        # An incremental re-sync upserts into the same rows: the month does not change.
+        sample_sandbox.state.add_comment(REPO, 1, body="A November reply", author="ada")
+        assert october(github, postgres) == expected
+    finally:
+        postgres.close()
