@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
-import sandbox_openapi
 
+import sandbox_openapi
 from ghcommunity.sandbox import Sandbox
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "octokit"

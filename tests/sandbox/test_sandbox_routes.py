@@ -4,8 +4,8 @@ description with that method, and its errors point at the right documentation.""
 from __future__ import annotations
 
 import pytest
-import sandbox_openapi
 
+import sandbox_openapi
 from ghcommunity.sandbox.server import build_router
 
 ROUTES = build_router().routes
