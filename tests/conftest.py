@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # Helper modules beside the tests are imported by their bare names.
 sys.path.insert(0, str(Path(__file__).parent))
@@ -25,6 +26,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sandbox_openapi import problems
 
 pytest_plugins = ("ghcommunity.sandbox.pytest_plugin",)
+
+# Property tests explore new cases on developers' machines; CI replays a fixed set, so a run
+# never fails by chance (a case found locally becomes a regression test).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -724,6 +724,11 @@ def split_choices(text: str, options: Iterable[str]) -> list[str]:
 
 
 def _dropdown(item: FormField, text: str, problems: list[Problem]) -> list[str]:
+    # GitHub writes exactly "None" for an unanswered optional dropdown; any other answer that is
+    # one of the form's own options (an option called "NONE", say) is that option.
+    answer = text.strip()
+    if answer in item.options and not (answer == "None" and not item.required):
+        return [answer]
     if _is_no_answer(text):
         return []
     # People sometimes edit the answer into a list, one choice a line.

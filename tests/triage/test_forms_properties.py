@@ -129,7 +129,16 @@ def test_what_github_renders_reads_back(form: IssueForm, data: st.DataObject) ->
                 else []
             )
         elif item.type == "dropdown":
-            if item.multiple:
+            # An optional dropdown's option called exactly "None" reads as no answer: GitHub
+            # writes "None" for an unanswered one, so the two cannot be told apart.
+            # (GitHub never submits a required dropdown unanswered, so there it is the option.)
+            if "None" in item.options and not item.required:
+                answers[item.id] = []
+            elif "None" in item.options:
+                answers[item.id] = data.draw(
+                    st.lists(st.sampled_from(item.options), min_size=1, max_size=1)
+                )
+            elif item.multiple:
                 answers[item.id] = data.draw(st.lists(st.sampled_from(item.options), unique=True))
             else:
                 answers[item.id] = data.draw(st.lists(st.sampled_from(item.options), max_size=1))

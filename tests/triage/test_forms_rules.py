@@ -408,3 +408,15 @@ def test_form_metadata() -> None:
     agree = FORM.field("agree")
     assert agree is not None
     assert agree.required_options == ("I agree to follow the code of conduct",)
+
+
+def test_a_dropdown_option_spelt_like_none_is_still_that_option() -> None:
+    form = parse_form(
+        "name: F\ndescription: d\nbody:\n"
+        "  - type: dropdown\n    id: pick\n    attributes:\n      label: Pick\n"
+        "      options: [NONE, Some]\n",
+        "f.yml",
+    )
+    assert parse_body("### Pick\n\nNONE", form).values["pick"] == ["NONE"]
+    assert parse_body("### Pick\n\nNone", form).values["pick"] == []  # GitHub's "no answer"
+    assert parse_body("### Pick\n\nSome", form).values["pick"] == ["Some"]
