@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--python", default=shutil.which("python3.13") or sys.executable)
     args = parser.parse_args()
 
-    from ghcommunity.sandbox import Sandbox
+    from ghcommunity_sandbox import Sandbox
 
     with tempfile.TemporaryDirectory() as folder, Sandbox.start(seed="minimal") as sandbox:
         root = Path(folder)

@@ -12,8 +12,8 @@ import os
 import sqlite3
 import threading
 
-from ghcommunity.events import Context, Event, on
-from ghcommunity.plan import Plan
+from ghcommunity.core.events import Context, Event, on
+from ghcommunity.core.plan import Plan
 
 _local = threading.local()
 

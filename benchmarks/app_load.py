@@ -32,7 +32,7 @@ from pathlib import Path
 import httpx
 
 from ghcommunity.app.signature import sign
-from ghcommunity.sandbox.server import Sandbox
+from ghcommunity_sandbox.server import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "fixtures" / "webhooks" / "repository_dispatch.on-demand-test.json"

@@ -13,12 +13,12 @@ import time
 from pathlib import Path
 
 from ghcommunity.config import load_config
-from ghcommunity.ddat.fetch import fetch_feedback
-from ghcommunity.ddat.report import build_report, render
-from ghcommunity.ddat.setup import load_kit
-from ghcommunity.forms import render_body
+from ghcommunity.core.forms import render_body
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
-from ghcommunity.sandbox.server import Sandbox
+from ghcommunity.jobs.ddat.fetch import fetch_feedback
+from ghcommunity.jobs.ddat.report import build_report, render
+from ghcommunity.jobs.ddat.setup import load_kit
+from ghcommunity_sandbox.server import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO = "uk-x-gov-software-community/community-space"

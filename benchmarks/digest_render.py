@@ -21,12 +21,12 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from ghcommunity.activity import Contribution, Item, LabelEvent, NoteFile, Person
 from ghcommunity.config import load_config
-from ghcommunity.digest_render import FORMATS, render, render_title
-from ghcommunity.metrics import DigestSettings, compute, window
-from ghcommunity.resources import reference_config
-from ghcommunity.store import Page, Store, SyncState, to_text
+from ghcommunity.core.resources import reference_config
+from ghcommunity.jobs.digest.activity import Contribution, Item, LabelEvent, NoteFile, Person
+from ghcommunity.jobs.digest.metrics import DigestSettings, compute, window
+from ghcommunity.jobs.digest.render import FORMATS, render, render_title
+from ghcommunity.jobs.digest.store import Page, Store, SyncState, to_text
 
 REPO = "uk-x-gov-software-community/community-space"
 MONTH = "2026-10"

@@ -24,11 +24,11 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from ghcommunity.config import load_config
+from ghcommunity.core.resources import reference_config
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
-from ghcommunity.resources import reference_config
-from ghcommunity.sandbox import Sandbox
-from ghcommunity.store import Store
-from ghcommunity.sync import settings_from_config, sync_repo
+from ghcommunity.jobs.digest.store import Store
+from ghcommunity.jobs.digest.sync import settings_from_config, sync_repo
+from ghcommunity_sandbox import Sandbox
 
 REPO = "uk-x-gov-software-community/community-space"
 NOW = "2026-11-16T09:00:00Z"

@@ -19,10 +19,14 @@ from typing import Any
 from ghcommunity.config import load_config, parse_config
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.audit import audit_registry, read_notes
-from ghcommunity.jobs.labels import sync_labels
-from ghcommunity.jobs.lifecycle import plan_lifecycle, read_needs_info_issues, teach_executor
-from ghcommunity.sandbox import Sandbox
+from ghcommunity.jobs.labels.labels import sync_labels
+from ghcommunity.jobs.lifecycle.lifecycle import (
+    plan_lifecycle,
+    read_needs_info_issues,
+    teach_executor,
+)
+from ghcommunity.jobs.registry.audit import audit_registry, read_notes
+from ghcommunity_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO = "uk-x-gov-software-community/community-space"

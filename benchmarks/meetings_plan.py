@@ -67,7 +67,7 @@ def timed(func, repeat: int = 1):  # type: ignore[no-untyped-def]
 def main() -> None:
     started = time.perf_counter()
     from ghcommunity.config import parse_config
-    from ghcommunity.jobs.meetings import (
+    from ghcommunity.jobs.meetings.notes import (
         Rendering,
         RepoView,
         feed_files,

@@ -24,8 +24,8 @@ import tracemalloc
 
 import httpx
 
-from ghcommunity.sandbox import Sandbox
-from ghcommunity.sandbox.seed import COMMUNITY_REPO
+from ghcommunity_sandbox import Sandbox
+from ghcommunity_sandbox.seed import COMMUNITY_REPO
 
 QUERY = """
 query Page($owner: String!, $name: String!, $cursor: String) {

@@ -1,57 +1,16 @@
-"""Shared test setup.
-
-- The sandbox's fixtures (`sandbox_server`, `sandbox`, `sample_sandbox`, `github`).
-- Fidelity check (a): every REST response the sandbox serves to any test that uses it must
-  validate against the operation's response schema in GitHub's OpenAPI description. Opt a test
-  out with `@pytest.mark.no_openapi_check` (for deliberately broken requests whose answers
-  GitHub does not document).
-"""
+"""The product's test setup: a throwaway PostgreSQL cluster for the App's queue and the digest's
+store (the sandbox fixtures and the OpenAPI check are in the root conftest.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
-
-# Helper modules beside the tests are imported by their bare names.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from sandbox_openapi import problems
-
-pytest_plugins = ("ghcommunity.sandbox.pytest_plugin",)
-
-# Property tests explore new cases on developers' machines; CI replays a fixed set, so a run
-# never fails by chance (a case found locally becomes a regression test).
-settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
-
-
-@pytest.fixture(autouse=True)
-def openapi_exchanges(request: pytest.FixtureRequest) -> Iterator[list[object]]:
-    seen: list[object] = []
-    if "sandbox_server" not in request.fixturenames:
-        yield seen  # the test does not use the shared sandbox: nothing to check
-        return
-    sandbox_server = request.getfixturevalue("sandbox_server")
-    sandbox_server.app.observers.append(seen.append)
-    try:
-        yield seen
-    finally:
-        sandbox_server.app.observers.remove(seen.append)
-    if request.node.get_closest_marker("no_openapi_check"):
-        return
-    found = [p for exchange in seen for p in problems(exchange)]  # type: ignore[arg-type]
-    if found:
-        pytest.fail("responses GitHub's OpenAPI description rejects:\n" + "\n".join(found[:20]))
-
 
 # -- a throwaway PostgreSQL cluster, for the App's queue and the digest's store -------------
 # Used when PostgreSQL's server binaries (initdb, pg_ctl) are installed; tests skip otherwise.
@@ -103,9 +62,3 @@ def postgres_url() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "no_openapi_check: do not validate this test's sandbox responses"
-    )

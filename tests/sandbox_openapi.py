@@ -14,7 +14,7 @@ from openapi_schema_validator import OAS30Validator as _OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from ghcommunity.sandbox.http import Exchange
+from ghcommunity_sandbox.http import Exchange
 
 SPEC_PATH = Path(__file__).parent / "fixtures" / "openapi" / "api.github.com.json.gz"
 SPEC_URI = "urn:github-openapi"

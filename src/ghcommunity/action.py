@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 import click
 
-from ghcommunity.errors import GhcError, InputError, NotBuiltYet
+from ghcommunity.core.errors import GhcError, InputError, NotBuiltYet
 
 # ---------------------------------------------------------------------------------------------
 # Workflow commands (pure): https://docs.github.com/actions/reference/workflow-commands
@@ -499,7 +499,7 @@ def _cell(text: str) -> str:
 
 
 def _describe(op: dict[str, Any]) -> str:
-    from ghcommunity.plan import Plan
+    from ghcommunity.core.plan import Plan
 
     try:
         return Plan.from_dict({"operations": [op]}).operations[0].describe()

@@ -22,7 +22,7 @@ import pytest
 from action_support import ROOT, parse_command, read_outputs
 
 from ghcommunity import action
-from ghcommunity.resources import reference_config
+from ghcommunity.core.resources import reference_config
 
 REPO = "uk-x-gov-software-community/community-space"
 WEBHOOKS = ROOT / "tests" / "fixtures" / "webhooks"

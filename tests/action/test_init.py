@@ -17,7 +17,7 @@ from ghcommunity.cli import cli, main
 from ghcommunity.cli.init import WORKFLOWS as CALLERS
 from ghcommunity.cli.init import fill_config, origin_of
 from ghcommunity.config import load_config, parse_config
-from ghcommunity.resources import reference_config
+from ghcommunity.core.resources import reference_config
 
 
 def init(*args: str) -> Any:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from action_support import REUSABLE, ROOT, WORKFLOWS, check_schema, zizmor
 
-from ghcommunity.resources import reference_dir
+from ghcommunity.core.resources import reference_dir
 
 ACTION = ROOT / "action.yml"
 FORMS = reference_dir() / "issue-forms"

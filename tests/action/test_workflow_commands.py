@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ghcommunity import action
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
 
 
 def test_escape_data_encodes_percent_and_line_breaks() -> None:

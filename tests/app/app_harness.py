@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from ghcommunity.app.service import Service, build
 from ghcommunity.app.settings import Settings
 from ghcommunity.app.signature import sign
-from ghcommunity.sandbox.server import Sandbox
+from ghcommunity_sandbox.server import Sandbox
 
 SECRET = "It's a Secret to Everybody"
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "webhooks"

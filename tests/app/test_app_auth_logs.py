@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from ghcommunity.app import logging as app_logging
 from ghcommunity.app.auth import Clients, InstallationTokens, NoInstallation
 from ghcommunity.app.service import build
-from ghcommunity.events import Context, Event
-from ghcommunity.plan import AddLabels, Plan
+from ghcommunity.core.events import Context, Event
+from ghcommunity.core.plan import AddLabels, Plan
 
 
 def private_key() -> str:
@@ -117,7 +117,7 @@ def test_logs_never_show_secrets_keys_tokens_or_bodies(
         monkeypatch.setattr(service.clients, "_client_for_token", client_for)
         fake.files[("o/r", ".github/ghcommunity.yml")] = config_text("o/r")
 
-        from ghcommunity import events
+        from ghcommunity.core import events
 
         saved = list(events._REGISTRY)
         events.load_handlers()

@@ -15,11 +15,11 @@ from app_harness import Harness, config_text, event_name, examples
 from githubkit.exception import RequestFailed
 from githubkit.response import Response
 
-from ghcommunity import events
 from ghcommunity.app.repo_config import is_default_branch_push, push_changes_config
-from ghcommunity.errors import OperationalError
-from ghcommunity.events import Context, Event, Registration
-from ghcommunity.plan import AddLabels, Plan
+from ghcommunity.core import events
+from ghcommunity.core.errors import OperationalError
+from ghcommunity.core.events import Context, Event, Registration
+from ghcommunity.core.plan import AddLabels, Plan
 
 REPO = "octo-org/octo-repo"
 

@@ -190,7 +190,7 @@ def test_acknowledged_deliveries_survive_a_restart(tmp_path: Path) -> None:
 
 
 def test_unsupported_queue_urls_are_one_line_errors(tmp_path: Path) -> None:
-    from ghcommunity.errors import InputError
+    from ghcommunity.core.errors import InputError
 
     with pytest.raises(InputError, match="unsupported database"):
         Queue.open("mysql://x/y")

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from app_harness import Served, config_text, wait_until
 
-from ghcommunity import events
 from ghcommunity.app.service import Service
-from ghcommunity.events import Context, Event, Registration
-from ghcommunity.plan import AddLabels, Plan
-from ghcommunity.sandbox.server import Sandbox
+from ghcommunity.core import events
+from ghcommunity.core.events import Context, Event, Registration
+from ghcommunity.core.plan import AddLabels, Plan
+from ghcommunity_sandbox.server import Sandbox
 
 ORG = "uk-x-gov-software-community"
 REPO = f"{ORG}/community-space"

@@ -25,8 +25,8 @@ from app_harness import SECRET, Served, config_text, wait_until
 from ghcommunity.app.scheduler import Scheduler, Target
 from ghcommunity.app.service import Service
 from ghcommunity.app.signature import sign
-from ghcommunity.sandbox.server import Sandbox
-from ghcommunity.store import Store
+from ghcommunity.jobs.digest.store import Store
+from ghcommunity_sandbox.server import Sandbox
 
 ORG = "uk-x-gov-software-community"
 REPO = f"{ORG}/community-space"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from ghcommunity.errors import InputError, OperationalError
+from ghcommunity.core.errors import InputError, OperationalError
 from ghcommunity.github.client import (
     Connection,
     GitHubClient,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ghcommunity.jobs.duplicates import Candidate, find_similar, normalise, similarity
+from ghcommunity.core.similar import Candidate, find_similar, normalise, similarity
 
 GROUPS = [
     Candidate("group:lean-coffee", "Lean Coffee", "Lean Coffee open agenda-free conversation"),

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from ghcommunity import events
 from ghcommunity.config import load_config
-from ghcommunity.events import Context, Event, dispatch, on
-from ghcommunity.plan import AddLabels, Comment, Plan
+from ghcommunity.core import events
+from ghcommunity.core.events import Context, Event, dispatch, on
+from ghcommunity.core.plan import AddLabels, Comment, Plan
 
 REPO = "uk-x-gov-software-community/community-space"
 CONFIG = load_config(Path(__file__).resolve().parents[2] / "config" / "community.yml")
@@ -116,7 +116,7 @@ def test_event_accessors_tolerate_odd_payloads() -> None:
 def test_a_handler_module_that_is_not_there_is_an_error_not_skipped(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from ghcommunity.errors import InputError
+    from ghcommunity.core.errors import InputError
 
     monkeypatch.setattr(events, "_REGISTRY", [])
     with pytest.raises(InputError, match=r"handler module 'community_extras\.hooks' was not found"):

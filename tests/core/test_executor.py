@@ -6,10 +6,7 @@ from typing import Any
 
 import pytest
 
-from ghcommunity.github.client import GitHubClient
-from ghcommunity.github.executor import Executor, git_blob_sha
-from ghcommunity.github.state import IssueState
-from ghcommunity.plan import (
+from ghcommunity.core.plan import (
     AddLabels,
     AddToProject,
     Assign,
@@ -33,6 +30,9 @@ from ghcommunity.plan import (
     UpdateLabel,
     marker,
 )
+from ghcommunity.github.client import GitHubClient
+from ghcommunity.github.executor import Executor, git_blob_sha
+from ghcommunity.github.state import IssueState
 
 REPO = "uk-x-gov-software-community/community-space"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ghcommunity.labelling import reconcile_labels
+from ghcommunity.core.labelling import reconcile_labels
 
 
 def owns(name: str) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ghcommunity import payload as p
+from ghcommunity.core import payload as p
 
 WEBHOOKS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "webhooks"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from ghcommunity.plan import (
+from ghcommunity.core.plan import (
     AddLabels,
     Comment,
     CommitFiles,

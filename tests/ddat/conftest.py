@@ -14,9 +14,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from ddat_support import ROOT, TAXONOMY_FILE
 
 from ghcommunity.config import Config, load_config
-from ghcommunity.ddat.classify import DdatKit
-from ghcommunity.ddat.setup import load_kit
-from ghcommunity.ddat.taxonomy import Taxonomy, load_taxonomy
+from ghcommunity.jobs.ddat.classify import DdatKit
+from ghcommunity.jobs.ddat.setup import load_kit
+from ghcommunity.jobs.ddat.taxonomy import Taxonomy, load_taxonomy
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ghcommunity.forms import render_body
+from ghcommunity.core.forms import render_body
 
 GOOD = {
     "role": ["Software developer"],

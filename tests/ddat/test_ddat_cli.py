@@ -9,7 +9,7 @@ import pytest
 from ddat_support import FORM_FILE, ROLE_CSV, ROOT, SKILLS_CSV, TAXONOMY_FILE
 
 from ghcommunity.cli import main
-from ghcommunity.forms import render_body
+from ghcommunity.core.forms import render_body
 
 CONFIG = str(ROOT / "config" / "community.yml")
 

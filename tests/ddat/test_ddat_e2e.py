@@ -13,16 +13,16 @@ import pytest
 from ddat_support import FORM_FILE, REPO
 
 from ghcommunity.config import Config
-from ghcommunity.ddat.export import Month, plan_export, read_current
-from ghcommunity.ddat.fetch import fetch_feedback
-from ghcommunity.ddat.report import build_report, render
-from ghcommunity.events import Context, Event
-from ghcommunity.forms import load_form, render_body
+from ghcommunity.core.events import Context, Event
+from ghcommunity.core.forms import load_form, render_body
 from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.ddat import handle_issue
-from ghcommunity.sandbox.shapes import Shapes
-from ghcommunity.sandbox.webhooks import payload_for
+from ghcommunity.jobs.ddat.export import Month, plan_export, read_current
+from ghcommunity.jobs.ddat.fetch import fetch_feedback
+from ghcommunity.jobs.ddat.handlers import handle_issue
+from ghcommunity.jobs.ddat.report import build_report, render
+from ghcommunity_sandbox.shapes import Shapes
+from ghcommunity_sandbox.webhooks import payload_for
 
 FORM = load_form(FORM_FILE)
 PERSON_LABELS = ["good first issue", "ddat-skill: Systems design"]  # added by a person

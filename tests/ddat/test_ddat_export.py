@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ghcommunity.ddat.export import Current, Month, plan_export
-from ghcommunity.errors import InputError
-from ghcommunity.plan import CommitFiles, OpenPullRequest
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.plan import CommitFiles, OpenPullRequest
+from ghcommunity.jobs.ddat.export import Current, Month, plan_export
 
 REPO = "uk-x-gov-software-community/community-space"
 NOV = Month(2026, 11)

@@ -7,8 +7,8 @@ import sys
 
 from ddat_support import FORM_FILE
 
-from ghcommunity.ddat.form import feedback_form, render_form
-from ghcommunity.forms import load_form, parse_body, render_body
+from ghcommunity.core.forms import load_form, parse_body, render_body
+from ghcommunity.jobs.ddat.form import feedback_form, render_form
 
 
 def test_committed_form_is_up_to_date_with_the_taxonomy(taxonomy, config) -> None:  # type: ignore[no-untyped-def]

@@ -6,9 +6,9 @@ import pytest
 from ddat_support import ROLE_CSV, SKILLS_CSV
 
 from ghcommunity.config import ConfigError, parse_config
-from ghcommunity.ddat.labels import Labeller, abbreviate, label_name
-from ghcommunity.ddat.setup import check_ownership
-from ghcommunity.ddat.taxonomy import (
+from ghcommunity.jobs.ddat.labels import Labeller, abbreviate, label_name
+from ghcommunity.jobs.ddat.setup import check_ownership
+from ghcommunity.jobs.ddat.taxonomy import (
     ROLE_COLUMNS,
     SKILL_COLUMNS,
     Source,

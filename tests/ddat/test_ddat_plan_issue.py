@@ -7,13 +7,13 @@ from typing import Any
 from ddat_support import REPO, webhook
 
 from ghcommunity.config import parse_config
-from ghcommunity.ddat.messages import INVITE_KEY, VALUES_KEY
-from ghcommunity.events import Event
-from ghcommunity.forms import render_body
+from ghcommunity.core.events import Event
+from ghcommunity.core.forms import render_body
+from ghcommunity.core.plan import AddLabels, Comment, CreateLabel, RemoveLabels
 from ghcommunity.github.snapshot import IssueSnapshot
 from ghcommunity.github.state import BotComment, IssueState
-from ghcommunity.jobs.ddat import plan_ddat_issue
-from ghcommunity.plan import AddLabels, Comment, CreateLabel, RemoveLabels
+from ghcommunity.jobs.ddat.handlers import plan_ddat_issue
+from ghcommunity.jobs.ddat.messages import INVITE_KEY, VALUES_KEY
 
 ANSWERS: dict[str, Any] = {
     "role": ["Software developer"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ghcommunity.ddat.queries import ALL
+from ghcommunity.jobs.ddat.queries import ALL
 
 REPO_VARS = {"owner": "uk-x-gov-software-community", "name": "community-space"}
 
@@ -19,7 +19,7 @@ def test_query_validates_against_githubs_schema(name, sandbox, github) -> None: 
 
 def test_a_misspelt_field_is_rejected(sandbox, github) -> None:  # type: ignore[no-untyped-def]
     # The check can fail: the sandbox rejects what GitHub would.
-    from ghcommunity.errors import OperationalError
+    from ghcommunity.core.errors import OperationalError
 
     broken = ALL["FEEDBACK_ISSUES"].replace("totalCount\n", "totalCuont\n", 1)
     with pytest.raises(OperationalError, match="totalCuont"):

@@ -7,9 +7,9 @@ import io
 import json
 from datetime import UTC, date, datetime
 
-from ghcommunity.ddat.fetch import FeedbackIssue, from_node
-from ghcommunity.ddat.report import CSV_COLUMNS, Period, build_report, render
-from ghcommunity.forms import render_body
+from ghcommunity.core.forms import render_body
+from ghcommunity.jobs.ddat.fetch import FeedbackIssue, from_node
+from ghcommunity.jobs.ddat.report import CSV_COLUMNS, Period, build_report, render
 
 REPO = "uk-x-gov-software-community/community-space"
 

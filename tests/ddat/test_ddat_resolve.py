@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ghcommunity.ddat.resolve import Resolver
+from ghcommunity.jobs.ddat.resolve import Resolver
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,12 @@ import pytest
 from ddat_support import REPO, ROOT
 
 from ghcommunity.config import Config
-from ghcommunity.ddat.fetch import fetch_feedback
-from ghcommunity.ddat.report import build_report, render
-from ghcommunity.events import Context, Event, dispatch
-from ghcommunity.forms import DirectoryFormSource
+from ghcommunity.core.events import Context, Event, dispatch
+from ghcommunity.core.forms import DirectoryFormSource
 from ghcommunity.github.client import GitHubClient
-from ghcommunity.jobs.ddat import handle_issue
+from ghcommunity.jobs.ddat.fetch import fetch_feedback
+from ghcommunity.jobs.ddat.handlers import handle_issue
+from ghcommunity.jobs.ddat.report import build_report, render
 
 FORMS = DirectoryFormSource(ROOT / "config" / "issue-forms")
 FREE_TEXT = "The DDaT framework doesn't reflect how we work any more"

@@ -9,7 +9,8 @@ import yaml
 from ddat_support import ROLE_CSV, SKILLS_CSV, TAXONOMY_FILE
 
 from ghcommunity.config import ConfigError
-from ghcommunity.ddat.taxonomy import (
+from ghcommunity.core.errors import InputError
+from ghcommunity.jobs.ddat.taxonomy import (
     ROLE_COLUMNS,
     SKILL_COLUMNS,
     Source,
@@ -20,7 +21,6 @@ from ghcommunity.ddat.taxonomy import (
     parse_taxonomy,
     read_csv,
 )
-from ghcommunity.errors import InputError
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from ghcommunity.activity import (
+from ghcommunity.jobs.digest.activity import (
     Activity,
     Contribution,
     CountSample,
@@ -20,7 +20,7 @@ from ghcommunity.activity import (
     Person,
     first_seen_of,
 )
-from ghcommunity.metrics import DigestSettings, GroupSpec, ObjectiveSpec
+from ghcommunity.jobs.digest.metrics import DigestSettings, GroupSpec, ObjectiveSpec
 
 REPO = "uk-x-gov-software-community/community-space"
 

@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from ghcommunity.errors import OperationalError
-from ghcommunity.sync_queries import DISCUSSION_COMMENTS, REPLIES
+from ghcommunity.core.errors import OperationalError
+from ghcommunity.jobs.digest.queries import DISCUSSION_COMMENTS, REPLIES
 
 _OPERATION = re.compile(r"query (\w+)")
 _FIRST = re.compile(r"\b(issues|pullRequests|discussions)\(first: \$first")

@@ -12,9 +12,9 @@ from a11y import check
 from click.testing import CliRunner
 
 from ghcommunity.cli import cli, main
-from ghcommunity.plan import marker
-from ghcommunity.resources import reference_config
-from ghcommunity.store import Store
+from ghcommunity.core.plan import marker
+from ghcommunity.core.resources import reference_config
+from ghcommunity.jobs.digest.store import Store
 
 REPO = "uk-x-gov-software-community/community-space"
 
@@ -232,7 +232,7 @@ def test_the_apps_monthly_dispatch_publishes_last_month(sandbox, github):
     from datetime import UTC, datetime
 
     from ghcommunity.config import load_config
-    from ghcommunity.events import Context, Event, dispatch
+    from ghcommunity.core.events import Context, Event, dispatch
 
     arrange(sandbox)
     config = load_config(reference_config())

@@ -9,9 +9,9 @@ import digest_data as crafted
 import pytest
 from digest_data import I1, I5, at, comment, item
 
-from ghcommunity.activity import Person
-from ghcommunity.errors import InputError
-from ghcommunity.metrics import (
+from ghcommunity.core.errors import InputError
+from ghcommunity.jobs.digest.activity import Person
+from ghcommunity.jobs.digest.metrics import (
     DigestSettings,
     compute,
     first_response,

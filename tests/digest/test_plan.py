@@ -6,10 +6,10 @@ import digest_data as crafted
 import pytest
 
 from ghcommunity.config import load_config
-from ghcommunity.jobs.digest import digest_path, plan_digest
-from ghcommunity.metrics import compute
-from ghcommunity.plan import CommitFiles, CreateDiscussion, CreateIssue, OpenPullRequest
-from ghcommunity.resources import reference_config
+from ghcommunity.core.plan import CommitFiles, CreateDiscussion, CreateIssue, OpenPullRequest
+from ghcommunity.core.resources import reference_config
+from ghcommunity.jobs.digest.metrics import compute
+from ghcommunity.jobs.digest.publish import digest_path, plan_digest
 
 REPO = crafted.REPO
 

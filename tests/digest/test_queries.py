@@ -7,13 +7,13 @@ from importlib import resources
 import pytest
 from graphql import GraphQLSchema, build_ast_schema, parse, validate
 
-from ghcommunity import sync_queries as q
+from ghcommunity.jobs.digest import queries as q
 
 
 @pytest.fixture(scope="module")
 def schema() -> GraphQLSchema:
     # The project's copy of GitHub's schema (see src/ghcommunity/sandbox/data/SOURCE.md).
-    sdl = (resources.files("ghcommunity.sandbox") / "data" / "schema.graphql").read_text("utf-8")
+    sdl = (resources.files("ghcommunity_sandbox") / "data" / "schema.graphql").read_text("utf-8")
     built = build_ast_schema(parse(sdl), assume_valid_sdl=True)
     built._validation_errors = []  # GitHub's own SDL has known quirks; see ../shared/README.md
     return built

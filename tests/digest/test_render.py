@@ -11,9 +11,9 @@ import digest_data as crafted
 import pytest
 from a11y import check
 
-from ghcommunity.digest_render import hours, mermaid_chart, render, render_title, sparkline
-from ghcommunity.errors import InputError
-from ghcommunity.metrics import compute
+from ghcommunity.core.errors import InputError
+from ghcommunity.jobs.digest.metrics import compute
+from ghcommunity.jobs.digest.render import hours, mermaid_chart, render, render_title, sparkline
 
 TITLE = "Test community digest: October 2026"
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from ghcommunity.config import load_config
-from ghcommunity.digest_render import render
-from ghcommunity.metrics import DigestSettings, compute, window
-from ghcommunity.resources import reference_config
-from ghcommunity.store import Store
-from ghcommunity.sync import role_resolver, settings_from_config, sync_repo
+from ghcommunity.core.resources import reference_config
+from ghcommunity.jobs.digest.metrics import DigestSettings, compute, window
+from ghcommunity.jobs.digest.render import render
+from ghcommunity.jobs.digest.store import Store
+from ghcommunity.jobs.digest.sync import role_resolver, settings_from_config, sync_repo
 
 REPO = "uk-x-gov-software-community/community-space"
 

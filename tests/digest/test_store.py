@@ -9,10 +9,10 @@ import digest_data as crafted
 import pytest
 from digest_data import D4, at, comment, item
 
-from ghcommunity.activity import first_seen_of
-from ghcommunity.errors import InputError
-from ghcommunity.metrics import compute, window
-from ghcommunity.store import Page, Store, SyncState, to_text
+from ghcommunity.core.errors import InputError
+from ghcommunity.jobs.digest.activity import first_seen_of
+from ghcommunity.jobs.digest.metrics import compute, window
+from ghcommunity.jobs.digest.store import Page, Store, SyncState, to_text
 
 OLD = item("issue", 90, "gina", "2024-01-01T10:00", closed_at="2024-02-01T10:00")
 

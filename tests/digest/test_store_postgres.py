@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from ghcommunity.config import load_config
+from ghcommunity.core.resources import reference_config
 from ghcommunity.github.client import GitHubClient
-from ghcommunity.metrics import DigestSettings, compute, window
-from ghcommunity.resources import reference_config
-from ghcommunity.store import Store, metadata
-from ghcommunity.sync import role_resolver, settings_from_config, sync_repo
+from ghcommunity.jobs.digest.metrics import DigestSettings, compute, window
+from ghcommunity.jobs.digest.store import Store, metadata
+from ghcommunity.jobs.digest.sync import role_resolver, settings_from_config, sync_repo
 
 pytest.importorskip("psycopg")
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from ghcommunity.config import load_config
+from ghcommunity.core.resources import reference_config
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
-from ghcommunity.resources import reference_config
-from ghcommunity.store import Store
-from ghcommunity.sync import settings_from_config, sync_repo
+from ghcommunity.jobs.digest.store import Store
+from ghcommunity.jobs.digest.sync import settings_from_config, sync_repo
 
 REPO = "uk-x-gov-software-community/community-space"
 

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 from fake_github import FakeGitHub
 
-from ghcommunity.errors import OperationalError
-from ghcommunity.metrics import window
-from ghcommunity.store import Store
-from ghcommunity.sync import SyncSettings, meeting_date, note_files, person, sync_repo
+from ghcommunity.core.errors import OperationalError
+from ghcommunity.jobs.digest.metrics import window
+from ghcommunity.jobs.digest.store import Store
+from ghcommunity.jobs.digest.sync import SyncSettings, meeting_date, note_files, person, sync_repo
 
 REPO = "o/r"
 SETTINGS = SyncSettings(
@@ -240,7 +240,7 @@ def test_note_file_names():
 
 
 def _settings():
-    from ghcommunity.metrics import DigestSettings
+    from ghcommunity.jobs.digest.metrics import DigestSettings
 
     return DigestSettings()
 

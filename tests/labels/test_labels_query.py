@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from graphql import parse, validate
 
-from ghcommunity.jobs.labels import label_usage_query
-from ghcommunity.sandbox.graphql_api import schema
+from ghcommunity.jobs.labels.labels import label_usage_query
+from ghcommunity_sandbox.graphql_api import schema
 
 
 @pytest.mark.parametrize("count", [1, 3, 50])

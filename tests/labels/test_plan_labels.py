@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from ghcommunity.config import Config, LabelSpec, load_config, parse_config
-from ghcommunity.errors import InputError
-from ghcommunity.jobs.labels import (
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.plan import CreateLabel, DeleteLabel, UpdateLabel
+from ghcommunity.jobs.labels.labels import (
     config_changed,
     declared_labels,
     label_usage_query,
     plan_label_sync,
 )
-from ghcommunity.plan import CreateLabel, DeleteLabel, UpdateLabel
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO = "o/r"

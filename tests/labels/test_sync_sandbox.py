@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from ghcommunity.cli import cli
 from ghcommunity.config import load_config, parse_config
-from ghcommunity.events import Context, Event, dispatch
+from ghcommunity.core.events import Context, Event, dispatch
 from ghcommunity.github.client import GitHubClient
-from ghcommunity.jobs.labels import sync_labels
+from ghcommunity.jobs.labels.labels import sync_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config" / "community.yml"
@@ -180,7 +180,7 @@ def test_names_with_spaces_colons_slashes_parentheses_and_emoji(
 def test_120_existing_labels_are_read_across_pages(sandbox: Any) -> None:
     state = sandbox.state
     config = load_config(CONFIG)
-    from ghcommunity.jobs.labels import declared_labels
+    from ghcommunity.jobs.labels.labels import declared_labels
 
     for spec in declared_labels(config):
         state.add_label(REPO, spec.name, spec.color, spec.description)
@@ -255,7 +255,7 @@ def test_push_changing_the_config_syncs_labels_through_the_dispatcher(
     payload["commits"][0]["modified"] = [".github/ghcommunity.yml"]
     config = load_config(CONFIG)
     result = dispatch(Event("push", payload), Context(config=config, client=github))
-    assert "ghcommunity.jobs.labels.sync_on_push" in result.handlers
+    assert "ghcommunity.jobs.labels.labels.sync_on_push" in result.handlers
     assert len(labels_of(sandbox)) == DECLARED
     untouched = dict(payload, commits=[{"modified": ["README.md"]}], head_commit={})
     sandbox.reset_stats()

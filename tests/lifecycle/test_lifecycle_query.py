@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graphql import parse, validate
 
-from ghcommunity.jobs.lifecycle import NEEDS_INFO_ISSUES
-from ghcommunity.sandbox.graphql_api import schema
+from ghcommunity.jobs.lifecycle.lifecycle import NEEDS_INFO_ISSUES
+from ghcommunity_sandbox.graphql_api import schema
 
 
 def test_needs_info_query_is_valid() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from ghcommunity.cli import cli
-from ghcommunity.plan import marker_key
+from ghcommunity.core.plan import marker_key
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config" / "community.yml"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from ghcommunity.config import Config, load_config, parse_config
-from ghcommunity.errors import InputError
-from ghcommunity.jobs.lifecycle import (
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.plan import CloseIssue, Comment, marker
+from ghcommunity.jobs.lifecycle.lifecycle import (
     CLOSE_KEY,
     REMINDER_KEY,
     IssueComment,
@@ -19,7 +20,6 @@ from ghcommunity.jobs.lifecycle import (
     plan_lifecycle,
     waiting_issue_from_node,
 )
-from ghcommunity.plan import CloseIssue, Comment, marker
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO = "uk-x-gov-software-community/community-space"

@@ -7,8 +7,14 @@ from datetime import UTC, date, datetime
 from helpers_meetings import make_config, reference
 from icalendar import Calendar
 
-from ghcommunity.calendars import calendar_text, meeting_uid, parse_events
-from ghcommunity.jobs.meetings import ALL_FEED, Rendering, feed_files, group_meetings, meeting_ics
+from ghcommunity.jobs.meetings.calendars import calendar_text, meeting_uid, parse_events
+from ghcommunity.jobs.meetings.notes import (
+    ALL_FEED,
+    Rendering,
+    feed_files,
+    group_meetings,
+    meeting_ics,
+)
 
 RENDERING = Rendering(repo="uk-x-gov-software-community/community-space")
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

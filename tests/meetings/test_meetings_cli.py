@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from helpers_meetings import REFERENCE, ROOT, config_text
 
-from ghcommunity.calendars import parse_events
 from ghcommunity.cli.meetings import joining_from_env
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
 from ghcommunity.github.client import web_url_for
-from ghcommunity.jobs.meetings import parse_lead_time
+from ghcommunity.jobs.meetings.calendars import parse_events
+from ghcommunity.jobs.meetings.notes import parse_lead_time
 
 
 @dataclass

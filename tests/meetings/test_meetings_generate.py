@@ -7,17 +7,17 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from helpers_meetings import make_config, reference
 
-from ghcommunity.calendars import parse_events
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.plan import CommitFiles, CreateIssue, OpenPullRequest, Plan
 from ghcommunity.github.executor import git_blob_sha
-from ghcommunity.jobs.meetings import (
+from ghcommunity.jobs.meetings.calendars import parse_events
+from ghcommunity.jobs.meetings.notes import (
     Action,
     Rendering,
     RepoView,
     open_actions,
     plan_generate,
 )
-from ghcommunity.plan import CommitFiles, CreateIssue, OpenPullRequest, Plan
 
 NOW = datetime(2026, 4, 10, 8, 0, tzinfo=UTC)  # lead window (14 days) reaches 24 April
 REPO = "uk-x-gov-software-community/community-space"

@@ -8,8 +8,8 @@ from helpers_meetings import schedule
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ghcommunity.jobs.meetings import open_actions
-from ghcommunity.schedules import ClockError, clock_problem, expand, zone_info
+from ghcommunity.core.schedules import ClockError, clock_problem, expand, zone_info
+from ghcommunity.jobs.meetings.notes import open_actions
 
 ZONES = [
     "Europe/London",

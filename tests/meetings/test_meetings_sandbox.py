@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from helpers_meetings import REFERENCE, reference
 
-from ghcommunity.calendars import parse_events
+from ghcommunity.core.plan import CommitFiles, CreateIssue
 from ghcommunity.github.contents import read_text
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.meetings import generate
-from ghcommunity.plan import CommitFiles, CreateIssue
+from ghcommunity.jobs.meetings.calendars import parse_events
+from ghcommunity.jobs.meetings.notes import generate
 
 REPO = "uk-x-gov-software-community/community-space"
 BRANCH = "ghcommunity/meeting-notes"
@@ -125,7 +125,7 @@ def test_the_executor_never_overwrites_even_if_asked(sandbox: Any, github: Any) 
 
 
 def _plan(*ops: Any) -> Any:
-    from ghcommunity.plan import Plan
+    from ghcommunity.core.plan import Plan
 
     return Plan.of(ops)
 

@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from helpers_meetings import reference, schedule
 
-from ghcommunity.jobs.meetings import plan_meetings
-from ghcommunity.schedules import (
+from ghcommunity.core.schedules import (
     ClockError,
     HolidayPolicy,
     RuleError,
@@ -19,6 +18,7 @@ from ghcommunity.schedules import (
     rule_dates,
     uk_bank_holidays,
 )
+from ghcommunity.jobs.meetings.notes import plan_meetings
 
 LONDON = "Europe/London"
 

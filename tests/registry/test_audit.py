@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ghcommunity.config import Config, load_config, parse_config
-from ghcommunity.jobs.audit import (
+from ghcommunity.core.plan import CloseIssue, Comment, CreateIssue
+from ghcommunity.jobs.registry.audit import (
     TRACKING_KEY,
     NotesFolder,
     TrackingIssue,
@@ -18,7 +19,6 @@ from ghcommunity.jobs.audit import (
     plan_publish,
     render_markdown,
 )
-from ghcommunity.plan import CloseIssue, Comment, CreateIssue
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2025, 11, 1)

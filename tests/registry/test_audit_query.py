@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from graphql import parse, validate
 
-from ghcommunity.jobs.audit import _folder_from, notes_query
-from ghcommunity.sandbox.graphql_api import schema
+from ghcommunity.jobs.registry.audit import _folder_from, notes_query
+from ghcommunity_sandbox.graphql_api import schema
 
 
 @pytest.mark.parametrize("count", [1, 6, 40])

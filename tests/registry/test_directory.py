@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from ghcommunity.config import Config, load_config, parse_config
-from ghcommunity.jobs.directory import (
+from ghcommunity.jobs.registry.directory import (
     build_sections,
     describe_cadence,
     next_meeting,

@@ -15,11 +15,18 @@ from typing import Any
 import pytest
 
 from ghcommunity.config import Config, load_config
-from ghcommunity.events import Context, DispatchResult, Event, dispatch, handlers_for, load_handlers
-from ghcommunity.jobs.labels import declared_labels
+from ghcommunity.core.events import (
+    Context,
+    DispatchResult,
+    Event,
+    dispatch,
+    handlers_for,
+    load_handlers,
+)
+from ghcommunity.jobs.digest.store import Store
+from ghcommunity.jobs.labels.labels import declared_labels
 from ghcommunity.jobs.scheduled import JOBS, Overrides, Refused, parse_overrides
-from ghcommunity.sandbox import Sandbox
-from ghcommunity.store import Store
+from ghcommunity_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG = "uk-x-gov-software-community"

@@ -6,7 +6,7 @@ import pytest
 from triage_helpers import reference_config, reference_forms
 
 from ghcommunity.config import Config
-from ghcommunity.forms import IssueForm
+from ghcommunity.core.forms import IssueForm
 
 
 @pytest.fixture

@@ -8,19 +8,7 @@ import pytest
 from triage_helpers import comment_event, snapshot
 
 from ghcommunity.config import Config, parse_config
-from ghcommunity.jobs import commands as cmd
-from ghcommunity.jobs.commands import (
-    Actor,
-    CommandCall,
-    CommandError,
-    allowed,
-    find_commands,
-    new_commands,
-    plan_commands,
-    slash_command,
-)
-from ghcommunity.jobs.triage import TRIAGE_KEY, parse_sections
-from ghcommunity.plan import (
+from ghcommunity.core.plan import (
     AddLabels,
     Assign,
     CloseIssue,
@@ -30,6 +18,18 @@ from ghcommunity.plan import (
     RemoveLabels,
     ReopenIssue,
 )
+from ghcommunity.jobs.triage import commands as cmd
+from ghcommunity.jobs.triage.commands import (
+    Actor,
+    CommandCall,
+    CommandError,
+    allowed,
+    find_commands,
+    new_commands,
+    plan_commands,
+    slash_command,
+)
+from ghcommunity.jobs.triage.triage import TRIAGE_KEY, parse_sections
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TRIAGER = Actor("grace", role="triage")
@@ -331,7 +331,7 @@ def test_disabled_commands(config: Config) -> None:
 
 
 def test_fixing_a_refused_command_by_editing_removes_the_old_reply(config: Config) -> None:
-    from ghcommunity.plan import DeleteComment
+    from ghcommunity.core.plan import DeleteComment
 
     plan = run(
         config,

@@ -21,8 +21,8 @@ from triage_helpers import (
 )
 
 from ghcommunity.cli import main
-from ghcommunity.events import Context
-from ghcommunity.forms import (
+from ghcommunity.core.events import Context
+from ghcommunity.core.forms import (
     FORM_TREE,
     DirectoryFormSource,
     RepoFormSource,
@@ -33,7 +33,7 @@ from ghcommunity.forms import (
 
 @pytest.fixture(scope="module")
 def schema() -> GraphQLSchema:
-    sdl = (resources.files("ghcommunity.sandbox") / "data" / "schema.graphql").read_text("utf-8")
+    sdl = (resources.files("ghcommunity_sandbox") / "data" / "schema.graphql").read_text("utf-8")
     built = build_ast_schema(parse(sdl), assume_valid_sdl=True)
     built._validation_errors = []  # GitHub's own SDL has known quirks; see ../shared/README.md
     return built

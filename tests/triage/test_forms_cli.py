@@ -15,7 +15,7 @@ import pytest
 
 from ghcommunity.cli import main
 from ghcommunity.config import load_config
-from ghcommunity.forms import generated_options, load_forms, parse_body, render_body
+from ghcommunity.core.forms import generated_options, load_forms, parse_body, render_body
 
 ROOT = Path(__file__).parents[2]
 FORMS = ROOT / "config/issue-forms"

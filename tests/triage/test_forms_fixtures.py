@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ghcommunity.forms import IssueForm, load_form, parse_body
+from ghcommunity.core.forms import IssueForm, load_form, parse_body
 
 FIXTURES = (
     Path(__file__).parents[1] / "fixtures/issue-forms/stefanbuck-github-issue-parser/fixtures"

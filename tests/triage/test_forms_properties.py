@@ -7,7 +7,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ghcommunity.forms import FormField, IssueForm, detect_form, parse_body, render_body
+from ghcommunity.core.forms import FormField, IssueForm, detect_form, parse_body, render_body
 
 # Text that looks like what GitHub and people put in bodies: headings, fences, checkboxes,
 # CRLF, the no-answer markers, commas, and arbitrary unicode.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ghcommunity.forms import (
+from ghcommunity.core.forms import (
     FormError,
     detect_form,
     parse_body,

@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 from triage_helpers import form_body, issue_event, snapshot
 
 from ghcommunity.config import Config, parse_config
-from ghcommunity.forms import IssueForm
-from ghcommunity.jobs.triage import TRIAGE_KEY, parse_sections, plan_triage
-from ghcommunity.plan import (
+from ghcommunity.core.forms import IssueForm
+from ghcommunity.core.plan import (
     AddLabels,
     AddToProject,
     Assign,
@@ -20,6 +19,7 @@ from ghcommunity.plan import (
     Plan,
     RemoveLabels,
 )
+from ghcommunity.jobs.triage.triage import TRIAGE_KEY, parse_sections, plan_triage
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 LEAN = "@uk-x-gov-software-community/lean-coffee-facilitators"

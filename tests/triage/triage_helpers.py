@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from ghcommunity.config import Config, load_config
-from ghcommunity.events import Event
-from ghcommunity.forms import IssueForm, load_forms, render_body
+from ghcommunity.core.events import Event
+from ghcommunity.core.forms import IssueForm, load_forms, render_body
+from ghcommunity.core.plan import marker
 from ghcommunity.github.snapshot import IssueSnapshot
 from ghcommunity.github.state import BotComment, IssueState
-from ghcommunity.plan import marker
 
 ROOT = Path(__file__).parents[2]
 FORMS_DIR = ROOT / "config/issue-forms"
@@ -279,8 +279,8 @@ def sandbox_comment_event(
 
 def context(github: Any, config: Config | None = None) -> Any:
     """A fresh Context per delivery (as each Action run or webhook gets), forms from config/."""
-    from ghcommunity.events import Context
-    from ghcommunity.forms import DirectoryFormSource
+    from ghcommunity.core.events import Context
+    from ghcommunity.core.forms import DirectoryFormSource
 
     ctx = Context(config=config or reference_config(), client=github)
     ctx.form_source = DirectoryFormSource(FORMS_DIR)

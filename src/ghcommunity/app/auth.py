@@ -17,9 +17,9 @@ from datetime import timedelta
 
 from ghcommunity.app.logging import REDACTOR
 from ghcommunity.app.settings import Settings
-from ghcommunity.errors import OperationalError
+from ghcommunity.core.errors import OperationalError
+from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy, split_repo
-from ghcommunity.timestamps import timestamp
 
 log = logging.getLogger(__name__)
 

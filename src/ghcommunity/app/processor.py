@@ -3,7 +3,7 @@
 installation client.
 
 The App itself looks after `ping`, `installation*` and config changes on `push`; everything else
-goes to `ghcommunity.events.dispatch`. Events without a repository, without a handler, or for a
+goes to `ghcommunity.core.events.dispatch`. Events without a repository, without a handler, or for a
 repository without a config are logged and left alone: an unfamiliar payload never crashes.
 """
 
@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ghcommunity import payload as p
 from ghcommunity.app.auth import Clients
 from ghcommunity.app.logging import delivery_context
 from ghcommunity.app.queue import Job
@@ -30,8 +29,9 @@ from ghcommunity.app.repo_config import (
     push_touches,
     read_file,
 )
-from ghcommunity.errors import GhcError
-from ghcommunity.events import Context, Event, dispatch, handlers_for, load_handlers
+from ghcommunity.core import payload as p
+from ghcommunity.core.errors import GhcError
+from ghcommunity.core.events import Context, Event, dispatch, handlers_for, load_handlers
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.executor import Executor
 

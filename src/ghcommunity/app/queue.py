@@ -51,7 +51,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.exc import OperationalError as DbError
 
-from ghcommunity.errors import InputError, OperationalError
+from ghcommunity.core.errors import InputError, OperationalError
 
 log = logging.getLogger(__name__)
 

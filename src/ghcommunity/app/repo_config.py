@@ -20,13 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ghcommunity import payload as p
 from ghcommunity.config import Config, parse_config
-from ghcommunity.errors import InputError
-from ghcommunity.forms import IssueForm
+from ghcommunity.core import payload as p
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.forms import IssueForm
+from ghcommunity.core.plan import CheckAnnotation, CreateCheckRun, Plan
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.contents import contents_path
-from ghcommunity.plan import CheckAnnotation, CreateCheckRun, Plan
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +265,7 @@ class FormCache:
         return _CachedForms(self, client, repo, path)
 
     def load(self, wanted: _CachedForms) -> dict[str, IssueForm]:
-        from ghcommunity.forms import RepoFormSource
+        from ghcommunity.core.forms import RepoFormSource
 
         key = (wanted.repo.lower(), wanted.path)
         now = self.clock()

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 
 from ghcommunity.app.auth import Clients
 from ghcommunity.app.queue import Queue
-from ghcommunity.errors import GhcError
+from ghcommunity.core.errors import GhcError
 
 log = logging.getLogger(__name__)
 

@@ -33,13 +33,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ghcommunity import payload as p
 from ghcommunity.app.logging import delivery_context
 from ghcommunity.app.queue import STATES, Queue, lane_for
 from ghcommunity.app.scheduler import Scheduler
 from ghcommunity.app.settings import Settings
 from ghcommunity.app.signature import verify
 from ghcommunity.app.worker import Workers
+from ghcommunity.core import payload as p
 
 log = logging.getLogger(__name__)
 

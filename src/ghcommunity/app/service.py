@@ -16,7 +16,7 @@ from ghcommunity.app.scheduler import Scheduler, Target, installation_targets
 from ghcommunity.app.server import create_app
 from ghcommunity.app.settings import Settings, check
 from ghcommunity.app.worker import Workers
-from ghcommunity.events import Event
+from ghcommunity.core.events import Event
 
 
 @dataclass

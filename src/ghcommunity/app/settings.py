@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
 
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 DEFAULT_QUEUE_URL = "sqlite:///.ghcommunity/app-queue.db"

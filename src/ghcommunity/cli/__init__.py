@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ghcommunity import __version__
-from ghcommunity.errors import GhcError
+from ghcommunity.core.errors import GhcError
 
 # name → (module, attribute, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
@@ -74,7 +74,7 @@ def _not_built(name: str, summary: str) -> click.Command:
         context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
     )
     def stub() -> None:
-        from ghcommunity.errors import NotBuiltYet
+        from ghcommunity.core.errors import NotBuiltYet
 
         raise NotBuiltYet(f"`ghcommunity {name}`")
 

@@ -18,11 +18,11 @@ from ghcommunity.cli.common import (
     write_output,
 )
 from ghcommunity.config import Config
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
 from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs import audit as registry_audit
-from ghcommunity.jobs import directory as registry_directory
+from ghcommunity.jobs.registry import audit as registry_audit
+from ghcommunity.jobs.registry import directory as registry_directory
 
 
 @click.command()

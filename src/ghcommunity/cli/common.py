@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ghcommunity.config import Config, load_config
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.plan import Plan
+from ghcommunity.core.timestamps import parse_instant
 from ghcommunity.github.client import Connection, GitHubClient
-from ghcommunity.plan import Plan
-from ghcommunity.timestamps import parse_instant
 
 if TYPE_CHECKING:
     from ghcommunity.github.executor import Executor, Outcome

@@ -19,7 +19,7 @@ from ghcommunity.cli.common import (
     run_plan,
     write_output,
 )
-from ghcommunity.errors import InputError, OperationalError
+from ghcommunity.core.errors import InputError, OperationalError
 
 DEFAULT_TAXONOMY_OUT = "config/ddat.yml"
 DEFAULT_FORM_OUT = "config/issue-forms/ddat-feedback.yml"
@@ -105,7 +105,7 @@ def taxonomy(
     Records the source, the download date and the Open Government Licence v3.0 attribution.
     Deterministic: the same CSVs and options give the same bytes.
     """
-    from ghcommunity.ddat.taxonomy import (
+    from ghcommunity.jobs.ddat.taxonomy import (
         DEFAULT_FAMILIES,
         ROLE_COLUMNS,
         SKILL_COLUMNS,
@@ -153,8 +153,8 @@ def taxonomy(
 @config_option
 def form(out: str, check: bool, config_path: str | None) -> None:
     """Generate the DDaT feedback issue form from the taxonomy (so they never drift)."""
-    from ghcommunity.ddat.form import render_form
-    from ghcommunity.ddat.setup import load_configured_taxonomy
+    from ghcommunity.jobs.ddat.form import render_form
+    from ghcommunity.jobs.ddat.setup import load_configured_taxonomy
 
     config = load(config_path)
     tax = load_configured_taxonomy(config)
@@ -178,7 +178,7 @@ def classify(body_path: str, title: str | None, as_json: bool, config_path: str 
     Prints the framework's names (null or empty when not given), the labels it would apply and
     the problems found: unknown values, missing answers, not a form submission.
     """
-    from ghcommunity.ddat.setup import load_kit
+    from ghcommunity.jobs.ddat.setup import load_kit
 
     if body_path == "-":
         body = sys.stdin.read()
@@ -249,9 +249,9 @@ def report(
     Markdown for a discussion or a meeting, CSV for spreadsheets (one row per issue and skill),
     JSON for tools. One GraphQL request per 100 issues.
     """
-    from ghcommunity.ddat.fetch import fetch_feedback
-    from ghcommunity.ddat.report import Period, build_report, render
-    from ghcommunity.ddat.setup import load_kit
+    from ghcommunity.jobs.ddat.fetch import fetch_feedback
+    from ghcommunity.jobs.ddat.report import Period, build_report, render
+    from ghcommunity.jobs.ddat.setup import load_kit
 
     config = load(config_path)
     kit = load_kit(config)
@@ -295,7 +295,7 @@ def export(
     `ddat.export_branch`; rerunning updates the same pull request, and writes nothing when
     nothing changed.
     """
-    from ghcommunity.ddat.export import Month, export_month
+    from ghcommunity.jobs.ddat.export import Month, export_month
 
     config = load(config_path)
     target = repo or config.repo

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ghcommunity.errors import GhcError, InputError, OperationalError
+from ghcommunity.core.errors import GhcError, InputError, OperationalError
 
 if TYPE_CHECKING:
     from ghcommunity.config import Config
-    from ghcommunity.sandbox import Sandbox
+    from ghcommunity_sandbox import Sandbox
 
 
 @dataclass
@@ -92,7 +92,7 @@ Step = Callable[[Demo], StepResult]
 
 def community_step(demo: Demo) -> StepResult:
     """The sample community the other steps work on."""
-    from ghcommunity.sandbox.seed import COMMUNITY_REPO
+    from ghcommunity_sandbox.seed import COMMUNITY_REPO
 
     sb, config, out = demo.sb, demo.config, demo.out
     state = sb.state
@@ -200,10 +200,10 @@ def labels_step(demo: Demo) -> StepResult:
 
 def triage_step(demo: Demo) -> StepResult:
     """Every open seeded issue delivered as `issues.opened` through the one dispatcher."""
-    from ghcommunity.events import Context, Event, dispatch
-    from ghcommunity.forms import DirectoryFormSource
+    from ghcommunity.core.events import Context, Event, dispatch
+    from ghcommunity.core.forms import DirectoryFormSource
+    from ghcommunity.core.resources import reference_dir
     from ghcommunity.github.client import Connection, GitHubClient
-    from ghcommunity.resources import reference_dir
 
     title = "Triage and DDaT labelling of the seeded issues"
     sb, config = demo.sb, demo.config
@@ -475,8 +475,8 @@ def demo(out_dir: str, config_path: str | None) -> None:
     cross-government software engineering community's repo. Exits 1 if any job failed.
     """
     from ghcommunity.config import find_config, load_config
-    from ghcommunity.resources import reference_config
-    from ghcommunity.sandbox import Sandbox
+    from ghcommunity.core.resources import reference_config
+    from ghcommunity_sandbox import Sandbox
 
     try:
         config_file = find_config(config_path)

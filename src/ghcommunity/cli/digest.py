@@ -20,11 +20,11 @@ from ghcommunity.cli.common import (
 )
 from ghcommunity.cli.sync import run_sync, store_option
 from ghcommunity.config import Config
-from ghcommunity.digest_render import FORMATS, Format, render
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
 from ghcommunity.github.client import split_repo
-from ghcommunity.jobs.digest import TARGETS, Target, compile_digest, plan_digest
-from ghcommunity.metrics import DigestSettings, parse_month, previous_month
+from ghcommunity.jobs.digest.metrics import DigestSettings, parse_month, previous_month
+from ghcommunity.jobs.digest.publish import TARGETS, Target, compile_digest, plan_digest
+from ghcommunity.jobs.digest.render import FORMATS, Format, render
 
 
 def user_template(config: Config, fmt: Format) -> tuple[str | None, str | None]:

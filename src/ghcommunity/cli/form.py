@@ -11,8 +11,8 @@ import yaml
 
 from ghcommunity.cli.common import config_option, echo_json
 from ghcommunity.config import Config, load_config
-from ghcommunity.errors import InputError
-from ghcommunity.forms import (
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.forms import (
     CHOOSER_NAMES,
     FormError,
     IssueForm,

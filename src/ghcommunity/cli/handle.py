@@ -16,8 +16,8 @@ from ghcommunity.cli.common import (
     load,
     plan_options,
 )
-from ghcommunity.errors import InputError
-from ghcommunity.events import Context, DispatchResult, Event, dispatch
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.events import Context, DispatchResult, Event, dispatch
 
 
 def read_event(name: str | None, path: str | None) -> Event:
@@ -81,7 +81,7 @@ def handle(
     config = load(config_path)
     ctx = Context(config=config, client=client(api_url, token), dry_run=dry_run)
     if forms_dir:
-        from ghcommunity.forms import DirectoryFormSource
+        from ghcommunity.core.forms import DirectoryFormSource
 
         ctx.form_source = DirectoryFormSource(Path(forms_dir))
     result = dispatch(event, ctx)

@@ -21,8 +21,8 @@ import click
 from ghcommunity import __version__
 from ghcommunity.cli.common import github_options
 from ghcommunity.config import parse_config
-from ghcommunity.errors import GhcError, InputError, OperationalError
-from ghcommunity.resources import reference_config, reference_dir
+from ghcommunity.core.errors import GhcError, InputError, OperationalError
+from ghcommunity.core.resources import reference_config, reference_dir
 
 SOURCE = "ghcommunity/ghcommunity"  # where the reusable workflows live
 _NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$")

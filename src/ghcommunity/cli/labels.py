@@ -14,7 +14,7 @@ from ghcommunity.cli.common import (
     run_plan,
 )
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.labels import declared_labels, sync_labels
+from ghcommunity.jobs.labels.labels import declared_labels, sync_labels
 
 
 @click.group()

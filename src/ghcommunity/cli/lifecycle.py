@@ -14,7 +14,7 @@ from ghcommunity.cli.common import (
     run_plan,
 )
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.lifecycle import lifecycle_plan
+from ghcommunity.jobs.lifecycle.lifecycle import lifecycle_plan
 
 
 @click.command()

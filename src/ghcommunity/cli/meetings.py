@@ -24,9 +24,9 @@ from ghcommunity.cli.common import (
     write_output,
 )
 from ghcommunity.config import Config
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.timestamps import parse_instant
 from ghcommunity.github.client import web_url_for
-from ghcommunity.timestamps import parse_instant
 
 if TYPE_CHECKING:  # click 8.2 made ParamType generic; 8.1 (still supported) is not
     _DateType = click.ParamType[date]
@@ -109,7 +109,7 @@ def plan_command(
     With --api-url (or GITHUB_API_URL) or --repo, also says whether each notes file exists on
     the default branch (one request).
     """
-    from ghcommunity.jobs.meetings import plan_meetings, read_default_files
+    from ghcommunity.jobs.meetings.notes import plan_meetings, read_default_files
 
     config = load(config_path)
     moment = _now(now)
@@ -147,7 +147,7 @@ def plan_command(
 
 
 def _zone(config: Config) -> Any:
-    from ghcommunity.schedules import zone_info
+    from ghcommunity.core.schedules import zone_info
 
     return zone_info(config.community.timezone)
 
@@ -182,7 +182,7 @@ def generate_command(
     and one pull request (or one commit to the default branch with --commit); the calendar
     feeds are refreshed in the same commit. Safe to run daily: a second run adds nothing.
     """
-    from ghcommunity.jobs.meetings import generate, parse_lead_time
+    from ghcommunity.jobs.meetings.notes import generate, parse_lead_time
 
     config = load(config_path)
     if not config.meetings.enabled:
@@ -211,7 +211,7 @@ def calendar_command(
     group_slug: str | None, out_dir: str | None, now: datetime | None, config_path: str | None
 ) -> None:
     """Write the calendar feeds (per group, and all groups) locally, e.g. for a website build."""
-    from ghcommunity.jobs.meetings import Rendering, feed_files
+    from ghcommunity.jobs.meetings.notes import Rendering, feed_files
 
     config = load(config_path)
     if group_slug and config.group(group_slug) is None:

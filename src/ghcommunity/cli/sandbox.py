@@ -19,7 +19,7 @@ from typing import Any
 import click
 import httpx
 
-from ghcommunity.errors import InputError, OperationalError
+from ghcommunity.core.errors import InputError, OperationalError
 
 
 class OneLineErrors(click.Command):
@@ -108,8 +108,8 @@ def serve(
     persist: str | None,
 ) -> None:
     """Serve the sandbox until Ctrl-C."""
-    from ghcommunity.sandbox import Sandbox
-    from ghcommunity.sandbox.seed import SeedError
+    from ghcommunity_sandbox import Sandbox
+    from ghcommunity_sandbox.seed import SeedError
 
     if repo is not None and not _REPO.match(repo):
         raise InputError(f"--repo {repo!r} is not OWNER/NAME")

@@ -11,10 +11,10 @@ import click
 
 from ghcommunity.cli.common import F, client, config_option, echo_json, github_options, load
 from ghcommunity.config import Config
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
 from ghcommunity.github.client import GitHubClient, split_repo
-from ghcommunity.store import DEFAULT_URL
-from ghcommunity.sync import SyncReport, sync_store
+from ghcommunity.jobs.digest.store import DEFAULT_URL
+from ghcommunity.jobs.digest.sync import SyncReport, sync_store
 
 RESOURCE_NAMES = {
     "issues": "Issues",

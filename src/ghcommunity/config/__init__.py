@@ -25,7 +25,7 @@ from ghcommunity.config.objectives import Objective
 from ghcommunity.config.registry import Registry
 from ghcommunity.config.triage import Triage
 from ghcommunity.config.yamlmarks import Loc, MarkedDocument, YamlError, load_marked
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
 
 __all__ = [
     "DEFAULT_PATHS",

@@ -13,7 +13,7 @@ from ghcommunity.config.base import Section
 from ghcommunity.config.community import check_timezone
 from ghcommunity.config.labels import check_label_name
 from ghcommunity.config.meetings import AgendaIssue
-from ghcommunity.schedules import HolidayPolicy, RuleError, parse_rule, schedule_problems
+from ghcommunity.core.schedules import HolidayPolicy, RuleError, parse_rule, schedule_problems
 
 # At most 42 characters, so "agenda: <slug>" stays within GitHub's 50-character label limit.
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}[a-z0-9]$")

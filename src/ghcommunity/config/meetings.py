@@ -90,7 +90,7 @@ def schedule_problems(config: Config) -> list[tuple[tuple[str | int, ...], str]]
     A schedule with its own `timezone` is checked when the config is validated; one that uses
     the community's zone is checked here, where that zone is known.
     """
-    from ghcommunity.schedules import clock_problems
+    from ghcommunity.core.schedules import clock_problems
 
     found = []
     for index, group in enumerate(config.groups):

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
 
 Loc = tuple[str | int, ...]
 

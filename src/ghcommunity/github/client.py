@@ -34,7 +34,7 @@ from githubkit.exception import (
 from githubkit.typing import RetryOption
 
 from ghcommunity import __version__
-from ghcommunity.errors import InputError, OperationalError
+from ghcommunity.core.errors import InputError, OperationalError
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING
 
-from ghcommunity.errors import InputError
+from ghcommunity.core.errors import InputError
 from ghcommunity.github.client import quote_segment, repo_path
 
 if TYPE_CHECKING:

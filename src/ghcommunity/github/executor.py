@@ -16,12 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ghcommunity.errors import GhcError, InputError, OperationalError
-from ghcommunity.github import queries
-from ghcommunity.github.client import GitHubClient, quote_segment, repo_path, split_repo
-from ghcommunity.github.contents import contents_path
-from ghcommunity.github.state import BotComment, IssueState, RepoState
-from ghcommunity.plan import (
+from ghcommunity.core.errors import GhcError, InputError, OperationalError
+from ghcommunity.core.plan import (
     AddLabels,
     AddToProject,
     Assign,
@@ -47,6 +43,10 @@ from ghcommunity.plan import (
     marker,
     marker_key,
 )
+from ghcommunity.github import queries
+from ghcommunity.github.client import GitHubClient, quote_segment, repo_path, split_repo
+from ghcommunity.github.contents import contents_path
+from ghcommunity.github.state import BotComment, IssueState, RepoState
 
 log = logging.getLogger(__name__)
 

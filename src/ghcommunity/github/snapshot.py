@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ghcommunity.errors import OperationalError
+from ghcommunity.core.errors import OperationalError
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.queries import ISSUE_STATE_FIELDS
 from ghcommunity.github.state import IssueState

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ghcommunity.plan import marker_key
+from ghcommunity.core.plan import marker_key
 
 
 @dataclass

@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from ghcommunity import payload as p
-from ghcommunity.errors import InputError
-from ghcommunity.events import Context, Event, on
-from ghcommunity.plan import Plan
-from ghcommunity.timestamps import parse_instant
+from ghcommunity.core import payload as p
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.events import Context, Event, on
+from ghcommunity.core.plan import Plan
+from ghcommunity.core.timestamps import parse_instant
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def _month(key: str, value: Any) -> str:
 
 
 def _lead_time(key: str, value: Any) -> timedelta:
-    from ghcommunity.jobs.meetings import parse_lead_time
+    from ghcommunity.jobs.meetings.notes import parse_lead_time
 
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise Refused(f"client_payload.{key} {_show(value)}: expected days such as '14d' or 14")
@@ -170,7 +170,7 @@ class Job:
 
 def _meetings(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
     from ghcommunity.github.client import web_url_for
-    from ghcommunity.jobs.meetings import generate
+    from ghcommunity.jobs.meetings.notes import generate
 
     config = ctx.config
     if not config.meetings.enabled:
@@ -191,7 +191,7 @@ def _meetings(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
 
 
 def _lifecycle(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
-    from ghcommunity.jobs.lifecycle import lifecycle_plan
+    from ghcommunity.jobs.lifecycle.lifecycle import lifecycle_plan
 
     plan, _ = lifecycle_plan(ctx.client, ctx.config, repo, args.now or ctx.now, ctx.executor)
     return plan
@@ -200,10 +200,10 @@ def _lifecycle(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
 def _digest(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
     import tempfile
 
-    from ghcommunity.digest_render import render
-    from ghcommunity.jobs.digest import compile_digest, plan_digest
-    from ghcommunity.metrics import DigestSettings, previous_month
-    from ghcommunity.sync import sync_store
+    from ghcommunity.jobs.digest.metrics import DigestSettings, previous_month
+    from ghcommunity.jobs.digest.publish import compile_digest, plan_digest
+    from ghcommunity.jobs.digest.render import render
+    from ghcommunity.jobs.digest.sync import sync_store
 
     config = ctx.config
     if not config.digest.enabled:
@@ -241,7 +241,7 @@ def _repo_template(ctx: Context, repo: str, path: str | None) -> tuple[str | Non
 
 
 def _labels_sync(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
-    from ghcommunity.jobs.labels import sync_labels
+    from ghcommunity.jobs.labels.labels import sync_labels
 
     result = sync_labels(ctx.client, ctx.config, repo, prune=args.prune)
     ctx.executor.know_labels(repo, result.existing)
@@ -249,14 +249,14 @@ def _labels_sync(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan
 
 
 def _audit(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
-    from ghcommunity.jobs.audit import publish_plan
+    from ghcommunity.jobs.registry.audit import publish_plan
 
     _, plan = publish_plan(ctx.client, ctx.config, repo, args.now or ctx.now, ctx.executor)
     return plan
 
 
 def _ddat_export(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
-    from ghcommunity.ddat.export import Month, export_month
+    from ghcommunity.jobs.ddat.export import Month, export_month
 
     timezone = ctx.config.community.timezone
     chosen = Month.parse(args.month) if args.month else Month.of(ctx.now, timezone)

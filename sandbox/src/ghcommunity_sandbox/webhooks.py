@@ -1,0 +1,333 @@
+"""Webhook deliveries: every change in the sandbox POSTed as GitHub delivers it.
+
+With a `webhook_url`, each change (issues opened/edited/labeled/unlabeled/closed/reopened/
+assigned/unassigned, issue_comment created/edited/deleted, label created/edited/deleted,
+discussion created/edited/answered, discussion_comment created, pull_request opened/closed/
+labeled, push, check_run created/completed, repository_dispatch) is serialised at the moment it happens and queued. A background thread POSTs
+the queue in order with GitHub's headers (`X-GitHub-Event`, `X-GitHub-Delivery`,
+`X-GitHub-Hook-ID`, `X-Hub-Signature-256` = `sha256=` HMAC-SHA256 of the raw body with the
+secret, `User-Agent: GitHub-Hookshot/...`). Every delivery and its response is recorded in
+`deliveries`; `flush(timeout)` waits for the queue to drain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import queue
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ghcommunity_sandbox.checks import webhook_check_run
+from ghcommunity_sandbox.model import (
+    CheckRun,
+    Comment,
+    Discussion,
+    DiscussionComment,
+    Issue,
+    Label,
+    Org,
+    Repo,
+    node_id,
+)
+from ghcommunity_sandbox.shapes import Shapes
+from ghcommunity_sandbox.state import Change, State
+
+HOOK_ID = 100000001
+USER_AGENT = "GitHub-Hookshot/sandbox"
+
+
+@dataclass
+class Delivery:
+    """One webhook delivery and what the receiver answered."""
+
+    id: str
+    event: str
+    action: str | None
+    payload: dict[str, Any]
+    body: bytes
+    headers: dict[str, str]
+    status: int | None = None
+    response: str | None = None
+    error: str | None = None
+    seconds: float | None = None
+    delivered_at: float | None = None
+    done: threading.Event = field(default_factory=threading.Event, repr=False)
+
+
+def sign(secret: str | bytes, body: bytes) -> str:
+    key = secret.encode() if isinstance(secret, str) else secret
+    return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+_REST_ONLY = frozenset({"user_view_type", "archived_at", "archived_by"})
+
+
+def _strip(value: Any) -> Any:
+    """Drop REST-only keys webhook payloads do not carry."""
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in _REST_ONLY}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def webhook_repo(shapes: Shapes, repo: Repo) -> dict[str, Any]:
+    data = shapes.repo(repo)
+    data["custom_properties"] = {}
+    return data
+
+
+def webhook_issue(shapes: Shapes, issue: Issue) -> dict[str, Any]:
+    data = shapes.issue(issue)
+    data.pop("type", None)
+    data.pop("closed_by", None)
+    return data
+
+
+def payload_for(state: State, shapes: Shapes, change: Change) -> dict[str, Any] | None:
+    """GitHub's payload for one change (None for changes GitHub does not announce)."""
+    repo = change.repo
+    out: dict[str, Any] = {}
+    if change.action is not None:
+        out["action"] = change.action
+    subject = change.subject
+    extra = change.extra
+    if change.event == "issues" and isinstance(subject, Issue):
+        out["issue"] = webhook_issue(shapes, subject)
+        if "changes" in extra:
+            out["changes"] = extra["changes"]
+        if "label" in extra:
+            out["label"] = shapes.label(subject.repo, extra["label"])
+        if "assignee" in extra:
+            out["assignee"] = shapes.user(extra["assignee"])
+    elif change.event == "pull_request" and isinstance(subject, Issue):
+        out["number"] = subject.number
+        pull = shapes.pull(subject)
+        for side in ("head", "base"):
+            if isinstance(pull[side].get("repo"), dict):
+                pull[side]["repo"]["custom_properties"] = {}
+        out["pull_request"] = pull
+        if "label" in extra:
+            out["label"] = shapes.label(subject.repo, extra["label"])
+        if "assignee" in extra:
+            out["assignee"] = shapes.user(extra["assignee"])
+        if "changes" in extra:
+            out["changes"] = extra["changes"]
+    elif change.event == "issue_comment" and isinstance(subject, Comment):
+        out["issue"] = webhook_issue(shapes, subject.issue)
+        out["comment"] = shapes.comment(subject)
+        if "changes" in extra:
+            out["changes"] = extra["changes"]
+    elif change.event == "label" and isinstance(subject, Label):
+        assert repo is not None
+        out["label"] = shapes.label(repo, subject)
+        if change.action == "edited":
+            out["changes"] = extra.get("changes", {})
+    elif change.event == "discussion" and isinstance(subject, Discussion):
+        out["discussion"] = shapes.discussion(subject)
+        if change.action == "answered" and subject.answer is not None:
+            out["answer"] = shapes.discussion_comment(subject.answer)
+        if "changes" in extra:
+            out["changes"] = extra["changes"]
+    elif change.event == "discussion_comment" and isinstance(subject, DiscussionComment):
+        out["comment"] = shapes.discussion_comment(subject)
+        out["discussion"] = shapes.discussion(subject.discussion)
+    elif change.event == "push" and repo is not None:
+        out.update(push_payload(shapes, repo, change))
+    elif change.event == "check_run" and isinstance(subject, CheckRun) and repo is not None:
+        out["check_run"] = webhook_check_run(shapes, repo, subject)
+    elif change.event == "repository_dispatch" and repo is not None:
+        out["branch"] = extra["branch"]
+        out["client_payload"] = extra["client_payload"]
+    else:
+        return None
+    if repo is not None:
+        out["repository"] = webhook_repo(shapes, repo)
+        if isinstance(repo.owner, Org):
+            out["organization"] = shapes.org(repo.owner)
+        inst = state.installation_for(repo)
+        if inst is not None:
+            out["installation"] = {"id": inst.id, "node_id": node_id("Integration", inst.id)}
+    out["sender"] = shapes.user(change.sender)
+    return _strip(out)  # type: ignore[no-any-return]
+
+
+def push_payload(shapes: Shapes, repo: Repo, change: Change) -> dict[str, Any]:
+    ref = change.extra["ref"]
+    before = change.extra.get("before")
+    after = change.extra.get("after")
+    git = repo.git
+    zeros = "0" * 40
+    commits: list[dict[str, Any]] = []
+    if after and after in git.commits:
+        for commit in git.history(after):
+            if before and git.is_ancestor(commit.sha, before):
+                break
+            if not before and commit.parents and ref != f"refs/heads/{repo.default_branch}":
+                # a new branch: only what is not on the default branch
+                default = git.refs.get(f"refs/heads/{repo.default_branch}")
+                if default and git.is_ancestor(commit.sha, default):
+                    break
+            files = git.changed_files(commit)
+            commits.append(
+                {
+                    "id": commit.sha,
+                    "tree_id": commit.tree,
+                    "distinct": True,
+                    "message": commit.message,
+                    "timestamp": commit.committer.date,
+                    "url": f"{shapes.web}/{repo.full_name}/commit/{commit.sha}",
+                    "author": {
+                        "name": commit.author.name,
+                        "email": commit.author.email,
+                        **({"username": commit.author_login} if commit.author_login else {}),
+                    },
+                    "committer": {
+                        "name": commit.committer.name,
+                        "email": commit.committer.email,
+                        **({"username": commit.committer_login} if commit.committer_login else {}),
+                    },
+                    "added": [p for p, s, _, _ in files if s == "added"],
+                    "removed": [p for p, s, _, _ in files if s == "removed"],
+                    "modified": [p for p, s, _, _ in files if s == "modified"],
+                }
+            )
+            if len(commits) >= 20:
+                break
+        commits.reverse()
+    sender = change.sender
+    return {
+        "ref": ref,
+        "before": before or zeros,
+        "after": after or zeros,
+        "created": before is None,
+        "deleted": after is None,
+        "forced": bool(
+            before and after and after in git.commits and not git.is_ancestor(before, after)
+        ),
+        "base_ref": None,
+        "compare": f"{shapes.web}/{repo.full_name}/compare/{(before or zeros)[:12]}...{(after or zeros)[:12]}",
+        "commits": commits,
+        "head_commit": commits[-1] if commits else None,
+        "pusher": {
+            "name": sender.login,
+            "email": sender.email or f"{sender.id}+{sender.login}@users.noreply.github.com",
+        },
+    }
+
+
+class WebhookDispatcher:
+    """Queues webhook payloads as changes happen and delivers them in order."""
+
+    def __init__(
+        self,
+        state: State,
+        url: str | None,
+        secret: str | None,
+        *,
+        api: str,
+        web: str,
+        timeout: float = 10.0,
+    ) -> None:
+        self.state = state
+        self.url = url
+        self.secret = secret
+        self.api = api
+        self.web = web
+        self.timeout = timeout
+        self.deliveries: list[Delivery] = []
+        self._queue: queue.Queue[Delivery | None] = queue.Queue()
+        self._pending = 0
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._client: httpx.Client | None = None
+
+    def start(self) -> None:
+        if self.url and self._thread is None:
+            self._client = httpx.Client(timeout=self.timeout)
+            self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
+            self._thread.start()
+
+    def on_change(self, change: Change) -> None:
+        if not self.url:
+            return
+        shapes = Shapes(self.state, self.api, self.web)
+        payload = payload_for(self.state, shapes, change)
+        if payload is None:
+            return
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        delivery_id = str(uuid.uuid4())
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "X-GitHub-Event": change.event,
+            "X-GitHub-Delivery": delivery_id,
+            "X-GitHub-Hook-ID": str(HOOK_ID),
+            "X-GitHub-Hook-Installation-Target-Type": "repository",
+            "X-GitHub-Hook-Installation-Target-ID": str(change.repo.id if change.repo else 0),
+        }
+        if self.secret:
+            headers["X-Hub-Signature-256"] = sign(self.secret, body)
+            headers["X-Hub-Signature"] = (
+                "sha1=" + hmac.new(self.secret.encode(), body, hashlib.sha1).hexdigest()
+            )
+        delivery = Delivery(delivery_id, change.event, change.action, payload, body, headers)
+        with self._cond:
+            self.deliveries.append(delivery)
+            self._pending += 1
+        self._queue.put(delivery)
+
+    def _run(self) -> None:
+        while True:
+            delivery = self._queue.get()
+            if delivery is None:
+                return
+            self._deliver(delivery)
+            with self._cond:
+                self._pending -= 1
+                self._cond.notify_all()
+
+    def _deliver(self, delivery: Delivery) -> None:
+        assert self._client is not None
+        assert self.url is not None
+        started = time.perf_counter()
+        try:
+            response = self._client.post(self.url, content=delivery.body, headers=delivery.headers)
+            delivery.status = response.status_code
+            delivery.response = response.text[:10000]
+        except httpx.HTTPError as exc:
+            delivery.error = f"{type(exc).__name__}: {exc}"
+        delivery.seconds = time.perf_counter() - started
+        delivery.delivered_at = time.time()
+        delivery.done.set()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every queued delivery was sent; False when `timeout` ran out first."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._pending > 0:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
+
+    def clear(self) -> None:
+        with self._cond:
+            self.deliveries = [d for d in self.deliveries if not d.done.is_set()]
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None

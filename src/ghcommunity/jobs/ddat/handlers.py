@@ -1,0 +1,424 @@
+"""DDaT framework feedback: where DDaT labels and comments are decided.
+
+- `plan_ddat_issue` (issues opened, edited, reopened): a form submission gets the feedback label
+  and a label for its role, level, each skill and the feedback type; an issue about the framework
+  that did not come through the form gets the feedback label, `needs-triage` and one comment
+  inviting its author to say which role, level and skills; a value the framework does not know
+  is named in one comment, updated in place, never silently dropped.
+- `plan_ddat_command` (`/ddat role=... level=... skill=... type=...` from a maintainer): sets
+  those values' labels, replacing the labels of the same kind.
+
+Ownership, as in triage: only DDaT labels are added or removed; a label is removed only when the
+answer that called for it changed (read from the payload's `changes.body.from`), so labels a
+person added stay. Labels are created on demand with a colour and a description.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ghcommunity.config import Config, LabelSpec
+from ghcommunity.core import payload as p
+from ghcommunity.core.errors import GhcError
+from ghcommunity.core.events import Context, Event, on
+from ghcommunity.core.forms import context_forms, detect_form
+from ghcommunity.core.labelling import reconcile_labels
+from ghcommunity.core.plan import AddLabels, Comment, CreateLabel, Operation, Plan, RemoveLabels
+from ghcommunity.github.snapshot import IssueSnapshot
+from ghcommunity.jobs.ddat.classify import (
+    AMBIGUOUS,
+    MISMATCH,
+    MISSING,
+    UNKNOWN,
+    Classification,
+    DdatKit,
+    DdatProblem,
+)
+from ghcommunity.jobs.ddat.form import LEVEL, ROLE, SKILLS, TYPE
+from ghcommunity.jobs.ddat.labels import DdatLabel, Kind
+from ghcommunity.jobs.ddat.messages import (
+    INVITE_KEY,
+    VALUES_KEY,
+    describe,
+    invite_comment,
+    values_comment,
+    values_resolved_comment,
+)
+from ghcommunity.jobs.ddat.setup import kit_for
+from ghcommunity.jobs.triage.commands import CommandCall, CommandError, slash_command
+
+log = logging.getLogger(__name__)
+
+NEEDS_TRIAGE_DESCRIPTION = "A maintainer should look at this"
+
+
+# -- the issue handler -----------------------------------------------------------------------
+
+
+@on("issues.opened", "issues.edited", "issues.reopened")
+def handle_issue(event: Event, ctx: Context) -> Plan | None:
+    config = ctx.config
+    number = event.issue_number
+    if not config.ddat.enabled or number is None or p.get(event.payload, "issue", "pull_request"):
+        return None
+    kit = kit_for(config)
+    if not _worth_reading(event, kit):
+        return None
+    snapshot = ctx.issue_snapshot(event.repo or config.repo, number)
+    if snapshot.issue.get("is_pull_request"):
+        return None
+    from_ddat_form = kit.classify(snapshot.issue.get("body")).from_form
+    other = None if from_ddat_form else _other_form(ctx, snapshot)
+    return plan_ddat_issue(event, snapshot, config, kit, other_form=other)
+
+
+def _other_form(ctx: Context, snapshot: IssueSnapshot) -> str | None:
+    """The file name of the (non-DDaT) issue form the issue came through, if any: such issues
+    belong to that form's job, even when they mention the framework."""
+    try:
+        forms = context_forms(ctx)
+    except GhcError as exc:  # forms that cannot be read must not stop DDaT labelling
+        log.warning("cannot read the issue forms: %s", exc)
+        return None
+    others = {name: form for name, form in forms.items() if name != ctx.config.ddat.form}
+    found = detect_form(snapshot.issue.get("body"), others, labels=snapshot.issue.get("labels", []))
+    return found.source if found else None
+
+
+def _worth_reading(event: Event, kit: DdatKit) -> bool:
+    """Skip the read for issues that are not, and were not, DDaT feedback (from the payload)."""
+    payload = event.payload
+    if any(kit.labeller.owns(name) for name in p.label_names(payload, "issue", "labels")):
+        return True
+    body, title = p.text(payload, "issue", "body"), p.text(payload, "issue", "title")
+    if kit.classify(body, title).about_framework:
+        return True
+    before = previous_text(event)
+    return before is not None and kit.classify(*before).about_framework
+
+
+def previous_text(event: Event) -> tuple[str, str] | None:
+    """(body, title) before an edit, from the payload's `changes`; None when they did not
+    change (or it is not an edit)."""
+    if event.action != "edited":
+        return None
+    changes = p.get(event.payload, "changes", default={})
+    if not isinstance(changes, dict) or not ({"body", "title"} & set(changes)):
+        return None
+    body = p.get(changes, "body", "from")
+    title = p.get(changes, "title", "from")
+    return (
+        body if isinstance(body, str) else p.text(event.payload, "issue", "body"),
+        title if isinstance(title, str) else p.text(event.payload, "issue", "title"),
+    )
+
+
+def repo_url(event: Event, repo: str) -> str:
+    url = p.text(event.payload, "repository", "html_url")
+    return url.rstrip("/") if url else f"https://github.com/{repo}"
+
+
+def triage_checks_form(config: Config) -> bool:
+    """Whether triage already tells authors about empty required answers on the DDaT form."""
+    return config.triage.enabled and any(
+        rule.template == config.ddat.form for rule in config.triage.forms
+    )
+
+
+def plan_ddat_issue(
+    event: Event,
+    snapshot: IssueSnapshot,
+    config: Config,
+    kit: DdatKit,
+    *,
+    other_form: str | None = None,
+) -> Plan:
+    """The labels and comments one issue event calls for. Pure.
+
+    `other_form`: the issue came through another issue form (not DDaT feedback, whatever it
+    mentions)."""
+    repo, number = snapshot.repo, snapshot.number
+    issue = snapshot.issue
+    author = str(issue.get("author") or p.login(event.payload, "issue", "user") or "there")
+    result = kit.classify(issue.get("body"), issue.get("title"))
+    if other_form is not None and not result.from_form:
+        result = Classification(source="text", about_framework=False)
+    before = previous_text(event)
+    if before is None:
+        previously = result.labels if event.action == "edited" else []
+    else:
+        previously = kit.classify(*before).labels
+    current = snapshot.state.labels or []
+    to_add, to_remove = reconcile_labels(
+        current,
+        result.labels,
+        previously,
+        owns=lambda name: kit.labeller.owns(name) and config.labels.owns(name),
+    )
+    plan = Plan()
+    plan.add(*create_missing_labels(repo, to_add, snapshot.repo_labels, config, kit))
+    if to_remove:
+        plan.add(RemoveLabels(repo=repo, issue=number, labels=to_remove))
+    if to_add:
+        plan.add(AddLabels(repo=repo, issue=number, labels=to_add))
+    form_url = f"{repo_url(event, repo)}/issues/new?template={config.ddat.form}"
+    comments = snapshot.state.comments or {}
+    if result.from_form:
+        if triage_checks_form(config):
+            # Triage's one comment already lists answers that are empty or not one of the
+            # form's options (unknown, misspelt, ambiguous); only a level of another role,
+            # which is one of the options, is left for this one.
+            problems = [pr for pr in result.problems if pr.kind == MISMATCH]
+        else:
+            problems = result.to_comment + [pr for pr in result.problems if pr.kind == MISSING]
+        if problems:
+            plan.add(
+                Comment(
+                    repo=repo,
+                    issue=number,
+                    key=VALUES_KEY,
+                    body=values_comment(author, problems, form_url),
+                )
+            )
+        elif VALUES_KEY in comments:
+            plan.add(
+                Comment(
+                    repo=repo, issue=number, key=VALUES_KEY, body=values_resolved_comment(author)
+                )
+            )
+    elif result.about_framework:
+        plan.add(
+            Comment(
+                repo=repo,
+                issue=number,
+                key=INVITE_KEY,
+                body=invite_comment(
+                    author, result, kit.taxonomy, form_url, config.triage.needs_triage_label
+                ),
+            )
+        )
+    if result.about_framework:
+        plan.note(_summary(number, result))
+    return plan
+
+
+def _summary(number: int, result: Classification) -> str:
+    parts = [f"#{number}: DDaT feedback ({result.source})"]
+    for what, value in (("role", result.role), ("level", result.level), ("type", result.type)):
+        if value:
+            parts.append(f"{what} {value!r}")
+    if result.skills:
+        parts.append("skills " + ", ".join(map(repr, result.skills)))
+    unread = [pr for pr in result.problems if pr.severity == "error"]
+    if unread:
+        parts.append(f"{len(unread)} problem(s)")
+    return "; ".join(parts)
+
+
+def label_spec(name: str, config: Config, kit: DdatKit) -> LabelSpec:
+    """Colour and description for a label created on demand: the config's own definition wins,
+    then the DDaT scheme, then needs-triage's default."""
+    for spec in config.labels.definitions:
+        if spec.name.lower() == name.lower():
+            return spec
+    ours: DdatLabel | None = kit.labeller.parse(name)
+    if ours is not None:
+        return LabelSpec(name=ours.name, color=ours.color, description=ours.description)
+    kind = kit.labeller.kind_of(name)
+    if kind is not None:  # a DDaT label for a name this taxonomy no longer has
+        return LabelSpec(name=name, color="ededed", description="DDaT framework")
+    return LabelSpec(name=name, color="ededed", description=NEEDS_TRIAGE_DESCRIPTION)
+
+
+def create_missing_labels(
+    repo: str,
+    names: Iterable[str],
+    repo_labels: list[dict[str, object]] | None,
+    config: Config,
+    kit: DdatKit,
+) -> list[Operation]:
+    """CreateLabel for each label the repo does not have yet (all of them when the snapshot
+    could not list the repo's labels: the executor then checks)."""
+    existing = (
+        None if repo_labels is None else {str(lab.get("name", "")).lower() for lab in repo_labels}
+    )
+    ops: list[Operation] = []
+    for name in dict.fromkeys(names):
+        if existing is not None and name.lower() in existing:
+            continue
+        spec = label_spec(name, config, kit)
+        ops.append(
+            CreateLabel(repo=repo, name=spec.name, color=spec.color, description=spec.description)
+        )
+    return ops
+
+
+# -- the /ddat command -----------------------------------------------------------------------
+
+_KEYS = {
+    "role": "role",
+    "level": "level",
+    "skill": "skill",
+    "skills": "skill",
+    "type": "type",
+    "feedback": "type",
+    "feedback-type": "type",
+    "feedback_type": "type",
+}
+_ARG = re.compile(r"(?:^|\s)(?P<key>[A-Za-z][A-Za-z_-]*)\s*=\s*")
+_CLEAR = frozenset({"none", "-", "clear", "null"})
+USAGE = "/ddat role=... level=... skill=... type=..."
+
+
+@dataclass
+class CommandArgs:
+    values: dict[str, list[str]] = field(default_factory=dict)  # kind → written values
+    unknown_keys: list[str] = field(default_factory=list)
+
+
+def parse_command_args(text: str) -> CommandArgs:
+    """`role=Software developer level="Senior developer" skill=A skill=B; C type=Other`.
+
+    A value runs to the next `key=`; quotes around it are dropped; several skills may be given
+    as repeated `skill=` or separated by ';' (skill names can contain commas).
+    """
+    args = CommandArgs()
+    matches = list(_ARG.finditer(text))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        raw = text[match.end() : end].strip()
+        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+            raw = raw[1:-1].strip()
+        key = match["key"].lower()
+        kind = _KEYS.get(key)
+        if kind is None:
+            args.unknown_keys.append(key)
+            continue
+        pieces = [piece.strip() for piece in raw.split(";")] if kind == "skill" else [raw]
+        args.values.setdefault(kind, []).extend(piece for piece in pieces if piece)
+    return args
+
+
+class DdatCommandError(ValueError):
+    """The command cannot run as written; the message says why (replied to the person)."""
+
+
+def plan_ddat_command(
+    args_text: str,
+    snapshot: IssueSnapshot,
+    config: Config,
+    kit: DdatKit,
+    *,
+    labels: Sequence[str] | None = None,
+) -> Plan:
+    """What `/ddat role=... level=... skill=... type=...` on an issue does. Pure.
+
+    Each kind named replaces the DDaT labels of that kind (`level=none` removes them), and the
+    feedback label is added. All or nothing: if any value is not a framework name (or is
+    ambiguous, or names a level of another role), nothing changes and DdatCommandError says
+    which and why. Free text is read as in forms ("senior dev" → "Senior developer").
+    """
+    repo, number = snapshot.repo, snapshot.number
+    args = parse_command_args(args_text)
+    labeller, resolver = kit.labeller, kit.resolver
+    current = list(labels if labels is not None else snapshot.state.labels or [])
+    if args.unknown_keys:
+        raise DdatCommandError(
+            ", ".join(f"`{k}=`" for k in args.unknown_keys)
+            + f" is not something /ddat sets; write `{USAGE}`"
+        )
+    if not args.values:
+        raise DdatCommandError(f"say what to set, e.g. `{USAGE}`")
+    problems: list[DdatProblem] = []
+    wanted: dict[str, list[str]] = {}  # kind → framework names (empty: clear the kind)
+
+    def read(kind: Kind, field_id: str, text: str, role: str | None = None) -> str | None:
+        holder = Classification(source="form", about_framework=True)
+        value = kit.note(holder, field_id, resolver.resolve(kind, text, role=role))
+        problems.extend(pr for pr in holder.problems if pr.kind in (UNKNOWN, AMBIGUOUS))
+        return value
+
+    current_role = next(
+        (lab.value for lab in map(labeller.parse, current) if lab and lab.kind == "role"), None
+    )
+    for kind, field_id in (("role", ROLE), ("level", LEVEL), ("type", TYPE), ("skill", SKILLS)):
+        written = args.values.get(kind)
+        if written is None:
+            continue
+        if not written or written[0].strip().lower() in _CLEAR:
+            wanted[kind] = []
+            continue
+        if kind == "skill":
+            found = [read("skill", SKILLS, text) for text in written]
+            wanted[kind] = list(dict.fromkeys(v for v in found if v))
+        else:
+            context = _first(wanted.get("role"), current_role) if kind == "level" else None
+            value = read(kind_of(kind), field_id, written[0], context)
+            if value:
+                wanted[kind] = [value]
+    # A level names its role: set the role too when none is given or on the issue.
+    level = _first(wanted.get("level"), None)
+    owner = kit.taxonomy.role_of_level(level) if level else None
+    if owner and "role" not in wanted and current_role is None:
+        wanted["role"] = [owner]
+    role_now = _first(wanted.get("role"), current_role)
+    if owner and role_now and owner != role_now:
+        problems.append(
+            DdatProblem(LEVEL, MISMATCH, f"{level!r} is a level of {owner!r}, not of {role_now!r}")
+        )
+    if problems:
+        # People's words are quoted in code spans (no mentions, no Markdown) by `describe`.
+        raise DdatCommandError("nothing changed. " + " ".join(describe(pr) for pr in problems))
+
+    to_add = [labeller.feedback_label]
+    to_remove: list[str] = []
+    for kind, names in wanted.items():
+        new = [labeller.for_value(kind_of(kind), n).name for n in names]
+        keep = {name.lower() for name in new}
+        to_add += new
+        to_remove += [
+            name
+            for name in current
+            if labeller.kind_of(name) == kind
+            and name.lower() not in keep
+            and config.labels.owns(name)
+        ]
+    have = {name.lower() for name in current}
+    to_add = [name for name in dict.fromkeys(to_add) if name.lower() not in have]
+    plan = Plan()
+    plan.add(*create_missing_labels(repo, to_add, snapshot.repo_labels, config, kit))
+    if to_remove:
+        plan.add(RemoveLabels(repo=repo, issue=number, labels=list(dict.fromkeys(to_remove))))
+    if to_add:
+        plan.add(AddLabels(repo=repo, issue=number, labels=to_add))
+    return plan
+
+
+def _first(names: list[str] | None, default: str | None) -> str | None:
+    return names[0] if names else default
+
+
+def kind_of(kind: str) -> Kind:
+    if kind not in ("role", "level", "skill", "type"):
+        raise ValueError(kind)
+    return kind  # type: ignore[return-value]
+
+
+@slash_command(
+    "ddat",
+    permission="triage",
+    usage=USAGE,
+    help="Set this DDaT feedback's role, level, skills and feedback type (replaces those labels).",
+)
+def ddat_command(call: CommandCall) -> Plan | None:
+    if not call.config.ddat.enabled:
+        raise CommandError("DDaT feedback is turned off in this community's config")
+    try:
+        return plan_ddat_command(
+            call.args, call.snapshot, call.config, kit_for(call.config), labels=call.labels
+        )
+    except DdatCommandError as exc:
+        raise CommandError(str(exc)) from None

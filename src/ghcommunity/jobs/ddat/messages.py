@@ -1,0 +1,130 @@
+"""The words of the DDaT comments. Plain text built from framework names and the author's own
+words (quoted in code spans, so nothing they wrote renders as Markdown or mentions anyone)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ghcommunity.jobs.ddat.classify import (
+    AMBIGUOUS,
+    INTERPRETED,
+    INVALID,
+    MISMATCH,
+    MISSING,
+    UNKNOWN,
+    Classification,
+    DdatProblem,
+)
+from ghcommunity.jobs.ddat.form import LABELS
+from ghcommunity.jobs.ddat.taxonomy import Taxonomy
+
+VALUES_KEY = "ddat-values"
+INVITE_KEY = "ddat-invite"
+
+FRAMEWORK = "the DDaT framework (the Government Digital and Data Profession Capability Framework)"
+
+
+def code(text: str) -> str:
+    """Someone's words as an inline code span that cannot break out of itself."""
+    cleaned = " ".join(text.split())[:200]
+    fence = "``" if "`" in cleaned else "`"
+    return f"{fence}{cleaned.replace('``', '` `')}{fence}" if cleaned else "`(empty)`"
+
+
+def _field(problem: DdatProblem) -> str:
+    return LABELS.get(problem.field or "", "Answer")
+
+
+def describe(problem: DdatProblem) -> str:
+    """One bullet for one problem, for people."""
+    value = code(problem.value or "")
+    names = ", ".join(f"**{n}**" for n in problem.candidates)
+    if problem.kind == UNKNOWN:
+        hint = f" Did you mean {names}?" if problem.candidates else ""
+        return f"**{_field(problem)}**: {value} is not a name the framework uses.{hint}"
+    if problem.kind == AMBIGUOUS:
+        return f"**{_field(problem)}**: {value} could be any of {names}; please choose one."
+    if problem.kind == INTERPRETED:
+        return f"**{_field(problem)}**: {value} was read as {names}. If that is wrong, please correct it."
+    if problem.kind == MISMATCH:
+        return f"**{_field(problem)}**: {problem.message}; please check the role and the level."
+    if problem.kind == MISSING:
+        return f"**{_field(problem)}**: this needs an answer."
+    if problem.kind == INVALID:
+        return f"**{_field(problem)}**: {problem.message}."
+    return f"**{_field(problem)}**: {problem.message}"
+
+
+def values_comment(author: str, problems: Sequence[DdatProblem], form_url: str) -> str:
+    lines = [
+        f"Thank you for your feedback on the DDaT framework, @{author}. "
+        "Some answers are not names the framework uses, so they have no label yet:",
+        "",
+        *(f"- {describe(p)}" for p in problems),
+        "",
+        "Please edit the issue to use the framework's names (the lists in the "
+        f"[feedback form]({form_url}) have them); this comment will update. If the framework "
+        'really lacks something, choose "Missing skill" or "Emerging need" as the type of '
+        "feedback and describe it under Details.",
+    ]
+    return "\n".join(lines)
+
+
+def values_resolved_comment(author: str) -> str:
+    return (
+        f"Thank you, @{author}: every role, level and skill in this issue is now one the "
+        "framework knows, and the issue is labelled with them."
+    )
+
+
+def _read_so_far(result: Classification) -> list[str]:
+    parts = []
+    if result.role:
+        parts.append(f"role **{result.role}**")
+    if result.level:
+        parts.append(f"level **{result.level}**")
+    if result.skills:
+        parts.append("skills " + ", ".join(f"**{s}**" for s in result.skills))
+    if result.type:
+        parts.append(f"feedback type **{result.type}**")
+    return parts
+
+
+def invite_comment(
+    author: str, result: Classification, taxonomy: Taxonomy, form_url: str, needs_triage: str
+) -> str:
+    role = taxonomy.role("Software developer") or taxonomy.roles[0]
+    level = next(
+        (lv for lv in role.levels if lv.startswith("Senior") and "management" not in lv),
+        role.levels[len(role.levels) // 2],
+    )
+    skills = "; ".join(role.skills[:2])
+    read = _read_so_far(result)
+    problems = result.to_comment
+    lines = [
+        f"Thank you for this feedback on {FRAMEWORK}, @{author}.",
+        "",
+        "So that the community's DDaT representatives can group it with other feedback, please "
+        "say which **role**, **level** and **skills** it is about, using the framework's names. "
+        "Either edit this issue and add lines like these:",
+        "",
+        "```",
+        f"Role: {role.name}",
+        f"Level: {level}",
+        f"Skills: {skills}",
+        f"Feedback type: {taxonomy.feedback_types[0]}",
+        "```",
+        "",
+        f"or open it again with the [DDaT feedback form]({form_url}), which lists every role, "
+        "level and skill.",
+    ]
+    if read:
+        lines += ["", "So far this issue is read as: " + "; ".join(read) + "."]
+    if problems:
+        lines += ["", "Not recognised yet:", "", *(f"- {describe(p)}" for p in problems)]
+    lines += [
+        "",
+        f"A maintainer will also look at it (`{needs_triage}`); they can set the values with "
+        "`/ddat role=... level=... skill=...`.",
+    ]
+    return "\n".join(lines)

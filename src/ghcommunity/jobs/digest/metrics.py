@@ -1,0 +1,812 @@
+"""The digest's figures for one month, with the months before it for trends. Pure.
+
+Input: plain rows from the store (`ghcommunity.jobs.digest.activity.Activity`) and the settings taken from
+the config (`DigestSettings.from_config`). Output: a plain dict of figures that the renderers and
+the JSON output share. Everything is "as at the end of the month", so a digest computed again
+later for the same month says the same thing.
+
+Who counts as a person: bots (GraphQL type `Bot`, a login ending in `[bot]`, `digest.bots`, the
+community's own bot) never do; a deleted account (`ghost`) is nobody in particular, so its
+contributions count as activity but not as a participant, and a `ghost` reply to a `ghost` item
+is not taken as a response (they may be the same person).
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from ghcommunity.core.errors import InputError
+from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, Item
+
+if TYPE_CHECKING:
+    from ghcommunity.config import Config
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+# -- months ----------------------------------------------------------------------------------
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    match = _MONTH.match(text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise InputError(f"--month {text!r}: expected YYYY-MM, e.g. 2026-10")
+    return int(match[1]), int(match[2])
+
+
+def shift(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def month_id(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def month_name(year: int, month: int) -> str:
+    return f"{MONTH_NAMES[month - 1]} {year}"
+
+
+def month_start(year: int, month: int, zone: ZoneInfo) -> datetime:
+    """The first instant of a month in the community's time zone, in UTC."""
+    return datetime(year, month, 1, tzinfo=zone).astimezone(UTC)
+
+
+def window(month: str, settings: DigestSettings) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of a month and the `trend_months` before it."""
+    year, mon = parse_month(month)
+    return (
+        month_start(*shift(year, mon, -settings.trend_months), settings.zone),
+        month_start(*shift(year, mon, 1), settings.zone),
+    )
+
+
+def previous_month(now: datetime, zone: ZoneInfo) -> str:
+    local = now.astimezone(zone)
+    return month_id(*shift(local.year, local.month, -1))
+
+
+# -- people ----------------------------------------------------------------------------------
+
+
+def is_ghost(login: str, kind: str = "") -> bool:
+    return kind == "Ghost" or login.lower() == GHOST
+
+
+def is_bot(login: str, kind: str, bots: frozenset[str]) -> bool:
+    name = login.lower()
+    return kind == "Bot" or name.endswith("[bot]") or name in bots
+
+
+_NORMAL = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_name(text: str) -> str:
+    """'@HMRC', 'H.M. Revenue & Customs ' and 'hm revenue and customs' compare alike."""
+    text = text.strip().lstrip("@").lower().replace("&", " and ").replace(".", "")
+    text = _NORMAL.sub(" ", text).strip()
+    return text.removeprefix("the ").strip()
+
+
+def alias_table(departments: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for name, aliases in departments.items():
+        for alias in (name, *aliases):
+            key = normalise_name(alias)
+            if key:
+                table.setdefault(key, name)
+    return table
+
+
+_NO_ANSWER = {"", "_no response_", "none", "n/a", "na", "-", "prefer not to say"}
+_HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+
+
+def form_answer(body: str | None, questions: Iterable[str]) -> str | None:
+    """The answer under the first `### <question>` heading of an issue-form body, if any.
+
+    Tolerant of `\\r\\n`, extra spaces and case; "_No response_" and "None" are no answer.
+    """
+    if not body:
+        return None
+    text = body.replace("\r\n", "\n")
+    wanted = {normalise_name(q) for q in questions}
+    headings = list(_HEADING.finditer(text))
+    for index, heading in enumerate(headings):
+        if normalise_name(heading[1]) not in wanted:
+            continue
+        end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
+        value = " ".join(text[heading.end() : end].split())
+        return None if value.lower() in _NO_ANSWER else value[:200]
+    return None
+
+
+# -- settings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    slug: str
+    name: str
+    label: str
+    folder: str  # notes folder, without a trailing slash
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class ObjectiveSpec:
+    id: str
+    title: str
+    metric: str
+    target: float
+    by: date | None = None
+    baseline: float | None = None
+    baseline_date: date | None = None
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    community: str = "community"
+    timezone: str = "Europe/London"
+    bots: frozenset[str] = frozenset()
+    departments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    members: Mapping[str, str] = field(default_factory=dict)  # login (lower) → department
+    groups: tuple[GroupSpec, ...] = ()
+    unanswered_days: int = 7
+    announcement_categories: frozenset[str] = frozenset({"announcements"})  # lower case
+    dormant_months: int = 6
+    trend_months: int = 12
+    ddat_label: str = "ddat-feedback"
+    ddat_prefix: str = "ddat"
+    objectives: tuple[ObjectiveSpec, ...] = ()
+
+    @classmethod
+    def from_config(cls, config: Config) -> DigestSettings:
+        """The settings the figures need, from the config."""
+        digest = config.digest
+        bots = {b.lower().lstrip("@") for b in digest.bots}
+        bots.add(config.community.bot_login.lower())
+        return cls(
+            community=config.community.name,
+            timezone=config.community.timezone,
+            bots=frozenset(bots),
+            departments={k: tuple(v) for k, v in digest.departments.items()},
+            members={k.lower().lstrip("@"): v for k, v in digest.members.items()},
+            groups=tuple(
+                GroupSpec(g.slug, g.name, g.group_label, g.notes_folder.rstrip("/"), g.status)
+                for g in config.groups
+            ),
+            unanswered_days=digest.unanswered_days,
+            announcement_categories=frozenset(c.lower() for c in digest.announcement_categories),
+            dormant_months=digest.dormant_months,
+            trend_months=digest.trend_months,
+            ddat_label=config.ddat.feedback_label,
+            ddat_prefix=config.ddat.label_prefix,
+            objectives=tuple(
+                ObjectiveSpec(
+                    o.id,
+                    o.title,
+                    o.metric,
+                    o.target,
+                    o.by,
+                    o.baseline,
+                    o.baseline_date,
+                    o.period,
+                )
+                for o in config.objectives
+            ),
+        )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+# -- the figures -----------------------------------------------------------------------------
+
+
+def _percentile_90(values: list[float]) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=10, method="inclusive")[8]
+
+
+def _hours(delta: timedelta) -> float:
+    return delta.total_seconds() / 3600
+
+
+class _Months:
+    """Which of the trend's months an instant falls in, by bisecting UTC boundaries."""
+
+    def __init__(self, year: int, month: int, count: int, zone: ZoneInfo) -> None:
+        self.months = [shift(year, month, -count + i) for i in range(count + 1)]
+        self.bounds = [month_start(y, m, zone) for y, m in self.months]
+        self.bounds.append(month_start(*shift(year, month, 1), zone))
+
+    def index(self, when: datetime | None) -> int | None:
+        if when is None or when < self.bounds[0] or when >= self.bounds[-1]:
+            return None
+        return bisect.bisect_right(self.bounds, when) - 1
+
+    @property
+    def start(self) -> datetime:
+        return self.bounds[0]
+
+    @property
+    def end(self) -> datetime:
+        return self.bounds[-1]
+
+    @property
+    def this_start(self) -> datetime:
+        return self.bounds[-2]
+
+
+def _closed(item: Item) -> datetime | None:
+    return item.closed_at or item.merged_at
+
+
+def _open_at(item: Item, when: datetime) -> bool:
+    closed = _closed(item)
+    return item.created_at < when and (closed is None or closed >= when)
+
+
+def _per_kind(keys: Iterable[tuple[str, int]] | Iterable[str]) -> dict[str, int]:
+    counter: Counter[str] = Counter()
+    for key in keys:
+        counter[key[0] if isinstance(key, tuple) else key] += 1
+    out = {kind: counter.get(kind, 0) for kind in ("issue", "pull", "discussion")}
+    out["total"] = sum(out.values())
+    return out
+
+
+class _People:
+    def __init__(self, activity: Activity, settings: DigestSettings) -> None:
+        self.settings = settings
+        self.people = activity.people
+        self.forms = activity.form_departments
+        self.aliases = alias_table(settings.departments)
+        self._spellings: dict[str, str] = {}
+        self._counts: dict[tuple[str, str], bool] = {}
+
+    def counts(self, login: str, kind: str) -> bool:
+        """Whether this login is a person for participant counts (asked ~10⁵ times: cached)."""
+        answer = self._counts.get((login, kind))
+        if answer is None:
+            answer = not is_ghost(login, kind) and not is_bot(login, kind, self.settings.bots)
+            self._counts[(login, kind)] = answer
+        return answer
+
+    def department(self, login: str) -> tuple[str | None, str]:
+        """(department, status) for a login, status being "known", "unrecognised" (an
+        organisation none of the aliases match) or "unknown" (nothing to go on). Sources, in
+        order: the config's mapping, the person's latest form answer, their profile company."""
+        key = login.lower()
+        person = self.people.get(key)
+        status = "unknown"
+        for text in (
+            self.settings.members.get(key),
+            self.forms.get(key),
+            person.company if person else None,
+        ):
+            if not text or not normalise_name(text):
+                continue
+            if not self.aliases:  # no aliases configured: organisations as people write them
+                return self._as_written(text), "known"
+            found = self.aliases.get(normalise_name(text))
+            if found:
+                return found, "known"
+            status = "unrecognised"
+        return None, status
+
+    def _as_written(self, text: str) -> str:
+        # One spelling per organisation: the first one met, compared loosely.
+        return self._spellings.setdefault(normalise_name(text), text.strip().lstrip("@").strip())
+
+
+def _responders(
+    item: Item, contribs: list[Contribution], bots: frozenset[str]
+) -> Iterable[Contribution]:
+    author = item.author.lower()
+    ghost_item = is_ghost(item.author, item.author_type)
+    for c in contribs:
+        if is_bot(c.author, c.author_type, bots):
+            continue
+        if c.author.lower() == author and not is_ghost(c.author, c.author_type):
+            continue  # the author replying to themselves
+        if ghost_item and is_ghost(c.author, c.author_type):
+            continue  # two deleted accounts may be one person
+        yield c
+
+
+def first_response(
+    item: Item, contribs: list[Contribution], bots: frozenset[str], until: datetime
+) -> datetime | None:
+    """When someone other than the author (and not a bot) first responded, before `until`."""
+    times = [
+        c.created_at
+        for c in _responders(item, contribs, bots)
+        if item.created_at <= c.created_at < until
+    ]
+    if item.answered_at and item.created_at <= item.answered_at < until:
+        times.append(item.answered_at)
+    return min(times) if times else None
+
+
+_ROLE_LABEL_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def role_from_labels(labels: Iterable[str], prefix: str) -> str | None:
+    """A DDaT role label such as `ddat: role: Software developer` or `ddat-role/…`."""
+    pattern = _ROLE_LABEL_CACHE.get(prefix)
+    if pattern is None:
+        pattern = re.compile(
+            rf"^\s*{re.escape(prefix)}[\s:/_-]*role[\s:/_-]+(.+?)\s*$", re.IGNORECASE
+        )
+        _ROLE_LABEL_CACHE[prefix] = pattern
+    for label in labels:
+        match = pattern.match(label)
+        if match:
+            # A name too long for a label is shortened with a hash: `... eng ~eb9c`.
+            return re.sub(r"\s+~[0-9a-f]{4}$", "", match[1])
+    return None
+
+
+def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[str, Any]:
+    """Every figure of the digest for `month` (YYYY-MM)."""
+    # Sets and lists of hundreds of thousands of entries and no cycles: pausing the cyclic
+    # collector saves it re-scanning them (a third of the time at 100,000 items).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(activity, settings, month)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compute(activity: Activity, settings: DigestSettings, month: str) -> dict[str, Any]:
+    year, mon = parse_month(month)
+    zone = settings.zone
+    months = _Months(year, mon, settings.trend_months, zone)
+    this = len(months.months) - 1
+    start, end = months.this_start, months.end
+    bots = settings.bots
+    people = _People(activity, settings)
+
+    items = activity.items
+    by_key: dict[tuple[str, int], Item] = {i.key: i for i in items}
+    n = len(months.months)
+    index = months.index
+    counts_as_person = people.counts
+
+    # -- one pass over the items: the trend's counts, and this month's items ----------------
+    opened = [0] * n
+    closed = [0] * n
+    merged = [0] * n
+    comment_counts = [0] * n
+    active: list[set[str]] = [set() for _ in range(n)]
+    opened_keys: list[tuple[str, int]] = []
+    closed_keys: list[tuple[str, int]] = []
+    merged_keys: list[tuple[str, int]] = []
+    active_keys: set[tuple[str, int]] = set()
+    open_at_end: list[Item] = []
+    for item in items:
+        key = item.key
+        at = index(item.created_at)
+        if at is not None:
+            opened[at] += 1
+            if counts_as_person(item.author, item.author_type):
+                active[at].add(item.author.lower())
+            if at == this:
+                opened_keys.append(key)
+        if item.merged_at is not None:
+            at = index(item.merged_at)
+            if at is not None:
+                merged[at] += 1
+                if at == this:
+                    merged_keys.append(key)
+        elif item.closed_at is not None:
+            at = index(item.closed_at)
+            if at is not None:
+                closed[at] += 1
+                if at == this:
+                    closed_keys.append(key)
+        if item.answered_at is not None and index(item.answered_at) == this:
+            active_keys.add(key)
+        if _open_at(item, end):
+            open_at_end.append(item)
+    active_keys.update(opened_keys, closed_keys, merged_keys)
+
+    # -- one pass over the comments and reviews -------------------------------------------
+    contribs_by_item: dict[tuple[str, int], list[Contribution]] = defaultdict(list)
+    month_contribs: list[Contribution] = []
+    for c in activity.contributions:
+        key = (c.item_kind, c.item_number)
+        contribs_by_item[key].append(c)
+        at = index(c.created_at)
+        if at is None:
+            continue
+        comment_counts[at] += 1
+        if counts_as_person(c.author, c.author_type):
+            active[at].add(c.author.lower())
+        if at == this:
+            active_keys.add(key)
+            month_contribs.append(c)
+    active_keys.update(
+        (e.item_kind, e.item_number) for e in activity.label_events if index(e.created_at) == this
+    )
+    new: list[set[str]] = [set() for _ in range(n)]
+    for login, first in activity.first_seen.items():
+        at = index(first)
+        if at is None:
+            continue
+        kind = people.people[login].type if login in people.people else "User"
+        if counts_as_person(login, kind):
+            new[at].add(login)
+    members_series = _members_by_month(activity, months)
+    trend = [
+        {
+            "month": month_id(y, m),
+            "label": f"{MONTH_NAMES[m - 1][:3]} {y % 100:02d}",
+            "opened": opened[i],
+            "closed": closed[i],
+            "merged": merged[i],
+            "comments": comment_counts[i],
+            "active_participants": len(active[i]),
+            "new_participants": len(new[i]),
+            "members": members_series[i],
+        }
+        for i, (y, m) in enumerate(months.months)
+    ]
+
+    def in_month(when: datetime | None) -> bool:
+        return when is not None and start <= when < end
+
+    # -- responses -------------------------------------------------------------------------
+    response_hours: list[float] = []
+    awaiting = 0
+
+    def expects_reply(item: Item) -> bool:
+        if is_bot(item.author, item.author_type, bots):
+            return False
+        return not (item.category and item.category.lower() in settings.announcement_categories)
+
+    for item in (by_key[key] for key in opened_keys):
+        if not expects_reply(item):
+            continue
+        answered = first_response(item, contribs_by_item.get(item.key, []), bots, end)
+        if answered is None:
+            awaiting += 1
+        else:
+            response_hours.append(_hours(answered - item.created_at))
+    cutoff = end - timedelta(days=settings.unanswered_days)
+    unanswered: list[dict[str, Any]] = sorted(
+        (
+            {
+                "kind": item.kind,
+                "number": item.number,
+                "title": item.title,
+                "url": item.url,
+                "age_days": (end - item.created_at).days,
+                "labels": list(item.labels),
+            }
+            for item in open_at_end
+            if item.created_at <= cutoff
+            and expects_reply(item)
+            and first_response(item, contribs_by_item.get(item.key, []), bots, end) is None
+        ),
+        key=lambda row: (-int(row["age_days"]), str(row["kind"]), int(row["number"])),
+    )
+
+    # -- participants and departments ------------------------------------------------------
+    active_now = active[this]
+    new_now = new[this] & active_now
+    returning = active_now - new_now
+    departments, dept_unknown, dept_unrecognised = _departments(active_now, people)
+    year_people: set[str] = set().union(*active[1:])  # the twelve months ending with this one
+    year_departments, _, _ = _departments(year_people, people)
+    month_items = [by_key[key] for key in opened_keys]
+    ghost_contributions = sum(1 for c in month_contribs if is_ghost(c.author, c.author_type)) + sum(
+        1 for i in month_items if is_ghost(i.author, i.author_type)
+    )
+    reactions = sum(i.reactions for i in month_items) + sum(c.reactions for c in month_contribs)
+
+    # -- groups ----------------------------------------------------------------------------
+    groups = _groups(activity, settings, months, active_keys, by_key, contribs_by_item)
+
+    # -- DDaT feedback ---------------------------------------------------------------------
+    feedback_label = settings.ddat_label.lower()
+    roles: Counter[str] = Counter()
+    feedback_total = 0
+    year_feedback = 0
+    for item in items:
+        if feedback_label not in {label.lower() for label in item.labels}:
+            continue
+        if (months.index(item.created_at) or 0) >= 1:
+            year_feedback += 1
+        if not in_month(item.created_at):
+            continue
+        feedback_total += 1
+        # A role label (the DDaT labeller's, or a maintainer's correction) over the raw answer.
+        role = role_from_labels(item.labels, settings.ddat_prefix) or item.role
+        roles[role or ""] += 1
+    by_role = [
+        {"role": role, "count": count}
+        for role, count in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))
+        if role
+    ]
+
+    figures: dict[str, Any] = {
+        "community": settings.community,
+        "repo": activity.repo,
+        "month": month_id(year, mon),
+        "month_name": month_name(year, mon),
+        "period": {
+            "start": start.isoformat().replace("+00:00", "Z"),
+            "end": end.isoformat().replace("+00:00", "Z"),
+            "timezone": settings.timezone,
+        },
+        "items": {
+            "opened": _per_kind(opened_keys),
+            "closed": _per_kind(closed_keys),
+            "merged": len(merged_keys),
+            "still_open": _per_kind(i.key for i in open_at_end),
+            "active": _per_kind(active_keys),
+        },
+        "response": {
+            "measured": len(response_hours) + awaiting,
+            "responded": len(response_hours),
+            "awaiting": awaiting,
+            "median_hours": round(statistics.median(response_hours), 1) if response_hours else None,
+            "p90_hours": round(_percentile_90(response_hours), 1) if response_hours else None,
+        },
+        "unanswered": {
+            "days": settings.unanswered_days,
+            "count": len(unanswered),
+            "entries": unanswered,
+        },
+        "participants": {
+            "active": len(active_now),
+            "new": len(new_now),
+            "returning": len(returning),
+            "deleted_account_contributions": ghost_contributions,
+            "active_12_months": len(year_people),
+        },
+        "engagement": {
+            "comments": comment_counts[this],
+            "reactions": reactions,
+        },
+        "departments": {
+            "represented": len(departments),
+            "counts": [
+                {"department": name, "participants": count}
+                for name, count in sorted(departments.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            "unknown": dept_unknown,
+            "unrecognised": dept_unrecognised,
+            "represented_12_months": len(year_departments),
+        },
+        "groups": groups,
+        "dormant_months": settings.dormant_months,
+        "dormant_groups": [g["slug"] for g in groups if g["dormant"]],
+        "ddat": {
+            "total": feedback_total,
+            "by_role": by_role,
+            "no_role": roles.get("", 0),
+            "total_12_months": year_feedback,
+        },
+        "trend": trend,
+        "synced_at": activity.synced_at.isoformat().replace("+00:00", "Z")
+        if activity.synced_at
+        else None,
+    }
+    figures["objectives"] = _objectives(figures, activity, settings, end)
+    return figures
+
+
+def _departments(logins: Iterable[str], people: _People) -> tuple[dict[str, int], int, int]:
+    found: Counter[str] = Counter()
+    unknown = unrecognised = 0
+    for login in logins:
+        name, status = people.department(login)
+        if name:
+            found[name] += 1
+        elif status == "unrecognised":
+            unrecognised += 1
+        else:
+            unknown += 1
+    return dict(found), unknown, unrecognised
+
+
+def _members_by_month(activity: Activity, months: _Months) -> list[int | None]:
+    """The organisation's member count at the end of each month (the last sample in it)."""
+    series: list[int | None] = [None] * len(months.months)
+    for sample in activity.counts:
+        if sample.metric != "org_members":
+            continue
+        at = months.index(sample.at)
+        if at is not None:
+            series[at] = sample.value  # samples come in time order: the last one wins
+    return series
+
+
+def _groups(
+    activity: Activity,
+    settings: DigestSettings,
+    months: _Months,
+    active_keys: set[tuple[str, int]],
+    by_key: dict[tuple[str, int], Item],
+    contribs_by_item: dict[tuple[str, int], list[Contribution]],
+) -> list[dict[str, Any]]:
+    zone = settings.zone
+    first_day = months.this_start.astimezone(zone).date()
+    last_day = (months.end - timedelta(seconds=1)).astimezone(zone).date()
+    dormant_before = last_day - relativedelta(months=settings.dormant_months)
+    start, end = months.this_start, months.end
+    notes_by_folder: dict[str, list[date]] = defaultdict(list)
+    undated: Counter[str] = Counter()
+    for note in activity.notes:
+        if note.meeting_date is None:
+            undated[note.folder] += 1
+        else:
+            notes_by_folder[note.folder].append(note.meeting_date)
+    commits_in_month: Counter[str] = Counter(
+        c.folder for c in activity.note_commits if start <= c.committed_at < end
+    )
+    by_label: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for key, item in by_key.items():
+        for name in {name.lower() for name in item.labels}:
+            by_label[name].append(key)
+    out = []
+    for group in settings.groups:
+        labelled = by_label.get(group.label.lower(), [])
+        active_items = [key for key in labelled if key in active_keys]
+        opened = [key for key in labelled if start <= by_key[key].created_at < end]
+        comments = sum(
+            1
+            for key in labelled
+            for c in contribs_by_item.get(key, [])
+            if start <= c.created_at < end
+        )
+        dates = sorted(d for d in notes_by_folder.get(group.folder, []) if d <= last_day)
+        last = dates[-1] if dates else None
+        in_month = [d for d in dates if first_day <= d <= last_day]
+        watch = group.status in ("active", "dormant")
+        dormant = watch and (last is None or last < dormant_before)
+        out.append(
+            {
+                "slug": group.slug,
+                "name": group.name,
+                "label": group.label,
+                "status": group.status,
+                "items_active": len(active_items),
+                "items_opened": len(opened),
+                "comments": comments,
+                "meetings": len(in_month),
+                "meeting_dates": [d.isoformat() for d in in_month],
+                "notes_commits": commits_in_month.get(group.folder, 0),
+                "last_meeting": last.isoformat() if last else None,
+                "months_since_meeting": _months_between(last, last_day) if last else None,
+                "dormant": dormant,
+            }
+        )
+    return out
+
+
+def _months_between(earlier: date, later: date) -> int:
+    delta = relativedelta(later, earlier)
+    return delta.years * 12 + delta.months
+
+
+def _objectives(
+    figures: dict[str, Any], activity: Activity, settings: DigestSettings, end: datetime
+) -> list[dict[str, Any]]:
+    out = []
+    month_end_day = (end - timedelta(seconds=1)).astimezone(settings.zone).date()
+    trend = figures["trend"]
+    for objective in settings.objectives:
+        period = objective.period or "12-months"
+        value: float | None
+        as_of: str | None = None
+        if objective.metric == "org_members":
+            value, as_of = _latest_count(activity, "org_members", end)
+            period = "at month end"
+        elif objective.metric == "groups_active":
+            watched = [g for g in figures["groups"] if g["status"] in ("active", "dormant")]
+            value = sum(1 for g in watched if not g["dormant"])
+            period = "at month end"
+        elif objective.metric == "new_participants":
+            value = (
+                figures["participants"]["new"]
+                if period == "month"
+                else sum(row["new_participants"] for row in trend[1:])
+            )
+        elif objective.metric == "active_participants":
+            value = (
+                figures["participants"]["active"]
+                if period == "month"
+                else figures["participants"]["active_12_months"]
+            )
+        elif objective.metric == "departments":
+            value = (
+                figures["departments"]["represented"]
+                if period == "month"
+                else figures["departments"]["represented_12_months"]
+            )
+        elif objective.metric == "ddat_feedback":
+            value = (
+                figures["ddat"]["total"]
+                if period == "month"
+                else figures["ddat"]["total_12_months"]
+            )
+        else:  # the config model only allows the metrics above
+            value = None
+        out.append(
+            {
+                "id": objective.id,
+                "title": objective.title,
+                "metric": objective.metric,
+                "period": period,
+                "value": value,
+                "as_of": as_of,
+                "target": objective.target,
+                "by": objective.by.isoformat() if objective.by else None,
+                "percent": round(100 * value / objective.target, 1)
+                if value is not None and objective.target
+                else None,
+                "status": _status(objective, value, month_end_day),
+            }
+        )
+    return out
+
+
+def _latest_count(activity: Activity, metric: str, end: datetime) -> tuple[int | None, str | None]:
+    samples = [s for s in activity.counts if s.metric == metric]
+    before = [s for s in samples if s.at < end]
+    chosen = before[-1] if before else (samples[0] if samples else None)
+    if chosen is None:
+        return None, None
+    return chosen.value, chosen.at.isoformat().replace("+00:00", "Z")
+
+
+def _status(objective: ObjectiveSpec, value: float | None, today: date) -> str:
+    """met, missed, on track, behind, in progress, or unknown (no figure)."""
+    if value is None:
+        return "unknown"
+    if value >= objective.target:
+        return "met"
+    if objective.by and today >= objective.by:
+        return "missed"
+    if objective.by and objective.baseline is not None and objective.baseline_date:
+        total = (objective.by - objective.baseline_date).days
+        done = (today - objective.baseline_date).days
+        if total > 0 and done >= 0:
+            expected = objective.baseline + (objective.target - objective.baseline) * done / total
+            return "on track" if value >= expected else "behind"
+    return "in progress"

@@ -1,0 +1,119 @@
+"""The monthly digest: a month's figures from the store, and the plan that publishes them as a
+discussion, an issue, or a file through a pull request.
+
+`compile_digest` reads the store (the `digest` command and the scheduled digest both call it);
+`plan_digest` is pure: the rendered Markdown and the figures in, a Plan out. Every post carries
+the month's key (`digest:2026-10`), so publishing the same month again updates the same
+discussion, issue or file instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from ghcommunity.config import Config
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.plan import (
+    CommitFiles,
+    CreateDiscussion,
+    CreateIssue,
+    FileChange,
+    OpenPullRequest,
+    Plan,
+)
+from ghcommunity.jobs.digest.metrics import DigestSettings, compute, window
+from ghcommunity.jobs.digest.render import render_title
+
+Target = Literal["discussion", "issue", "file"]
+TARGETS: tuple[Target, ...] = ("discussion", "issue", "file")
+
+
+def compile_digest(
+    store_url: str, repo: str, month: str, config: Config
+) -> tuple[dict[str, Any], str]:
+    """The figures and the title of a month's digest, from the store."""
+    from ghcommunity.jobs.digest.store import Store
+
+    settings = DigestSettings.from_config(config)
+    start, end = window(month, settings)
+    store = Store(store_url)
+    try:
+        activity = store.activity(repo, start, end)
+    finally:
+        store.close()
+    figures = compute(activity, settings, month)
+    return figures, render_title(config.digest.title, figures)
+
+
+def digest_key(month: str) -> str:
+    return f"digest:{month}"
+
+
+def digest_path(config: Config, month: str) -> str:
+    return config.digest.path.replace("{month}", month)
+
+
+def plan_digest(
+    *,
+    repo: str,
+    month: str,
+    title: str,
+    markdown: str,
+    figures: Mapping[str, Any],
+    config: Config,
+    target: Target,
+) -> Plan:
+    """What to write to publish this month's digest to `target`."""
+    key = digest_key(month)
+    plan = Plan()
+    if target == "discussion":
+        plan.add(
+            CreateDiscussion(
+                repo=repo,
+                category=config.digest.discussion_category,
+                title=title,
+                body=markdown,
+                key=key,
+            )
+        )
+    elif target == "issue":
+        plan.add(
+            CreateIssue(
+                repo=repo, title=title, body=markdown, key=key, labels=list(config.digest.labels)
+            )
+        )
+    elif target == "file":
+        path = digest_path(config, month)
+        branch = config.digest.branch.replace("{month}", month)
+        plan.add(
+            CommitFiles(
+                repo=repo,
+                branch=branch,
+                message=f"Add the digest for {figures['month_name']}",
+                files=[FileChange(path=path, content=f"# {title}\n\n{markdown}")],
+                if_exists="update",
+            ),
+            OpenPullRequest(
+                repo=repo,
+                head=branch,
+                title=title,
+                body=(
+                    f"The community digest for {figures['month_name']}, compiled by ghcommunity "
+                    f"from the repository's activity: `{path}`.\n\n"
+                    "Merge it to publish; running the digest again for this month updates this "
+                    "pull request."
+                ),
+                labels=list(config.digest.labels),
+            ),
+        )
+    else:  # pragma: no cover - the CLI offers only the three targets
+        raise InputError(f"unknown digest target {target!r}: expected discussion, issue or file")
+    participants = figures["participants"]
+    plan.note(
+        f"{figures['month_name']}: {participants['active']} people took part "
+        f"({participants['new']} new), {figures['items']['opened']['total']} items opened"
+    )
+    if not figures.get("synced_at"):
+        plan.note("the store has never been synced for this repository: the figures are empty")
+    return plan

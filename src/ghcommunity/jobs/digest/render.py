@@ -1,0 +1,173 @@
+"""Render the digest's figures: Markdown (with a Mermaid trend chart), HTML for the newsletter,
+Slack mrkdwn, and JSON. Pure: figures and template text in, text out.
+
+Each text format is a Jinja2 template. A community can replace one with its own (config
+`digest.templates`); every template, built-in or not, renders in the sandboxed environment of
+`ghcommunity.core.templating`, with autoescaping for HTML. A template sees every figure of the JSON
+output by name (`items`, `participants`, `trend`, ...) plus `title`, `chart` and a few helpers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from ghcommunity.core.templating import builtin_template, render_user_template
+
+Format = Literal["md", "html", "slack", "json"]
+FORMATS: tuple[Format, ...] = ("md", "html", "slack", "json")
+TEMPLATE_FILES: dict[str, str] = {
+    "md": "digest.md.j2",
+    "html": "digest.html.j2",
+    "slack": "digest.slack.j2",
+}
+KIND_NAMES = {"issue": "issue", "pull": "pull request", "discussion": "discussion"}
+SPARKS = "▁▂▃▄▅▆▇█"
+BAR_WIDTH = 240  # pixels for the longest bar in the HTML chart
+
+
+def hours(value: float | None) -> str:
+    """A duration in hours, in words: '45 minutes', '5.5 hours', '3.2 days'."""
+    if value is None:
+        return "no figure yet"
+    if value < 1:
+        minutes = round(value * 60)
+        return f"{minutes} minute" + ("" if minutes == 1 else "s")
+    if value < 48:
+        return f"{value:.1f} hours".replace(".0 hours", " hours")
+    return f"{value / 24:.1f} days".replace(".0 days", " days")
+
+
+def number(value: float | int | None) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    return f"{number(count)} {singular if count == 1 else (many or singular + 's')}"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+
+
+def md(text: object) -> str:
+    """Text safe inside Markdown (and a table cell): no accidental links, emphasis or columns."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def slack(text: object) -> str:
+    """Text safe in Slack mrkdwn: &, < and > escaped as Slack asks."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sparkline(values: list[int | None]) -> str:
+    known = [v for v in values if v is not None]
+    top = max(known, default=0)
+    if top <= 0:
+        return SPARKS[0] * len(values)
+    return "".join(
+        " " if v is None else SPARKS[min(len(SPARKS) - 1, round(v / top * (len(SPARKS) - 1)))]
+        for v in values
+    )
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "'")
+
+
+def mermaid_chart(trend: list[dict[str, Any]], title: str) -> str:
+    """A Mermaid `xychart-beta` of active people (bars) and new people (a line)."""
+    labels = ", ".join(f'"{_mermaid_text(row["label"])}"' for row in trend)
+    active = [int(row["active_participants"]) for row in trend]
+    new = [int(row["new_participants"]) for row in trend]
+    top = max([*active, *new, 1])
+    return "\n".join(
+        [
+            "```mermaid",
+            "xychart-beta",
+            f'    title "{_mermaid_text(title)}"',
+            f"    x-axis [{labels}]",
+            f'    y-axis "People" 0 --> {top}',
+            f"    bar [{', '.join(map(str, active))}]",
+            f"    line [{', '.join(map(str, new))}]",
+            "```",
+        ]
+    )
+
+
+def chart_rows(trend: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The trend with bar widths in pixels, for the HTML chart."""
+    top = max([int(r["active_participants"]) for r in trend] + [1])
+    return [
+        {
+            **row,
+            "active_width": max(1, round(BAR_WIDTH * int(row["active_participants"]) / top))
+            if row["active_participants"]
+            else 0,
+            "new_width": max(1, round(BAR_WIDTH * int(row["new_participants"]) / top))
+            if row["new_participants"]
+            else 0,
+        }
+        for row in trend
+    ]
+
+
+def context(figures: Mapping[str, Any], title: str) -> dict[str, Any]:
+    trend = list(figures["trend"])
+    first, last = (trend[0]["label"], trend[-1]["label"]) if trend else ("", "")
+    chart_title = f"Active people (bars) and new people (line), {first} to {last}"
+    return {
+        **figures,
+        "title": title,
+        "chart_title": chart_title,
+        "chart": mermaid_chart(trend, chart_title),
+        "chart_rows": chart_rows(trend),
+        "spark_active": sparkline([r["active_participants"] for r in trend]),
+        "spark_new": sparkline([r["new_participants"] for r in trend]),
+        "kind_names": KIND_NAMES,
+        "hours": hours,
+        "number": number,
+        "plural": plural,
+        "md": md,
+        "slack": slack,
+        "unanswered_shown": list(figures["unanswered"]["entries"])[:20],
+    }
+
+
+def render_title(template: str, figures: Mapping[str, Any]) -> str:
+    text = render_user_template(
+        template,
+        {
+            "community": figures["community"],
+            "month": figures["month"],
+            "month_name": figures["month_name"],
+            "repo": figures["repo"],
+        },
+        name="digest.title",
+    )
+    return " ".join(text.split())
+
+
+def render(
+    figures: Mapping[str, Any],
+    fmt: Format,
+    *,
+    title: str,
+    template: str | None = None,
+    template_name: str | None = None,
+) -> str:
+    """The digest in one format. `template` replaces the built-in template for that format."""
+    if fmt == "json":
+        return json.dumps({"title": title, **figures}, indent=2, ensure_ascii=False) + "\n"
+    source = template if template is not None else builtin_template(TEMPLATE_FILES[fmt])
+    name = template_name or (TEMPLATE_FILES[fmt] if template is None else f"digest {fmt} template")
+    text = render_user_template(
+        source, context(figures, title), name=name, autoescape=fmt == "html"
+    )
+    # Templates loop a lot; keep the output tidy whatever their whitespace.
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -1,0 +1,1051 @@
+"""Meeting notes: each group's next notes file, on the right day and time, never overwriting.
+
+The generator *reconciles* rather than fires: every run looks at the meetings inside the lead
+window, and adds the notes files (and .ics files) that do not exist yet — on the default branch
+or on the bot's branch — in one commit and one pull request. An existing notes file is never
+modified: people may have started writing in it. A second run the same day finds everything
+there and plans nothing, so it makes no write request at all.
+
+Shape: `read_repo_view` and `read_inputs` (I/O, at the edge) → `plan_generate` (pure) → Plan.
+`plan_meetings` (pure) lists occurrences for `ghcommunity meetings plan`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from ghcommunity.config import Config, Group
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.plan import (
+    CommitFiles,
+    CreateDiscussion,
+    CreateIssue,
+    FileChange,
+    OpenPullRequest,
+    Plan,
+)
+from ghcommunity.core.schedules import ClockError, Occurrence, ScheduleError, expand, rota_index
+from ghcommunity.core.templating import builtin_template, render_user_template
+from ghcommunity.github.client import quote_segment, repo_path
+from ghcommunity.github.contents import contents_path, read_text
+
+if TYPE_CHECKING:
+    from ghcommunity.github.client import GitHubClient
+    from ghcommunity.jobs.meetings.calendars import CalendarEvent
+
+NOTES_TEMPLATE = "meeting.md.j2"
+AGENDA_TEMPLATE = "meeting-agenda.md.j2"
+ALL_FEED = "all-groups.ics"
+_NOTES_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.md$")
+_LEAD = re.compile(r"^\s*(\d+)\s*(d|day|days|w|week|weeks)?\s*$", re.IGNORECASE)
+
+
+def parse_lead_time(text: str) -> timedelta:
+    """A lead time as people write it: '14d', '2w' or '14' (days), at most a year."""
+    match = _LEAD.match(text)
+    if not match:
+        raise InputError(f"--lead-time {text!r}: expected days such as '14d' or weeks such as '2w'")
+    number = int(match.group(1))
+    unit = (match.group(2) or "d").lower()
+    days = number * 7 if unit.startswith("w") else number
+    if days > 366:
+        raise InputError(f"--lead-time {text!r}: at most a year")
+    return timedelta(days=days)
+
+
+# -- occurrences -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One occurrence of one group's meeting, with where its files go."""
+
+    group: Group
+    occurrence: Occurrence
+    zone: str
+
+    @property
+    def slug(self) -> str:
+        return self.group.slug
+
+    @property
+    def date(self) -> date:
+        return self.occurrence.date
+
+    @property
+    def path(self) -> str:
+        return f"{self.group.notes_folder}{self.occurrence.date.isoformat()}.md"
+
+    @property
+    def ics_path(self) -> str:
+        return f"{self.group.notes_folder}{self.occurrence.date.isoformat()}.ics"
+
+    @property
+    def key(self) -> str:
+        """Identifies the meeting for keyed issues: the group and its original date."""
+        return f"meeting-agenda:{self.slug}:{self.occurrence.original.isoformat()}"
+
+    def to_dict(self) -> dict[str, Any]:
+        occ = self.occurrence
+        out: dict[str, Any] = {
+            "group": self.slug,
+            "date": occ.date.isoformat(),
+            "start": occ.start.isoformat(),
+            "end": occ.end.isoformat(),
+            "start_utc": utc_text(occ.start_utc),
+            "end_utc": utc_text(occ.end_utc),
+            "time_zone": self.zone,
+            "zone_abbreviation": occ.zone_abbreviation,
+            "path": self.path,
+            "status": occ.status,
+        }
+        if occ.original != occ.date:
+            out["original_date"] = occ.original.isoformat()
+        if occ.reason:
+            out["reason"] = occ.reason
+        return out
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def scheduled_groups(config: Config, only: str | None = None) -> list[Group]:
+    """Groups with a schedule (closed groups are left out); `only` restricts to one slug."""
+    if only is not None and config.group(only) is None:
+        known = ", ".join(g.slug for g in config.groups) or "none"
+        raise InputError(f"no group with the slug {only!r} (known: {known})")
+    return [
+        g
+        for g in config.groups
+        if g.schedule is not None
+        and g.status != "closed"
+        and (only is None or g.slug == only.strip().lower())
+    ]
+
+
+def group_meetings(config: Config, group: Group, start: date, end: date) -> list[Meeting]:
+    """A group's meetings on local dates in [start, end]; a bad wall-clock time is exit 2."""
+    assert group.schedule is not None
+    zone = config.timezone_for(group)
+    try:
+        found = expand(group.schedule, zone, start, end)
+    except ClockError as exc:
+        raise InputError(f"group {group.slug!r}: meeting on {exc.day}: {exc}") from None
+    except ScheduleError as exc:
+        raise InputError(f"group {group.slug!r}: {exc}") from None
+    return [Meeting(group, occ, zone) for occ in found]
+
+
+def plan_meetings(
+    config: Config, start: date, end: date, *, group: str | None = None
+) -> list[Meeting]:
+    """Every meeting of every scheduled group in [start, end], in time order (pure)."""
+    if end < start:
+        raise InputError(f"--until ({end}) is before --from ({start})")
+    found: list[Meeting] = []
+    for each in scheduled_groups(config, group):
+        found += group_meetings(config, each, start, end)
+    found.sort(key=lambda m: (m.occurrence.start_utc, m.slug))
+    return found
+
+
+# -- actions carried over --------------------------------------------------------------------
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<rest>.*))?$")
+_TASK = re.compile(r"^\[(?P<mark>[ xX])\](?:[ \t]+(?P<text>.*))?$")
+
+
+@dataclass(frozen=True)
+class Action:
+    text: str
+    depth: int = 0  # nesting under other carried actions
+
+
+def open_actions(markdown: str | None) -> list[Action]:
+    """The unchecked task-list items (`- [ ] ...`) of a notes file, in order.
+
+    Tolerates `*`, `+` and numbered bullets, nested items, CRLF line endings and tabs; skips
+    fenced code, HTML comments, ticked items and empty placeholders, and repeats.
+    """
+    if not markdown:
+        return []
+    text = _COMMENT.sub("", markdown.replace("\r\n", "\n").replace("\r", "\n"))
+    found: list[Action] = []
+    seen: set[str] = set()
+    stack: list[tuple[int, bool]] = []  # (indent, carried) of the enclosing list items
+    fence: str | None = None
+    for line in text.split("\n"):
+        opening = _FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        if not line.strip():
+            continue
+        item = _ITEM.match(line)
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if item is None:
+            if indent == 0:
+                stack.clear()  # a paragraph or heading ends the list
+            continue
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        task = _TASK.match((item.group("rest") or "").strip())
+        carried = False
+        if task and task.group("mark") == " ":
+            body = " ".join((task.group("text") or "").split())
+            normal = body.casefold()
+            if body and normal not in seen:
+                seen.add(normal)
+                found.append(Action(body, sum(1 for _, c in stack if c)))
+                carried = True
+        stack.append((indent, carried))
+    return found
+
+
+# -- what the repo holds (read at the edge) --------------------------------------------------
+
+BranchState = Literal["absent", "open", "stale"]
+
+
+@dataclass
+class RepoView:
+    """What the generator needs to know about the repo: plain data, read once per run."""
+
+    default_branch: str
+    default_files: dict[str, str] = field(default_factory=dict)  # path → blob sha
+    branch: str | None = None  # the bot's branch (pull-request mode)
+    branch_state: BranchState = "absent"  # "stale": exists but has no open pull request
+    branch_files: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # previous notes and templates, by path
+    agenda: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # slug → open issues
+
+    def exists(self, path: str) -> bool:
+        return path in self.default_files or (
+            self.branch_state == "open" and path in self.branch_files
+        )
+
+    def current_sha(self, path: str) -> str | None:
+        """The file's blob sha where the next commit starts from (the branch, if open)."""
+        if self.branch_state == "open" and self.branch is not None:
+            return self.branch_files.get(path)
+        return self.default_files.get(path)
+
+    def notes_dates(self, folder: str) -> list[date]:
+        """The dates of the `YYYY-MM-DD.md` files in a notes folder (default ∪ open branch)."""
+        paths: Iterable[str] = self.default_files
+        if self.branch_state == "open":
+            paths = [*self.default_files, *self.branch_files]
+        found = set()
+        for path in paths:
+            head, name = posixpath.split(path)
+            if head + "/" != folder:
+                continue
+            match = _NOTES_NAME.match(name)
+            if match:
+                try:
+                    found.add(date.fromisoformat(match.group(1)))
+                except ValueError:
+                    continue
+        return sorted(found)
+
+
+# -- the generation window -------------------------------------------------------------------
+
+
+@dataclass
+class Inputs:
+    """What to read after the first look, so rendering needs nothing else."""
+
+    texts: set[tuple[str, str]] = field(default_factory=set)  # (path, "default" | "branch")
+    agenda_labels: dict[str, str] = field(default_factory=dict)  # slug → label
+    templates: set[str] = field(default_factory=set)  # template paths configured
+
+
+def lead_window(now: datetime, zone: str, lead_time: timedelta) -> tuple[date, date]:
+    from ghcommunity.core.schedules import zone_info
+
+    tz = zone_info(zone)
+    return now.astimezone(tz).date(), (now + lead_time).astimezone(tz).date()
+
+
+def due_meetings(
+    config: Config,
+    now: datetime,
+    lead_time: timedelta,
+    view: RepoView,
+    *,
+    group: str | None = None,
+) -> tuple[list[Meeting], list[str]]:
+    """Meetings in the lead window whose notes file does not exist yet, and notes on the rest."""
+    due: list[Meeting] = []
+    notes: list[str] = []
+    for each in scheduled_groups(config, group):
+        first, last = lead_window(now, config.timezone_for(each), lead_time)
+        for meeting in group_meetings(config, each, first, last):
+            label = f"{meeting.slug} {meeting.date}"
+            if not meeting.occurrence.held:
+                notes.append(f"{label}: {meeting.occurrence.reason or 'cancelled'}; no notes")
+            elif meeting.path in view.default_files:
+                notes.append(f"{label}: {meeting.path} exists; left as it is")
+            elif view.exists(meeting.path):
+                notes.append(f"{label}: {meeting.path} is already on {view.branch}")
+            else:
+                due.append(meeting)
+    return due, notes
+
+
+def due_agenda_issues(config: Config, now: datetime, *, group: str | None = None) -> list[Meeting]:
+    """Held meetings whose agenda issue should exist now (N days before, until they start)."""
+    found = []
+    for each in scheduled_groups(config, group):
+        assert each.schedule is not None
+        settings = each.schedule.agenda_issue
+        if settings is None:
+            continue
+        ahead = timedelta(days=settings.days_before)
+        first, last = lead_window(now, config.timezone_for(each), ahead)
+        for meeting in group_meetings(config, each, first, last):
+            occ = meeting.occurrence
+            if occ.held and occ.start - ahead <= now < occ.start:
+                found.append(meeting)
+    return found
+
+
+def previous_notes(view: RepoView, meeting: Meeting, extra: Iterable[date] = ()) -> date | None:
+    """The newest notes file of the group dated before this meeting, if any."""
+    dates = [d for d in (*view.notes_dates(meeting.group.notes_folder), *extra) if d < meeting.date]
+    return max(dates, default=None)
+
+
+def needed_inputs(
+    config: Config,
+    due: Sequence[Meeting],
+    agenda_due: Sequence[Meeting],
+    view: RepoView,
+) -> Inputs:
+    """The texts (previous notes, templates) and agenda labels to read before rendering."""
+    inputs = Inputs()
+    by_group: dict[str, list[Meeting]] = {}
+    for meeting in due:
+        by_group.setdefault(meeting.slug, []).append(meeting)
+    for meetings in by_group.values():
+        first = min(meetings, key=lambda m: m.date)
+        previous = previous_notes(view, first)
+        if previous is not None:
+            path = f"{first.group.notes_folder}{previous.isoformat()}.md"
+            inputs.texts.add((path, "default" if path in view.default_files else "branch"))
+    for meeting in [*due, *agenda_due]:
+        inputs.agenda_labels[meeting.slug] = meeting.group.agenda
+        if meeting.group.template:
+            inputs.templates.add(meeting.group.template)
+    for meeting in agenda_due:
+        settings = meeting.group.schedule.agenda_issue if meeting.group.schedule else None
+        if settings and settings.template:
+            inputs.templates.add(settings.template)
+    if due and config.meetings.template:
+        inputs.templates.add(config.meetings.template)
+    return inputs
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def duration_text(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour" + ("s" if hours != 1 else ""))
+    if rest:
+        parts.append(f"{rest} minute" + ("s" if rest != 1 else ""))
+    return " ".join(parts)
+
+
+def long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _zone_label(zone: str) -> str:
+    return "UK time" if zone == "Europe/London" else zone
+
+
+def _group_data(group: Group) -> dict[str, Any]:
+    return {
+        "slug": group.slug,
+        "name": group.name,
+        "aim": group.aim or "",
+        "kind": group.kind,
+        "label": group.group_label,
+        "agenda_label": group.agenda,
+        "notes_path": group.notes_folder,
+        "slack": group.channels.slack or "",
+        "mailing_list": group.channels.mailing_list or "",
+        "leads": list(group.leads),
+        "contacts": list(group.contacts),
+    }
+
+
+def _link_to(folder: str, target: str) -> str:
+    """A relative Markdown link from a file in `folder` to `target` (both repo paths)."""
+    return posixpath.relpath(target, folder.rstrip("/") or ".")
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """Everything outside the schedule that a rendered file may show."""
+
+    repo: str
+    web_url: str = "https://github.com"
+    default_branch: str = "main"
+    joining: Mapping[str, str] = field(default_factory=dict)  # slug → joining details
+    agenda: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+
+    def blob_url(self, path: str) -> str:
+        return f"{self.web_url.rstrip('/')}/{self.repo}/blob/{self.default_branch}/{path}"
+
+
+def feed_path(config: Config, slug: str) -> str:
+    return f"{config.meetings.feeds_path}{slug}.ics"
+
+
+def meeting_context(
+    config: Config,
+    meeting: Meeting,
+    *,
+    rendering: Rendering,
+    previous: tuple[date, str] | None,
+    following: Meeting | None,
+    actions_text: str | None,
+) -> dict[str, Any]:
+    """The variables a notes (or agenda) template sees: plain values only."""
+    occ = meeting.occurrence
+    group = meeting.group
+    schedule = group.schedule
+    assert schedule is not None
+    folder = group.notes_folder
+    facilitators = list(group.facilitators)
+    facilitator = (
+        facilitators[rota_index(schedule, occ.original) % len(facilitators)]
+        if facilitators
+        else None
+    )
+    end_day = "" if occ.end.date() == occ.start.date() else " (the next day)"
+    abbreviation = occ.zone_abbreviation
+    joining = rendering.joining.get(group.slug)
+    agenda = [
+        {
+            "number": issue.get("number"),
+            "title": str(issue.get("title") or ""),
+            "url": str(issue.get("url") or issue.get("html_url") or ""),
+            "author": str(issue.get("author") or ""),
+        }
+        for issue in rendering.agenda.get(group.slug, [])
+    ]
+    previous_data = None
+    if previous is not None:
+        prev_date, prev_path = previous
+        previous_data = {
+            "date": prev_date.isoformat(),
+            "date_long": long_date(prev_date),
+            "path": prev_path,
+            "link": _link_to(folder, prev_path),
+            "url": rendering.blob_url(prev_path),
+        }
+    next_data = None
+    if following is not None:
+        next_data = {
+            "date": following.date.isoformat(),
+            "date_long": long_date(following.date),
+            "path": following.path,
+            "link": _link_to(folder, following.path),
+            "url": rendering.blob_url(following.path),
+        }
+    calendar = None
+    if config.meetings.calendars:
+        feed = feed_path(config, group.slug)
+        calendar = {
+            "path": meeting.ics_path,
+            "link": _link_to(folder, meeting.ics_path),
+            "url": rendering.blob_url(meeting.ics_path),
+            "feed_path": feed,
+            "feed_link": _link_to(folder, feed),
+            "all_feed_link": _link_to(folder, f"{config.meetings.feeds_path}{ALL_FEED}"),
+        }
+    actions = [{"text": a.text, "depth": a.depth} for a in open_actions(actions_text)]
+    return {
+        "title": f"{group.name}: {long_date(occ.date)}",
+        "community": config.community.name,
+        "repo": rendering.repo,
+        "group": _group_data(group),
+        "date": occ.date.isoformat(),
+        "date_long": long_date(occ.date),
+        "weekday": f"{occ.date:%A}",
+        "start": f"{occ.start:%H:%M}",
+        "end": f"{occ.end:%H:%M}",
+        "time_zone": abbreviation,
+        "zone": meeting.zone,
+        "zone_label": _zone_label(meeting.zone),
+        "time_text": f"{occ.start:%H:%M} to {occ.end:%H:%M}{end_day} {abbreviation}".strip(),
+        "start_iso": occ.start.isoformat(),
+        "start_utc": utc_text(occ.start_utc),
+        "duration_minutes": schedule.duration,
+        "duration": duration_text(schedule.duration),
+        "status": occ.status,
+        "original_date": occ.original.isoformat(),
+        "moved_from": long_date(occ.original) if occ.status == "moved" else None,
+        "reason": occ.reason,
+        "facilitator": facilitator,
+        "facilitators": facilitators,
+        "joining": joining or config.meetings.joining,
+        "joining_given": bool(joining),
+        "agenda": agenda,
+        "actions": actions,
+        "actions_from": previous_data if actions else None,
+        "previous": previous_data,
+        "next": next_data,
+        "calendar": calendar,
+        "notes_path": meeting.path,
+        "notes_url": rendering.blob_url(meeting.path),
+    }
+
+
+def _template(path: str | None, templates: Mapping[str, str], builtin: str) -> tuple[str, str]:
+    """(source, name) of a configured template, else the built-in one."""
+    if path is None:
+        return builtin_template(builtin), builtin
+    if path not in templates:
+        raise InputError(f"template {path!r} was not found (locally or in the repo)")
+    return templates[path], path
+
+
+def render_notes(
+    config: Config, meeting: Meeting, context: Mapping[str, Any], templates: Mapping[str, str]
+) -> str:
+    source, name = _template(
+        meeting.group.template or config.meetings.template, templates, NOTES_TEMPLATE
+    )
+    text = render_user_template(source, context, name=name)
+    return text if text.endswith("\n") else text + "\n"
+
+
+# -- calendars -------------------------------------------------------------------------------
+
+
+def calendar_event(config: Config, meeting: Meeting, rendering: Rendering) -> CalendarEvent:
+    from ghcommunity.jobs.meetings.calendars import CalendarEvent, meeting_uid
+
+    occ = meeting.occurrence
+    group = meeting.group
+    lines = [f"{group.name} ({config.community.name})."]
+    if occ.reason:
+        lines.append(occ.reason[0].upper() + occ.reason[1:] + ".")
+    lines.append(f"Notes: {rendering.blob_url(meeting.path)}")
+    if group.channels.slack:
+        lines.append(f"Channel: {group.channels.slack}")
+    return CalendarEvent(
+        uid=meeting_uid(rendering.repo, group.slug, occ.original),
+        summary=("Cancelled: " if not occ.held else "") + group.name,
+        start=occ.start,
+        end=occ.end,
+        status=occ.status,
+        sequence=occ.sequence,
+        description="\n".join(lines),
+        url=rendering.blob_url(meeting.path),
+        categories=(config.community.name,),
+    )
+
+
+def meeting_ics(config: Config, meeting: Meeting, rendering: Rendering) -> str:
+    from ghcommunity.jobs.meetings.calendars import calendar_text
+
+    return calendar_text([calendar_event(config, meeting, rendering)])
+
+
+def feed_window(now: datetime, zone: str) -> tuple[date, date]:
+    """Feeds cover last year to next year: they change with the schedule, not every day."""
+    from ghcommunity.core.schedules import zone_info
+
+    year = now.astimezone(zone_info(zone)).year
+    return date(year - 1, 1, 1), date(year + 1, 12, 31)
+
+
+def feed_files(
+    config: Config, now: datetime, rendering: Rendering, *, group: str | None = None
+) -> dict[str, str]:
+    """The calendar feeds: one per scheduled group, and one for all groups."""
+    from ghcommunity.jobs.meetings.calendars import calendar_text
+
+    first, last = feed_window(now, config.community.timezone)
+    feeds: dict[str, str] = {}
+    everything = []
+    groups = scheduled_groups(config)
+    if not groups:
+        return {}
+    if any(g.slug == ALL_FEED.removesuffix(".ics") for g in groups):
+        raise InputError(f"a group slug clashes with the all-groups feed {ALL_FEED!r}")
+    for each in groups:
+        events = [
+            calendar_event(config, m, rendering) for m in group_meetings(config, each, first, last)
+        ]
+        everything += events
+        if group is None or each.slug == group:
+            feeds[feed_path(config, each.slug)] = calendar_text(
+                events,
+                name=f"{each.name} ({config.community.name})",
+                description=each.aim,
+                first=first,
+                last=last,
+            )
+    if group is None:
+        feeds[f"{config.meetings.feeds_path}{ALL_FEED}"] = calendar_text(
+            everything, name=config.community.name, first=first, last=last
+        )
+    return feeds
+
+
+# -- the plan --------------------------------------------------------------------------------
+
+
+@dataclass
+class Generated:
+    plan: Plan
+    meetings: list[Meeting]  # notes files added by this run
+    agenda_issues: list[Meeting]
+    feeds: list[str]  # feed paths written (changed)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "meetings": [m.to_dict() for m in self.meetings],
+            "agenda_issues": [m.to_dict() | {"key": m.key} for m in self.agenda_issues],
+            "feeds": self.feeds,
+        }
+
+
+def plan_generate(
+    config: Config,
+    now: datetime,
+    view: RepoView,
+    *,
+    lead_time: timedelta | None = None,
+    mode: Literal["pull-request", "commit"] | None = None,
+    rendering: Rendering | None = None,
+    templates: Mapping[str, str] | None = None,
+    group: str | None = None,
+) -> Generated:
+    """The Plan that adds every missing notes file in the lead window (pure).
+
+    One CommitFiles with every new file (notes never overwritten; feeds rewritten only when
+    they changed), then one OpenPullRequest — or one commit to the default branch in commit
+    mode. Nothing missing and no feed changed: an empty Plan, so no write at all.
+    """
+    settings = config.meetings
+    lead = lead_time if lead_time is not None else timedelta(days=settings.lead_time_days)
+    how = mode or settings.mode
+    rendering = rendering or Rendering(repo=config.repo, default_branch=view.default_branch)
+    templates = templates or {}
+    if how == "pull-request" and (view.branch or settings.branch) == view.default_branch:
+        raise InputError(
+            f"meetings.branch is the default branch ({view.default_branch}): choose another "
+            "branch for the pull request, or set meetings.mode: commit"
+        )
+    plan = Plan()
+    due, notes = due_meetings(config, now, lead, view, group=group)
+    plan.notes.extend(notes)
+
+    files: list[FileChange] = []
+    rendered: dict[str, str] = {}  # path → text, for meetings later in this same run
+    for meeting in sorted(due, key=lambda m: (m.slug, m.date)):
+        generated_here = {
+            date.fromisoformat(posixpath.basename(p)[:10])
+            for p in rendered
+            if posixpath.dirname(p) + "/" == meeting.group.notes_folder
+        }
+        previous_date = previous_notes(view, meeting, generated_here)
+        previous = None
+        actions_text = None
+        if previous_date is not None:
+            prev_path = f"{meeting.group.notes_folder}{previous_date.isoformat()}.md"
+            previous = (previous_date, prev_path)
+            actions_text = rendered.get(prev_path, view.texts.get(prev_path))
+        following = _next_meeting(config, meeting)
+        context = meeting_context(
+            config,
+            meeting,
+            rendering=rendering,
+            previous=previous,
+            following=following,
+            actions_text=actions_text,
+        )
+        text = render_notes(config, meeting, context, templates)
+        rendered[meeting.path] = text
+        files.append(FileChange(path=meeting.path, content=text))
+        if settings.calendars and not view.exists(meeting.ics_path):
+            files.append(
+                FileChange(path=meeting.ics_path, content=meeting_ics(config, meeting, rendering))
+            )
+
+    changed_feeds: list[str] = []
+    if settings.calendars:
+        from ghcommunity.github.executor import git_blob_sha
+
+        for path, text in feed_files(config, now, rendering).items():
+            if view.current_sha(path) != git_blob_sha(text.encode()):
+                changed_feeds.append(path)
+                files.append(FileChange(path=path, content=text, if_exists="update"))
+
+    if files:
+        base = view.default_branch
+        if how == "commit":
+            plan.add(
+                CommitFiles(
+                    repo=config.repo,
+                    branch=base,
+                    message=_commit_message(due, changed_feeds),
+                    files=files,
+                    if_exists="skip",
+                )
+            )
+        else:
+            branch = view.branch or settings.branch
+            plan.add(
+                CommitFiles(
+                    repo=config.repo,
+                    branch=branch,
+                    base=base,
+                    message=_commit_message(due, changed_feeds),
+                    files=files,
+                    if_exists="skip",
+                    # From the default branch when the bot's branch is absent or left over
+                    # from a merged pull request (absent: the branch is created at the new
+                    # commit, one write fewer).
+                    fresh=view.branch_state != "open",
+                ),
+                OpenPullRequest(
+                    repo=config.repo,
+                    head=branch,
+                    base=base,
+                    title=_pull_request_title(config, view, due),
+                    body=_pull_request_body(config, view, due, changed_feeds),
+                    labels=list(settings.pull_request_labels),
+                ),
+            )
+    agenda_due = due_agenda_issues(config, now, group=group)
+    for meeting in agenda_due:
+        plan.add(_agenda_operation(config, meeting, rendering, templates))
+    return Generated(plan, sorted(due, key=lambda m: (m.date, m.slug)), agenda_due, changed_feeds)
+
+
+def _next_meeting(config: Config, meeting: Meeting) -> Meeting | None:
+    """The group's next held meeting after this one (looking up to a year ahead)."""
+    later = group_meetings(
+        config,
+        meeting.group,
+        meeting.date + timedelta(days=1),
+        meeting.date + timedelta(days=366),
+    )
+    return next((m for m in later if m.occurrence.held), None)
+
+
+def _commit_message(due: Sequence[Meeting], feeds: Sequence[str]) -> str:
+    if len(due) == 1:
+        meeting = due[0]
+        head = f"Add notes for {meeting.group.name} on {meeting.date}"
+    elif due:
+        head = f"Add notes for {len(due)} meetings"
+    else:
+        head = "Update the meeting calendars"
+    lines = [head, ""]
+    lines += [f"- {m.path}" for m in sorted(due, key=lambda m: (m.date, m.slug))]
+    if feeds:
+        lines.append(f"- calendar feeds: {', '.join(feeds)}")
+    return "\n".join(lines).strip() + "\n"
+
+
+def _pending(config: Config, view: RepoView, due: Sequence[Meeting]) -> list[tuple[str, str]]:
+    """(group name, notes path) of every notes file the pull request adds, old and new."""
+    folders = {g.notes_folder: g.name for g in scheduled_groups(config)}
+    pending: dict[str, str] = {}
+    if view.branch_state == "open":
+        for path in view.branch_files:
+            folder = posixpath.dirname(path) + "/"
+            if (
+                folder in folders
+                and path not in view.default_files
+                and _NOTES_NAME.match(posixpath.basename(path))
+            ):
+                pending[path] = folders[folder]
+    for meeting in due:
+        pending[meeting.path] = meeting.group.name
+    return sorted(((name, path) for path, name in pending.items()), key=lambda x: x[1])
+
+
+def _pull_request_title(config: Config, view: RepoView, due: Sequence[Meeting]) -> str:
+    pending = _pending(config, view, due)
+    if len(pending) == 1:
+        name, path = pending[0]
+        return f"Meeting notes: {name}, {posixpath.basename(path)[:10]}"
+    if pending:
+        return f"Meeting notes for {len(pending)} meetings"
+    return "Update the meeting calendars"
+
+
+def _pull_request_body(
+    config: Config, view: RepoView, due: Sequence[Meeting], feeds: Sequence[str]
+) -> str:
+    pending = _pending(config, view, due)
+    lines = [
+        "Notes files for the next meetings, made by ghcommunity from each group's schedule "
+        "in the config.",
+        "",
+    ]
+    if pending:
+        lines += ["| Group | Notes file |", "|---|---|"]
+        lines += [f"| {name} | `{path}` |" for name, path in pending]
+        lines.append("")
+    if feeds or config.meetings.calendars:
+        lines.append(
+            f"Calendar feeds in `{config.meetings.feeds_path}` are generated by the bot and "
+            "rewritten when a schedule changes; please edit the schedule in the config instead."
+        )
+        lines.append("")
+    lines.append(
+        "ghcommunity never changes a notes file that already exists. Merge this pull request to "
+        "publish the files; edit them here or after merging."
+    )
+    return "\n".join(lines)
+
+
+def _agenda_operation(
+    config: Config, meeting: Meeting, rendering: Rendering, templates: Mapping[str, str]
+) -> CreateIssue | CreateDiscussion:
+    schedule = meeting.group.schedule
+    assert schedule is not None
+    assert schedule.agenda_issue is not None
+    settings = schedule.agenda_issue
+    context = meeting_context(
+        config,
+        meeting,
+        rendering=rendering,
+        previous=None,
+        following=_next_meeting(config, meeting),
+        actions_text=None,
+    )
+    source, name = _template(settings.template, templates, AGENDA_TEMPLATE)
+    body = render_user_template(source, context, name=name).strip() + "\n"
+    title = " ".join(
+        render_user_template(settings.title, context, name="agenda_issue.title").split()
+    )
+    if settings.kind == "discussion":
+        assert settings.category is not None
+        return CreateDiscussion(
+            repo=config.repo,
+            category=settings.category,
+            title=title,
+            body=body,
+            key=meeting.key,
+            if_exists="skip",
+        )
+    return CreateIssue(
+        repo=config.repo,
+        title=title,
+        body=body,
+        key=meeting.key,
+        labels=list(settings.labels),
+        if_exists="skip",
+    )
+
+
+# -- reading the repo (I/O: called from the edges, never from the planners) ------------------
+
+
+def _files_of(
+    client: GitHubClient, repo: str, tree: Any, folders: Iterable[str], ref: str
+) -> dict[str, str]:
+    """path → blob sha from a recursive tree; a truncated tree is completed folder by folder."""
+    files = {
+        str(entry["path"]): str(entry.get("sha"))
+        for entry in (tree or {}).get("tree") or []
+        if entry.get("type") == "blob"
+    }
+    if (tree or {}).get("truncated"):
+        for folder in folders:
+            listing = client.get_or_none(contents_path(repo, folder), params={"ref": ref})
+            for entry in listing if isinstance(listing, list) else []:
+                if entry.get("type") == "file":
+                    files[str(entry["path"])] = str(entry.get("sha"))
+    return files
+
+
+def _folders(config: Config) -> list[str]:
+    folders = [g.notes_folder for g in scheduled_groups(config)]
+    return [*folders, config.meetings.feeds_path]
+
+
+def read_default_files(
+    client: GitHubClient, config: Config, repo: str | None = None
+) -> dict[str, str]:
+    """Every file on the default branch (path → blob sha): one request for most repos."""
+    repo = repo or config.repo
+    branch = config.community.default_branch
+    if "/" in branch:
+        ref = client.get_or_none(f"{repo_path(repo)}/git/ref/heads/{branch}")
+        target = str(ref["object"]["sha"]) if isinstance(ref, dict) else None
+    else:
+        target = quote_segment(branch)
+    tree = (
+        client.get_or_none(f"{repo_path(repo)}/git/trees/{target}", params={"recursive": "1"})
+        if target
+        else None
+    )
+    if tree is None:
+        raise InputError(f"{repo}: the default branch {branch!r} was not found")
+    return _files_of(client, repo, tree, _folders(config), branch)
+
+
+def read_repo_view(
+    client: GitHubClient,
+    config: Config,
+    *,
+    mode: Literal["pull-request", "commit"] | None = None,
+    repo: str | None = None,
+) -> RepoView:
+    """The files on the default branch and on the bot's branch, and whether its PR is open."""
+    repo = repo or config.repo
+    view = RepoView(
+        default_branch=config.community.default_branch,
+        default_files=read_default_files(client, config, repo),
+    )
+    if (mode or config.meetings.mode) == "commit":
+        return view
+    branch = config.meetings.branch
+    view.branch = branch
+    ref = client.get_or_none(f"{repo_path(repo)}/git/ref/heads/{branch}")
+    if not isinstance(ref, dict):  # absent (a list would be a prefix match, not our branch)
+        return view
+    owner = repo.split("/", 1)[0]
+    pulls = client.rest(
+        "GET",
+        f"{repo_path(repo)}/pulls",
+        params={"head": f"{owner}:{branch}", "state": "open", "per_page": 1},
+    )
+    if not pulls:
+        view.branch_state = "stale"  # its pull request was merged or closed: start afresh
+        return view
+    view.branch_state = "open"
+    sha = str(ref["object"]["sha"])
+    tree = client.rest("GET", f"{repo_path(repo)}/git/trees/{sha}", params={"recursive": "1"})
+    view.branch_files = _files_of(client, repo, tree, _folders(config), branch)
+    return view
+
+
+def read_agenda(client: GitHubClient, repo: str, label: str) -> list[dict[str, Any]]:
+    """The open issues labelled for a group's agenda, oldest first."""
+    found = []
+    for issue in client.paginate(
+        f"{repo_path(repo)}/issues",
+        {"labels": label, "state": "open", "sort": "created", "direction": "asc"},
+        what=f"reading the issues labelled {label!r}",
+    ):
+        if "pull_request" in issue:
+            continue
+        found.append(
+            {
+                "number": issue.get("number"),
+                "title": issue.get("title") or "",
+                "url": issue.get("html_url") or "",
+                "author": ((issue.get("user") or {}).get("login")) or "",
+            }
+        )
+    return found
+
+
+def read_inputs(
+    client: GitHubClient,
+    config: Config,
+    view: RepoView,
+    inputs: Inputs,
+    *,
+    repo: str | None = None,
+    local_root: Any = None,
+) -> dict[str, str]:
+    """Fill `view.texts` and `view.agenda`; return the templates (path → text).
+
+    A template path is read from the working directory when the file is there (in Actions,
+    the checked-out repo), else from the repo's default branch through the contents API.
+    `local_root=False` says there is no checkout (the App): templates come from the repo only.
+    """
+    from pathlib import Path
+
+    repo = repo or config.repo
+    for path, where in sorted(inputs.texts):
+        ref = view.default_branch if where == "default" else (view.branch or view.default_branch)
+        text = read_text(client, repo, path, ref)
+        if text is not None:
+            view.texts[path] = text
+    for slug, label in sorted(inputs.agenda_labels.items()):
+        view.agenda[slug] = read_agenda(client, repo, label)
+    templates: dict[str, str] = {}
+    root = None if local_root is False else Path(local_root or Path.cwd())
+    for path in sorted(inputs.templates):
+        local = root / path if root is not None else None
+        if local is not None and local.is_file():
+            try:
+                templates[path] = local.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"{local}: cannot read the template: {exc}") from None
+            continue
+        text = read_text(client, repo, path, view.default_branch)
+        if text is None:
+            raise InputError(f"template {path!r} was not found locally or in {repo}")
+        templates[path] = text
+    return templates
+
+
+def generate(
+    client: GitHubClient,
+    config: Config,
+    now: datetime,
+    *,
+    lead_time: timedelta | None = None,
+    mode: Literal["pull-request", "commit"] | None = None,
+    joining: Mapping[str, str] | None = None,
+    web_url: str = "https://github.com",
+    group: str | None = None,
+    local_root: Any = None,
+) -> Generated:
+    """Read what is needed, then plan (the caller applies the Plan or prints it)."""
+    settings = config.meetings
+    lead = lead_time if lead_time is not None else timedelta(days=settings.lead_time_days)
+    view = read_repo_view(client, config, mode=mode)
+    due, _ = due_meetings(config, now, lead, view, group=group)
+    agenda_due = due_agenda_issues(config, now, group=group)
+    inputs = needed_inputs(config, due, agenda_due, view)
+    templates = read_inputs(client, config, view, inputs, local_root=local_root)
+    rendering = Rendering(
+        repo=config.repo,
+        web_url=web_url,
+        default_branch=view.default_branch,
+        joining=dict(joining or {}),
+        agenda=view.agenda,
+    )
+    return plan_generate(
+        config,
+        now,
+        view,
+        lead_time=lead,
+        mode=mode,
+        rendering=rendering,
+        templates=templates,
+        group=group,
+    )

@@ -1,0 +1,574 @@
+"""The community registry audit: missing basics, when each group last met, likely duplicates.
+
+- **Missing fields**: each group (not closed) is checked for the fields `registry.required` (or
+  `registry.required_by_kind`) asks for. A value is known only when the config says it; a
+  placeholder such as "TBC" counts as unknown; nothing is ever filled in or guessed. `leads` is
+  known from `leads` or `team`, `cadence` from `cadence` or `schedule`, `channels` from any
+  channel, `notes_path` only when set (the default folder is a convention, not a fact).
+- **Last met**: the newest dated notes file (`YYYY-MM-DD….md`, also one folder down, e.g. by
+  year) in the group's notes folder that is not in the future (the meetings job prepares next
+  month's notes ahead); when the folder has files but none is dated, the date of the latest
+  commit touching it. One GraphQL request reads every group's folder (aliases).
+- **Dormant**: an active group that last met more than `registry.dormant_months` ago is defunct
+  under the terms of reference; a group marked dormant that met recently is reported too.
+- **Likely duplicates**: pairs of groups whose names or aims are similar (the same
+  `find_similar` triage uses for proposals) or that share a channel, with a score. Groups that
+  list each other under `related` are known to overlap and are not reported.
+
+`audit_registry` is pure; `read_notes` is the read; `plan_publish` keeps the one tracking issue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from ghcommunity.config import Config, Group
+from ghcommunity.core.plan import CloseIssue, Comment, CreateIssue, Plan
+from ghcommunity.core.similar import Candidate, find_similar
+from ghcommunity.core.timestamps import timestamp
+from ghcommunity.github.client import GitHubClient, split_repo
+from ghcommunity.github.executor import Executor
+
+TRACKING_KEY = "registry-audit"
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[^/]*)\.(?:md|markdown)$", re.IGNORECASE)
+FIELD_LABELS = {
+    "aim": "aim",
+    "senior_sponsor": "senior sponsor",
+    "funding": "funding",
+    "leads": "leads",
+    "contacts": "contacts",
+    "channels": "channels",
+    "cadence": "cadence",
+    "schedule": "schedule",
+    "notes_path": "notes path",
+    "status": "status",
+    "related": "related groups",
+}
+
+
+# -- what was read about a notes folder ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotesFolder:
+    """What GitHub holds in a group's notes folder (plain data, from `read_notes`)."""
+
+    path: str  # without a trailing slash
+    exists: bool
+    files: tuple[str, ...] = ()  # file paths relative to the folder, one level down at most
+    last_commit: datetime | None = None  # the latest commit touching the folder
+
+    def dated(self) -> list[tuple[date, str]]:
+        found = []
+        for name in self.files:
+            match = _DATED.match(name.rsplit("/", 1)[-1])
+            if not match:
+                continue
+            try:
+                found.append((date.fromisoformat(match[1]), name))
+            except ValueError:
+                continue
+        return sorted(found)
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupAudit:
+    slug: str
+    name: str
+    kind: str
+    status: str
+    missing: list[str] = field(default_factory=list)  # registry field names
+    placeholders: dict[str, str] = field(default_factory=dict)  # field → the placeholder given
+    notes_folder: str | None = None
+    notes_url: str | None = None
+    last_met: date | None = None
+    last_met_source: str | None = None  # "2025-01-23.md" or "latest commit"
+    notes_checked: bool = False
+    problems: list[str] = field(default_factory=list)  # each one a failure
+    remarks: list[str] = field(default_factory=list)  # information, not failures
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "kind": self.kind,
+            "status": self.status,
+            "missing": self.missing,
+            "placeholders": self.placeholders,
+            "notes_folder": self.notes_folder,
+            "notes_url": self.notes_url,
+            "notes_checked": self.notes_checked,
+            "last_met": self.last_met.isoformat() if self.last_met else None,
+            "last_met_source": self.last_met_source,
+            "problems": self.problems,
+            "remarks": self.remarks,
+            "ok": self.ok,
+        }
+
+
+@dataclass(frozen=True)
+class Overlap:
+    a: str  # slugs, a before b in config order
+    b: str
+    score: float
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"groups": [self.a, self.b], "score": self.score, "reasons": list(self.reasons)}
+
+
+@dataclass
+class AuditReport:
+    repo: str
+    today: date
+    dormant_months: int
+    duplicate_threshold: float
+    groups: list[GroupAudit]
+    overlaps: list[Overlap]
+
+    @property
+    def ok(self) -> bool:
+        return all(g.ok for g in self.groups) and not self.overlaps
+
+    @property
+    def failures(self) -> int:
+        return sum(len(g.missing) + len(g.problems) for g in self.groups) + len(self.overlaps)
+
+    def group(self, slug: str) -> GroupAudit:
+        return next(g for g in self.groups if g.slug == slug)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "repo": self.repo,
+            "date": self.today.isoformat(),
+            "ok": self.ok,
+            "failures": self.failures,
+            "dormant_months": self.dormant_months,
+            "duplicate_threshold": self.duplicate_threshold,
+            "groups": [g.to_dict() for g in self.groups],
+            "overlaps": [o.to_dict() for o in self.overlaps],
+        }
+
+
+# -- checking (pure) ------------------------------------------------------------------------------
+
+
+def _known(value: str | None, placeholders: Sequence[str]) -> tuple[bool, str | None]:
+    """(known, the placeholder given if any)."""
+    if value is None or not value.strip():
+        return False, None
+    if value.strip().lower() in placeholders:
+        return False, value.strip()
+    return True, None
+
+
+def field_value(group: Group, name: str) -> str | list[str] | None:
+    """The value that makes a registry field known, as the config gives it."""
+    if name == "leads":
+        return list(group.leads) or ([group.team] if group.team else [])
+    if name == "channels":
+        ch = group.channels
+        return [c for c in (ch.slack, ch.mailing_list, *ch.other) if c]
+    if name == "cadence":
+        if group.cadence:
+            return group.cadence
+        return "schedule" if group.schedule is not None else None
+    if name == "schedule":
+        return "schedule" if group.schedule is not None else None
+    if name in ("contacts", "related"):
+        return list(getattr(group, name))
+    value = getattr(group, name)
+    return None if value is None else str(value)
+
+
+def missing_fields(
+    group: Group, required: Sequence[str], placeholders: Sequence[str]
+) -> tuple[list[str], dict[str, str]]:
+    """The required fields whose value is not known, and placeholders found among them."""
+    missing: list[str] = []
+    found: dict[str, str] = {}
+    for name in required:
+        value = field_value(group, name)
+        values = value if isinstance(value, list) else [value]
+        verdicts = [_known(v, placeholders) for v in values]
+        if not any(known for known, _ in verdicts):
+            missing.append(name)
+            given = next((p for _, p in verdicts if p), None)
+            if given:
+                found[name] = given
+    return missing, found
+
+
+def notes_url(config: Config, path: str, repo: str | None = None) -> str:
+    base = f"https://github.com/{repo or config.repo}"
+    return f"{base}/tree/{config.community.default_branch}/{path.strip('/')}"
+
+
+def last_met(folder: NotesFolder, today: date) -> tuple[date | None, str | None]:
+    """The newest past meeting date from the notes file names, else the latest commit's date."""
+    past = [(d, name) for d, name in folder.dated() if d <= today]
+    if past:
+        return past[-1]
+    if folder.files and not folder.dated() and folder.last_commit is not None:
+        return folder.last_commit.astimezone(UTC).date(), "latest commit touching the folder"
+    return None, None
+
+
+def _check_meetings(
+    audit: GroupAudit, group: Group, folder: NotesFolder, today: date, months: int
+) -> None:
+    audit.notes_checked = True
+    met, source = last_met(folder, today)
+    audit.last_met, audit.last_met_source = met, source
+    implicit = group.notes_path is None
+    where = f"{folder.path}/" + (" (the default folder)" if implicit else "")
+    if met is None:
+        if group.status == "active":
+            if not folder.exists:
+                why = f"no notes folder {where}"
+            elif folder.dated():
+                why = f"only notes of future meetings in {where}"
+            else:
+                why = f"no dated notes in {where}"
+            audit.problems.append(f"{why}: when it last met is unknown")
+        return
+    if implicit:
+        audit.remarks.append(f"notes found in the default folder {folder.path}/; set notes_path")
+    cutoff = today - relativedelta(months=months)
+    if group.status == "active" and met < cutoff:
+        audit.problems.append(
+            f"has not met since {met.isoformat()}, over {months} months ago: defunct under the "
+            "terms of reference (mark it dormant or closed, or add its latest notes)"
+        )
+    elif group.status == "dormant" and met >= cutoff:
+        audit.problems.append(
+            f"marked dormant but met on {met.isoformat()}: set its status to active"
+        )
+
+
+def _channels(group: Group) -> dict[str, str]:
+    """Normalised channel → how to show it."""
+    out: dict[str, str] = {}
+    ch = group.channels
+    if ch.slack:
+        out["slack:" + ch.slack.strip().lstrip("#").lower()] = ch.slack.strip()
+    if ch.mailing_list:
+        out["list:" + ch.mailing_list.strip().lower()] = ch.mailing_list.strip()
+    for other in ch.other:
+        out["other:" + other.strip().rstrip("/").lower()] = other.strip()
+    return out
+
+
+def find_overlaps(groups: Sequence[Group], threshold: float) -> list[Overlap]:
+    """Pairs of groups that look like the same group: similar names or aims, shared channels."""
+    live = [g for g in groups if g.status != "closed"]
+    order = {g.slug: i for i, g in enumerate(live)}
+    by_slug = {g.slug: g for g in live}
+    reasons: dict[tuple[str, str], dict[str, float]] = {}
+
+    def pair(a: str, b: str) -> tuple[str, str]:
+        return (a, b) if order[a] < order[b] else (b, a)
+
+    def related(a: str, b: str) -> bool:
+        return b in by_slug[a].related or a in by_slug[b].related
+
+    for attribute, what in (("name", "similar names"), ("aim", "similar aims")):
+        pool = [
+            Candidate(key=g.slug, title=g.name, text=getattr(g, attribute))
+            for g in live
+            if getattr(g, attribute)
+        ]
+        for candidate in pool:
+            others = [c for c in pool if c.key != candidate.key]
+            for match in find_similar(
+                candidate.text, others, threshold=threshold, limit=len(others) or 1
+            ):
+                key = pair(candidate.key, match.candidate.key)
+                if related(*key):
+                    continue
+                found = reasons.setdefault(key, {})
+                found[what] = max(found.get(what, 0.0), match.score)
+    for i, a in enumerate(live):
+        mine = _channels(a)
+        for b in live[i + 1 :]:
+            shared = set(mine) & set(_channels(b))
+            if shared and not related(a.slug, b.slug):
+                found = reasons.setdefault(pair(a.slug, b.slug), {})
+                for channel in sorted(shared):
+                    found[f"both use {mine[channel]}"] = 100.0
+    overlaps = [
+        Overlap(
+            a,
+            b,
+            round(max(found.values()), 1),
+            tuple(
+                f"{what} ({score:.0f})" if not what.startswith("both use") else what
+                for what, score in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+            ),
+        )
+        for (a, b), found in reasons.items()
+    ]
+    return sorted(overlaps, key=lambda o: (-o.score, order[o.a], order[o.b]))
+
+
+def audit_registry(
+    config: Config,
+    notes: Mapping[str, NotesFolder] | None,
+    today: date,
+    *,
+    repo: str | None = None,
+) -> AuditReport:
+    """Audit every group. `notes` maps a group's slug to its folder (None: not checked)."""
+    registry = config.registry
+    audits = []
+    for group in config.groups:
+        folder_path = group.notes_folder.rstrip("/")
+        audit = GroupAudit(
+            slug=group.slug,
+            name=group.name,
+            kind=group.kind,
+            status=group.status,
+            notes_folder=group.notes_path and folder_path,
+            notes_url=notes_url(config, folder_path, repo) if group.notes_path else None,
+        )
+        audits.append(audit)
+        if group.status == "closed":
+            audit.remarks.append("closed: not checked")
+            continue
+        audit.missing, audit.placeholders = missing_fields(
+            group, registry.required_for(group.kind), registry.placeholders
+        )
+        if notes is not None and group.slug in notes and group.status != "proposed":
+            _check_meetings(audit, group, notes[group.slug], today, registry.dormant_months)
+    return AuditReport(
+        repo=repo or config.repo,
+        today=today,
+        dormant_months=registry.dormant_months,
+        duplicate_threshold=registry.duplicate_threshold,
+        groups=audits,
+        overlaps=find_overlaps(config.groups, registry.duplicate_threshold),
+    )
+
+
+# -- rendering ------------------------------------------------------------------------------------
+
+
+def render_markdown(report: AuditReport, config: Config, *, for_issue: bool = False) -> str:
+    """The report as Markdown. For the tracking issue it leaves out the run date, so the issue is
+    edited only when the findings change."""
+    names = {g.slug: g.name for g in config.groups}
+    lines = [] if for_issue else [f"# {config.registry.tracking_issue_title}", ""]
+    if not for_issue:
+        lines += [f"{report.repo}, {report.today.isoformat()}.", ""]
+    failing = [g for g in report.groups if not g.ok]
+    if report.ok:
+        lines.append(f"All {len(report.groups)} groups pass the registry audit.")
+    else:
+        lines.append(
+            f"{len(failing)} of {len(report.groups)} groups need attention"
+            + (f"; {len(report.overlaps)} possible duplicate(s)." if report.overlaps else ".")
+        )
+    lines += [
+        "",
+        "Where a fact is not known it is listed here, never filled in: the group's leads can add "
+        "it to the config.",
+        "",
+        "| Group | Status | Missing | Last met |",
+        "|---|---|---|---|",
+    ]
+    for g in report.groups:
+        missing = ", ".join(
+            FIELD_LABELS[m] + (f" ({g.placeholders[m]!r})" if m in g.placeholders else "")
+            for m in g.missing
+        )
+        if not g.notes_checked:
+            met = "not checked"
+        elif g.last_met:
+            met = g.last_met.isoformat()
+        else:
+            met = "unknown"
+        lines.append(f"| {g.name} | {g.status} | {missing or '—'} | {met} |")
+    problems = [(g, p) for g in report.groups for p in g.problems]
+    if problems:
+        lines += ["", "## Problems", ""]
+        lines += [f"- **{g.name}**: {p}" for g, p in problems]
+    if report.overlaps:
+        lines += ["", "## Possible duplicates", ""]
+        for o in report.overlaps:
+            lines.append(
+                f"- **{names.get(o.a, o.a)}** and **{names.get(o.b, o.b)}**: score {o.score:.0f} "
+                f"({'; '.join(o.reasons)}). If they are meant to differ, list each other under "
+                "`related`."
+            )
+    remarks = [(g, r) for g in report.groups for r in g.remarks]
+    if remarks:
+        lines += ["", "## Notes", ""]
+        lines += [f"- {g.name}: {r}" for g, r in remarks]
+    lines += [
+        "",
+        f"A group is defunct when it has not met for {report.dormant_months} months; duplicates "
+        f"are reported from a similarity of {report.duplicate_threshold:.0f}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# -- the tracking issue ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackingIssue:
+    number: int
+    state: str  # "open" | "closed"
+
+
+def plan_publish(
+    report: AuditReport,
+    config: Config,
+    tracking: TrackingIssue | None,
+    *,
+    repo: str | None = None,
+) -> Plan:
+    """Keep the one tracking issue: open (or reopened) and updated while anything fails,
+    closed with a short comment once everything passes."""
+    repo = repo or config.repo
+    registry = config.registry
+    body = render_markdown(report, config, for_issue=True)
+    plan = Plan()
+    if not report.ok:
+        plan.add(
+            CreateIssue(
+                repo=repo,
+                title=registry.tracking_issue_title,
+                body=body,
+                key=TRACKING_KEY,
+                labels=list(registry.tracking_issue_labels),
+                reopen=True,
+            )
+        )
+        return plan
+    if tracking is None or tracking.state != "open":
+        plan.note("every group passes; no open tracking issue to close")
+        return plan
+    plan.add(
+        CreateIssue(repo=repo, title=registry.tracking_issue_title, body=body, key=TRACKING_KEY),
+        Comment(
+            repo=repo,
+            issue=tracking.number,
+            key=f"{TRACKING_KEY}-passed-{report.today.isoformat()}",
+            body=(
+                "Every group now passes the registry audit, so this issue is closed. "
+                "It will be reopened if anything needs attention again."
+            ),
+        ),
+        CloseIssue(repo=repo, issue=tracking.number, reason="completed"),
+    )
+    return plan
+
+
+# -- reading (I/O edge) ---------------------------------------------------------------------------
+
+
+def notes_query(count: int) -> str:
+    """One GraphQL document listing `count` folders (two levels) and their latest commit."""
+    variables = ", ".join(f"$e{i}: String!, $p{i}: String!" for i in range(count))
+    trees = "\n".join(
+        f"    f{i}: object(expression: $e{i}) {{ ...NotesTree }}" for i in range(count)
+    )
+    history = "\n".join(
+        f"          h{i}: history(first: 1, path: $p{i}) {{ nodes {{ committedDate }} }}"
+        for i in range(count)
+    )
+    return (
+        f"query NotesFolders($owner: String!, $name: String!, $ref: String!, {variables}) {{\n"
+        f"  repository(owner: $owner, name: $name) {{\n{trees}\n"
+        "    ref(qualifiedName: $ref) {\n"
+        "      target {\n"
+        f"        ... on Commit {{\n{history}\n        }}\n"
+        "      }\n"
+        "    }\n"
+        "  }\n"
+        "}\n"
+        "fragment NotesTree on GitObject {\n"
+        "  ... on Tree {\n"
+        "    entries { name type object { ... on Tree { entries { name type } } } }\n"
+        "  }\n"
+        "}\n"
+    )
+
+
+def _folder_from(path: str, tree: Any, history: Any) -> NotesFolder:
+    files: list[str] = []
+    exists = isinstance(tree, dict) and "entries" in tree
+    entries = (tree.get("entries") or []) if isinstance(tree, dict) else []
+    for entry in entries:
+        if entry.get("type") == "blob":
+            files.append(str(entry.get("name")))
+        elif entry.get("type") == "tree":
+            for inner in ((entry.get("object") or {}).get("entries")) or []:
+                if inner.get("type") == "blob":
+                    files.append(f"{entry.get('name')}/{inner.get('name')}")
+    commit = None
+    nodes = (history or {}).get("nodes") or []
+    if nodes and isinstance(nodes[0], dict):
+        commit = timestamp(nodes[0].get("committedDate"))
+    return NotesFolder(path=path, exists=exists, files=tuple(sorted(files)), last_commit=commit)
+
+
+def read_notes(
+    client: GitHubClient, config: Config, repo: str | None = None, *, batch: int = 40
+) -> dict[str, NotesFolder]:
+    """Every (not closed) group's notes folder: one GraphQL request per `batch` groups."""
+    repo = repo or config.repo
+    owner, name = split_repo(repo)
+    branch = config.community.default_branch
+    groups = [g for g in config.groups if g.status != "closed"]
+    out: dict[str, NotesFolder] = {}
+    for start in range(0, len(groups), batch):
+        chunk = groups[start : start + batch]
+        variables: dict[str, Any] = {"owner": owner, "name": name, "ref": f"refs/heads/{branch}"}
+        for i, group in enumerate(chunk):
+            path = group.notes_folder.strip("/")
+            variables[f"e{i}"] = f"{branch}:{path}"
+            variables[f"p{i}"] = path
+        data = client.graphql(
+            notes_query(len(chunk)), variables, what=f"reading the notes folders of {repo}"
+        )
+        repository = data.get("repository") or {}
+        target = ((repository.get("ref") or {}).get("target")) or {}
+        for i, group in enumerate(chunk):
+            out[group.slug] = _folder_from(
+                group.notes_folder.strip("/"), repository.get(f"f{i}"), target.get(f"h{i}")
+            )
+    return out
+
+
+def publish_plan(
+    client: GitHubClient, config: Config, repo: str, now: datetime, executor: Executor
+) -> tuple[AuditReport, Plan]:
+    """Audit and plan the tracking issue's update (`ghcommunity audit --publish` and the App's
+    `ghcommunity-audit` dispatch): read the notes folders and the tracking issue, then plan."""
+    notes = read_notes(client, config, repo)
+    report = audit_registry(config, notes, now.date(), repo=repo)
+    return report, plan_tracking(report, config, repo, executor)
+
+
+def plan_tracking(report: AuditReport, config: Config, repo: str, executor: Executor) -> Plan:
+    """The tracking issue's update for a report (the executor finds the issue by its key)."""
+    found = executor.find_keyed_issue(repo, TRACKING_KEY)
+    tracking = (
+        TrackingIssue(int(found["number"]), str(found.get("state") or "open")) if found else None
+    )
+    return plan_publish(report, config, tracking, repo=repo)
