@@ -12,8 +12,9 @@ import os
 import sqlite3
 import threading
 
-from ghcommunity.core.events import Context, Event, on
+from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import Plan
+from ghcommunity.github.context import Context
 
 _local = threading.local()
 

@@ -17,8 +17,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from ghcommunity.app import logging as app_logging
 from ghcommunity.app.auth import Clients, InstallationTokens, NoInstallation
 from ghcommunity.app.service import build
-from ghcommunity.core.events import Context, Event
+from ghcommunity.core.events import Event
 from ghcommunity.core.plan import AddLabels, Plan
+from ghcommunity.github.context import Context
 
 
 def private_key() -> str:
@@ -118,9 +119,10 @@ def test_logs_never_show_secrets_keys_tokens_or_bodies(
         fake.files[("o/r", ".github/ghcommunity.yml")] = config_text("o/r")
 
         from ghcommunity.core import events
+        from ghcommunity.jobs import runner
 
         saved = list(events._REGISTRY)
-        events.load_handlers()
+        runner.load_handlers()
 
         def label(event: Event, ctx: Context) -> Plan:
             logging.getLogger("test").debug("secret in a debug line: %s", SECRET)

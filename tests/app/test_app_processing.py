@@ -18,8 +18,10 @@ from githubkit.response import Response
 from ghcommunity.app.repo_config import is_default_branch_push, push_changes_config
 from ghcommunity.core import events
 from ghcommunity.core.errors import OperationalError
-from ghcommunity.core.events import Context, Event, Registration
+from ghcommunity.core.events import Event, Registration
 from ghcommunity.core.plan import AddLabels, Plan
+from ghcommunity.github.context import Context
+from ghcommunity.jobs import runner
 
 REPO = "octo-org/octo-repo"
 
@@ -30,7 +32,7 @@ def only_handlers() -> Iterator[Callable[..., None]]:
     saved = list(events._REGISTRY)
 
     def install(*registrations: tuple[tuple[str, ...], Any]) -> None:
-        events.load_handlers()
+        runner.load_handlers()
         events._REGISTRY[:] = [
             Registration(keys, func, f"test.{func.__name__}") for keys, func in registrations
         ]

@@ -15,8 +15,10 @@ from app_harness import Served, config_text, wait_until
 
 from ghcommunity.app.service import Service
 from ghcommunity.core import events
-from ghcommunity.core.events import Context, Event, Registration
+from ghcommunity.core.events import Event, Registration
 from ghcommunity.core.plan import AddLabels, Plan
+from ghcommunity.github.context import Context
+from ghcommunity.jobs import runner
 from ghcommunity_sandbox.server import Sandbox
 
 ORG = "uk-x-gov-software-community"
@@ -34,7 +36,7 @@ def labelling_handler() -> Iterator[list[str]]:
         )
 
     saved = list(events._REGISTRY)
-    events.load_handlers()
+    runner.load_handlers()
     events._REGISTRY[:] = [Registration(("issues.opened",), label, "test.label")]
     yield seen
     events._REGISTRY[:] = saved

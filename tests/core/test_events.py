@@ -9,8 +9,11 @@ import pytest
 
 from ghcommunity.config import load_config
 from ghcommunity.core import events
-from ghcommunity.core.events import Context, Event, dispatch, on
+from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import AddLabels, Comment, Plan
+from ghcommunity.github.context import Context
+from ghcommunity.jobs import runner
+from ghcommunity.jobs.runner import dispatch
 
 REPO = "uk-x-gov-software-community/community-space"
 CONFIG = load_config(Path(__file__).resolve().parents[2] / "config" / "community.yml")
@@ -20,7 +23,7 @@ CONFIG = load_config(Path(__file__).resolve().parents[2] / "config" / "community
 def only_test_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run only the handlers a test registers (not the jobs')."""
     monkeypatch.setattr(events, "_REGISTRY", [])
-    monkeypatch.setattr(events, "HANDLER_MODULES", ())
+    monkeypatch.setattr(runner, "HANDLER_MODULES", ())
 
 
 def opened(number: int, sender: str = "ada") -> Event:
@@ -120,9 +123,9 @@ def test_a_handler_module_that_is_not_there_is_an_error_not_skipped(
 
     monkeypatch.setattr(events, "_REGISTRY", [])
     with pytest.raises(InputError, match=r"handler module 'community_extras\.hooks' was not found"):
-        events.load_handlers(["community_extras.hooks"])
+        runner.load_handlers(["community_extras.hooks"])
     # A module that is there but imports something missing keeps its own error.
     (tmp_path / "ghc_test_broken_ext.py").write_text("import ghc_test_not_installed\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ModuleNotFoundError, match="ghc_test_not_installed"):
-        events.load_handlers(["ghc_test_broken_ext"])
+        runner.load_handlers(["ghc_test_broken_ext"])

@@ -7,11 +7,11 @@ from ddat_support import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ghcommunity.core.commands import COMMANDS
 from ghcommunity.core.plan import AddLabels, CreateLabel, RemoveLabels
 from ghcommunity.github.snapshot import IssueSnapshot
 from ghcommunity.github.state import IssueState
 from ghcommunity.jobs.ddat.handlers import DdatCommandError, parse_command_args, plan_ddat_command
-from ghcommunity.jobs.triage.commands import COMMANDS
 
 
 def snapshot(labels: list[str], repo_labels: list[str] | None = None) -> IssueSnapshot:

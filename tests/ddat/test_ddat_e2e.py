@@ -13,9 +13,10 @@ import pytest
 from ddat_support import FORM_FILE, REPO
 
 from ghcommunity.config import Config
-from ghcommunity.core.events import Context, Event
+from ghcommunity.core.events import Event
 from ghcommunity.core.forms import load_form, render_body
 from ghcommunity.github.client import GitHubClient
+from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.ddat.export import Month, plan_export, read_current
 from ghcommunity.jobs.ddat.fetch import fetch_feedback

@@ -15,12 +15,14 @@ import pytest
 from ddat_support import REPO, ROOT
 
 from ghcommunity.config import Config
-from ghcommunity.core.events import Context, Event, dispatch
-from ghcommunity.core.forms import DirectoryFormSource
+from ghcommunity.core.events import Event
 from ghcommunity.github.client import GitHubClient
+from ghcommunity.github.context import Context
+from ghcommunity.github.forms import DirectoryFormSource
 from ghcommunity.jobs.ddat.fetch import fetch_feedback
 from ghcommunity.jobs.ddat.handlers import handle_issue
 from ghcommunity.jobs.ddat.report import build_report, render
+from ghcommunity.jobs.runner import dispatch
 
 FORMS = DirectoryFormSource(ROOT / "config" / "issue-forms")
 FREE_TEXT = "The DDaT framework doesn't reflect how we work any more"

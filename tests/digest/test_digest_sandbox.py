@@ -232,7 +232,9 @@ def test_the_apps_monthly_dispatch_publishes_last_month(sandbox, github):
     from datetime import UTC, datetime
 
     from ghcommunity.config import load_config
-    from ghcommunity.core.events import Context, Event, dispatch
+    from ghcommunity.core.events import Event
+    from ghcommunity.github.context import Context
+    from ghcommunity.jobs.runner import dispatch
 
     arrange(sandbox)
     config = load_config(reference_config())

@@ -11,9 +11,11 @@ from click.testing import CliRunner
 
 from ghcommunity.cli import cli
 from ghcommunity.config import load_config, parse_config
-from ghcommunity.core.events import Context, Event, dispatch
+from ghcommunity.core.events import Event
 from ghcommunity.github.client import GitHubClient
+from ghcommunity.github.context import Context
 from ghcommunity.jobs.labels.labels import sync_labels
+from ghcommunity.jobs.runner import dispatch
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config" / "community.yml"

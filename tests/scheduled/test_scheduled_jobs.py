@@ -15,16 +15,11 @@ from typing import Any
 import pytest
 
 from ghcommunity.config import Config, load_config
-from ghcommunity.core.events import (
-    Context,
-    DispatchResult,
-    Event,
-    dispatch,
-    handlers_for,
-    load_handlers,
-)
+from ghcommunity.core.events import Event, handlers_for
+from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.store import Store
 from ghcommunity.jobs.labels.labels import declared_labels
+from ghcommunity.jobs.runner import DispatchResult, dispatch, load_handlers
 from ghcommunity.jobs.scheduled import JOBS, Overrides, Refused, parse_overrides
 from ghcommunity_sandbox import Sandbox
 

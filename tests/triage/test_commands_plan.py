@@ -8,6 +8,17 @@ import pytest
 from triage_helpers import comment_event, snapshot
 
 from ghcommunity.config import Config, parse_config
+from ghcommunity.core.commands import (
+    COMMANDS,
+    Actor,
+    CommandCall,
+    CommandError,
+    allowed,
+    find_commands,
+    new_commands,
+    plan_commands,
+    slash_command,
+)
 from ghcommunity.core.plan import (
     AddLabels,
     Assign,
@@ -19,16 +30,6 @@ from ghcommunity.core.plan import (
     ReopenIssue,
 )
 from ghcommunity.jobs.triage import commands as cmd
-from ghcommunity.jobs.triage.commands import (
-    Actor,
-    CommandCall,
-    CommandError,
-    allowed,
-    find_commands,
-    new_commands,
-    plan_commands,
-    slash_command,
-)
 from ghcommunity.jobs.triage.triage import TRIAGE_KEY, parse_sections
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -314,7 +315,7 @@ def test_a_job_can_register_a_command(config: Config) -> None:
         assert "it failed, as asked" in reply(run(config, "/testcmd fail", actor=Actor("ada")))
         assert "/testcmd X=Y" in cmd.help_text(config)
     finally:
-        cmd.COMMANDS.pop("testcmd")
+        COMMANDS.pop("testcmd")
 
 
 def test_commands_see_labels_changed_by_earlier_commands(config: Config) -> None:

@@ -21,8 +21,8 @@ from triage_helpers import (
 )
 
 from ghcommunity.cli import main
-from ghcommunity.core.events import Context
-from ghcommunity.core.forms import (
+from ghcommunity.github.context import Context
+from ghcommunity.github.forms import (
     FORM_TREE,
     DirectoryFormSource,
     RepoFormSource,

@@ -15,7 +15,8 @@ import pytest
 
 from ghcommunity.cli import main
 from ghcommunity.config import load_config
-from ghcommunity.core.forms import generated_options, load_forms, parse_body, render_body
+from ghcommunity.config.forms import generated_options
+from ghcommunity.core.forms import load_forms, parse_body, render_body
 
 ROOT = Path(__file__).parents[2]
 FORMS = ROOT / "config/issue-forms"

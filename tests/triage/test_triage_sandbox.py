@@ -16,8 +16,8 @@ from triage_helpers import (
 )
 
 from ghcommunity.config import parse_config
-from ghcommunity.core.events import dispatch
 from ghcommunity.core.plan import marker_key
+from ghcommunity.jobs.runner import dispatch
 
 LEAN_TEAM = "@uk-x-gov-software-community/lean-coffee-facilitators"
 AGENDA = form_body("agenda-item.yml", group=["Lean Coffee"], item="Testing in government")

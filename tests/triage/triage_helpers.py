@@ -279,8 +279,8 @@ def sandbox_comment_event(
 
 def context(github: Any, config: Config | None = None) -> Any:
     """A fresh Context per delivery (as each Action run or webhook gets), forms from config/."""
-    from ghcommunity.core.events import Context
-    from ghcommunity.core.forms import DirectoryFormSource
+    from ghcommunity.github.context import Context
+    from ghcommunity.github.forms import DirectoryFormSource
 
     ctx = Context(config=config or reference_config(), client=github)
     ctx.form_source = DirectoryFormSource(FORMS_DIR)

@@ -31,9 +31,11 @@ from ghcommunity.app.repo_config import (
 )
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import GhcError
-from ghcommunity.core.events import Context, Event, dispatch, handlers_for, load_handlers
+from ghcommunity.core.events import Event, handlers_for
 from ghcommunity.github.client import GitHubClient, split_repo
+from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Executor
+from ghcommunity.jobs.runner import dispatch, load_handlers
 
 log = logging.getLogger(__name__)
 

@@ -265,7 +265,7 @@ class FormCache:
         return _CachedForms(self, client, repo, path)
 
     def load(self, wanted: _CachedForms) -> dict[str, IssueForm]:
-        from ghcommunity.core.forms import RepoFormSource
+        from ghcommunity.github.forms import RepoFormSource
 
         key = (wanted.repo.lower(), wanted.path)
         now = self.clock()

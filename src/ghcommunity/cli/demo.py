@@ -200,10 +200,12 @@ def labels_step(demo: Demo) -> StepResult:
 
 def triage_step(demo: Demo) -> StepResult:
     """Every open seeded issue delivered as `issues.opened` through the one dispatcher."""
-    from ghcommunity.core.events import Context, Event, dispatch
-    from ghcommunity.core.forms import DirectoryFormSource
+    from ghcommunity.core.events import Event
     from ghcommunity.core.resources import reference_dir
     from ghcommunity.github.client import Connection, GitHubClient
+    from ghcommunity.github.context import Context
+    from ghcommunity.github.forms import DirectoryFormSource
+    from ghcommunity.jobs.runner import dispatch
 
     title = "Triage and DDaT labelling of the seeded issues"
     sb, config = demo.sb, demo.config

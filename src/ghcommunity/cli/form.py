@@ -11,13 +11,13 @@ import yaml
 
 from ghcommunity.cli.common import config_option, echo_json
 from ghcommunity.config import Config, load_config
+from ghcommunity.config.forms import generated_options
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.forms import (
     CHOOSER_NAMES,
     FormError,
     IssueForm,
     detect_form,
-    generated_options,
     is_form_file,
     load_form,
     load_forms,

@@ -17,7 +17,9 @@ from ghcommunity.cli.common import (
     plan_options,
 )
 from ghcommunity.core.errors import InputError
-from ghcommunity.core.events import Context, DispatchResult, Event, dispatch
+from ghcommunity.core.events import Event
+from ghcommunity.github.context import Context
+from ghcommunity.jobs.runner import DispatchResult, dispatch
 
 
 def read_event(name: str | None, path: str | None) -> Event:
@@ -81,7 +83,7 @@ def handle(
     config = load(config_path)
     ctx = Context(config=config, client=client(api_url, token), dry_run=dry_run)
     if forms_dir:
-        from ghcommunity.core.forms import DirectoryFormSource
+        from ghcommunity.github.forms import DirectoryFormSource
 
         ctx.form_source = DirectoryFormSource(Path(forms_dir))
     result = dispatch(event, ctx)

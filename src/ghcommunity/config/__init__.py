@@ -24,8 +24,8 @@ from ghcommunity.config.meetings import Meetings, schedule_problems
 from ghcommunity.config.objectives import Objective
 from ghcommunity.config.registry import Registry
 from ghcommunity.config.triage import Triage
-from ghcommunity.config.yamlmarks import Loc, MarkedDocument, YamlError, load_marked
 from ghcommunity.core.errors import InputError
+from ghcommunity.core.yamlmarks import Loc, MarkedDocument, YamlError, load_marked
 
 __all__ = [
     "DEFAULT_PATHS",

@@ -8,33 +8,9 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from ghcommunity.config.base import Section
+from ghcommunity.core.commands import check_permission
 
 GroupLabel = Literal["group", "agenda"]
-PERMISSION_TIERS = ("anyone", "author", "read", "triage", "write", "maintain", "admin")
-
-
-def check_permission(value: str) -> str:
-    """A permission rule: tiers joined by ' or ', e.g. 'author or team:facilitators'."""
-    for part in (p.strip() for p in value.split(" or ")):
-        if part in PERMISSION_TIERS:
-            continue
-        kind, _, rest = part.partition(":")
-        if kind == "team" and re.fullmatch(r"(?:[A-Za-z0-9_.-]+/)?[A-Za-z0-9_.-]+", rest.strip()):
-            continue
-        if (
-            kind == "logins"
-            and rest.strip()
-            and all(
-                re.fullmatch(r"@?[A-Za-z0-9][A-Za-z0-9-]*(?:\[bot\])?", login.strip())
-                for login in rest.split(",")
-            )
-        ):
-            continue
-        raise ValueError(
-            f"unknown permission {part!r}: expected one of {', '.join(PERMISSION_TIERS)}, "
-            "'team:<slug>' or 'logins:a,b' (several joined by ' or ')"
-        )
-    return value
 
 
 class FieldRule(Section):

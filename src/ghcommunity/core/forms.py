@@ -16,19 +16,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal
 
 import yaml
 
-from ghcommunity.config.yamlmarks import Loc, MarkedDocument, load_marked
 from ghcommunity.core.errors import InputError
-
-if TYPE_CHECKING:
-    from ghcommunity.config import Config
-    from ghcommunity.core.events import Context
-    from ghcommunity.github.client import GitHubClient
+from ghcommunity.core.yamlmarks import Loc, MarkedDocument, load_marked
 
 log = logging.getLogger(__name__)
 
@@ -422,104 +417,6 @@ def forms_from_texts(
             if errors is None:
                 raise
             errors.append(str(exc))
-    return forms
-
-
-# --------------------------------------------------------------------------------------------
-# Where forms come from: a local directory (CLI, Action with a checkout, tests) or the repo
-
-
-class FormSource(Protocol):
-    """Somewhere issue forms can be read from. `load` is called once per event (then cached)."""
-
-    def load(self) -> dict[str, IssueForm]: ...
-
-    def describe(self) -> str: ...
-
-
-@dataclass
-class DirectoryFormSource:
-    path: Path
-    errors: list[str] = field(default_factory=list)
-
-    def load(self) -> dict[str, IssueForm]:
-        self.errors = []
-        if not self.path.is_dir():
-            self.errors.append(f"{self.path}: no such directory of issue forms")
-            return {}
-        return load_forms(self.path, errors=self.errors)
-
-    def describe(self) -> str:
-        return str(self.path)
-
-
-FORM_TREE = """
-query FormTree($owner: String!, $name: String!, $expression: String!) {
-  repository(owner: $owner, name: $name) {
-    object(expression: $expression) {
-      ... on Tree {
-        entries { name type object { ... on Blob { text isBinary } } }
-      }
-    }
-  }
-}
-"""
-
-
-@dataclass
-class RepoFormSource:
-    """The forms in the community's repo (`.github/ISSUE_TEMPLATE/`): one GraphQL request."""
-
-    client: GitHubClient
-    repo: str
-    path: str = ".github/ISSUE_TEMPLATE/"
-    ref: str = "HEAD"
-    errors: list[str] = field(default_factory=list)
-
-    def load(self) -> dict[str, IssueForm]:
-        from ghcommunity.github.client import split_repo
-
-        owner, name = split_repo(self.repo)
-        data = self.client.graphql(
-            FORM_TREE,
-            {"owner": owner, "name": name, "expression": f"{self.ref}:{self.path.strip('/')}"},
-            what=f"reading the issue forms in {self.repo}",
-        )
-        tree = (data.get("repository") or {}).get("object") or {}
-        texts = {
-            str(entry.get("name")): str((entry.get("object") or {}).get("text") or "")
-            for entry in tree.get("entries") or []
-            if entry.get("type") == "blob" and not (entry.get("object") or {}).get("isBinary")
-        }
-        self.errors = []
-        return forms_from_texts(texts, errors=self.errors)
-
-    def describe(self) -> str:
-        return f"{self.repo}:{self.path}"
-
-
-def default_form_source(
-    config: Config, client: GitHubClient, root: Path | None = None
-) -> FormSource:
-    """The config's forms path in a local checkout when there is one (the Action, the CLI),
-    else the same path in the community's repo through the API (the App)."""
-    local = (root or Path.cwd()) / config.triage.forms_path
-    if local.is_dir():
-        return DirectoryFormSource(local)
-    return RepoFormSource(client, config.repo, config.triage.forms_path)
-
-
-def context_forms(ctx: Context) -> dict[str, IssueForm]:
-    """The issue forms for this event, read once and shared by every handler (triage, DDaT)."""
-
-    def load() -> dict[str, IssueForm]:
-        source = ctx.form_source or default_form_source(ctx.config, ctx.client)
-        forms = source.load()
-        for problem in getattr(source, "errors", []):
-            log.warning("issue form skipped: %s", problem)
-        return forms
-
-    forms: dict[str, IssueForm] = ctx.cached("issue-forms", load)
     return forms
 
 
@@ -972,23 +869,6 @@ def render_body(form: IssueForm, answers: Mapping[str, Value]) -> str:
 
 # --------------------------------------------------------------------------------------------
 # Keeping dropdowns that come from config in step with it (`ghcommunity form render`)
-
-
-def group_option_names(config: Config) -> list[str]:
-    """The groups a form offers: every group not closed or merely proposed, in config order."""
-    return [g.name for g in config.groups if g.status not in ("closed", "proposed")]
-
-
-def generated_options(config: Config) -> dict[str, dict[str, list[str]]]:
-    """Form file name → field id → the options config says that dropdown has."""
-    out: dict[str, dict[str, list[str]]] = {}
-    for rule in config.triage.forms:
-        for field_id, field_rule in rule.fields.items():
-            if field_rule.options == "groups":
-                names = group_option_names(config)
-                extra = [o for o in field_rule.extra_options if o not in names]
-                out.setdefault(rule.template, {})[field_id] = names + extra
-    return out
 
 
 def _flow_scalar(value: str) -> str:

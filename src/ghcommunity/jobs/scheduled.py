@@ -35,9 +35,10 @@ from typing import Any, Literal
 
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
-from ghcommunity.core.events import Context, Event, on
+from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import Plan
 from ghcommunity.core.timestamps import parse_instant
+from ghcommunity.github.context import Context
 
 log = logging.getLogger(__name__)
 

@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 
 from ghcommunity.config import Config, LabelSpec
 from ghcommunity.core import payload as p
+from ghcommunity.core.commands import CommandCall, CommandError, slash_command
 from ghcommunity.core.errors import GhcError
-from ghcommunity.core.events import Context, Event, on
-from ghcommunity.core.forms import context_forms, detect_form
+from ghcommunity.core.events import Event, on
+from ghcommunity.core.forms import detect_form
 from ghcommunity.core.labelling import reconcile_labels
 from ghcommunity.core.plan import AddLabels, Comment, CreateLabel, Operation, Plan, RemoveLabels
+from ghcommunity.github.context import Context
+from ghcommunity.github.forms import context_forms
 from ghcommunity.github.snapshot import IssueSnapshot
 from ghcommunity.jobs.ddat.classify import (
     AMBIGUOUS,
@@ -48,7 +51,6 @@ from ghcommunity.jobs.ddat.messages import (
     values_resolved_comment,
 )
 from ghcommunity.jobs.ddat.setup import kit_for
-from ghcommunity.jobs.triage.commands import CommandCall, CommandError, slash_command
 
 log = logging.getLogger(__name__)
 

@@ -246,7 +246,7 @@ class Taxonomy(Section):
 def parse_taxonomy(text: str, source: str = "<ddat taxonomy>") -> Taxonomy:
     """Validate taxonomy YAML; errors are `file:line:column: reason` lines (ConfigError)."""
     from ghcommunity.config import ConfigError, format_errors
-    from ghcommunity.config.yamlmarks import load_marked
+    from ghcommunity.core.yamlmarks import load_marked
 
     doc = load_marked(text, source)
     if not isinstance(doc.data, dict):

@@ -25,9 +25,10 @@ from pydantic import ValidationError
 from ghcommunity.config import DEFAULT_PATHS, Config, LabelSpec, iter_labels
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
-from ghcommunity.core.events import Context, Event, on
+from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import CreateLabel, DeleteLabel, Plan, UpdateLabel
 from ghcommunity.github.client import GitHubClient, repo_path, split_repo
+from ghcommunity.github.context import Context
 
 
 @dataclass

@@ -36,15 +36,8 @@ from ghcommunity.config import Config, Group, iter_labels
 from ghcommunity.config.triage import FormRule
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
-from ghcommunity.core.events import Context, Event, on
-from ghcommunity.core.forms import (
-    IssueForm,
-    ParsedForm,
-    Problem,
-    context_forms,
-    detect_form,
-    parse_body,
-)
+from ghcommunity.core.events import Event, on
+from ghcommunity.core.forms import IssueForm, ParsedForm, Problem, detect_form, parse_body
 from ghcommunity.core.labelling import reconcile_labels
 from ghcommunity.core.plan import (
     AddLabels,
@@ -59,6 +52,8 @@ from ghcommunity.core.plan import (
 )
 from ghcommunity.core.similar import Candidate, Match, find_similar
 from ghcommunity.core.templating import render_user_template
+from ghcommunity.github.context import Context
+from ghcommunity.github.forms import context_forms
 from ghcommunity.github.snapshot import IssueSnapshot
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,55 @@
+"""The handle a handler or job gets on GitHub: config, client, executor, the time, and one cached
+snapshot per issue, shared by every handler of an event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ghcommunity.config import Config
+from ghcommunity.github.client import GitHubClient
+from ghcommunity.github.executor import Executor
+from ghcommunity.github.snapshot import IssueSnapshot, read_issue_snapshot
+
+if TYPE_CHECKING:
+    from ghcommunity.github.forms import FormSource
+
+
+@dataclass
+class Context:
+    """What a handler may use: config, a GitHub client, the time, and the shared snapshot."""
+
+    config: Config
+    client: GitHubClient
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    dry_run: bool = False
+    # Where the issue forms are read from (default: the config's triage.forms_path, from a local
+    # checkout if there is one, else the repo); read once per event by `forms.context_forms`.
+    form_source: FormSource | None = None
+    # The digest's store (a SQLAlchemy URL) kept between runs; None: the job syncs afresh.
+    store_url: str | None = None
+    executor: Executor = field(init=False)
+    _snapshots: dict[tuple[str, int], IssueSnapshot] = field(default_factory=dict, init=False)
+    _cache: dict[str, Any] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.executor = Executor(self.client, actor=self.config.community.bot_login)
+
+    def issue_snapshot(self, repo: str, number: int) -> IssueSnapshot:
+        """The issue, its state, the repo's labels and the open issues — one read per event."""
+        key = (repo, number)
+        if key not in self._snapshots:
+            snap = read_issue_snapshot(self.client, repo, number)
+            self._snapshots[key] = snap
+            self.executor.know_issue(repo, snap.state)
+            if snap.repo_labels is not None:
+                self.executor.know_labels(repo, snap.repo_labels)
+        return self._snapshots[key]
+
+    def cached(self, key: str, load: Callable[[], Any]) -> Any:
+        """Memoise any other read for the rest of this event (e.g. a permission lookup)."""
+        if key not in self._cache:
+            self._cache[key] = load()
+        return self._cache[key]
