@@ -62,3 +62,12 @@ def postgres_url() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_job_loaded() -> None:
+    """Load every job, as both doors do, so what one job offers another (core/providers.py)
+    is there whichever test runs first."""
+    from ghcommunity.jobs.runner import load_handlers
+
+    load_handlers()

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import httpx
 
 from ghcommunity.core.errors import InputError, OperationalError
 
@@ -200,14 +199,9 @@ def reset(api_url: str | None, seed_name: str | None) -> None:
 
 
 def _call(method: str, base: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    root = base.removesuffix("/api/v3")
+    from ghcommunity_sandbox.control import ControlError, call
+
     try:
-        response = httpx.request(method, root + path, json=body, timeout=30)
-    except httpx.HTTPError as exc:
-        raise OperationalError(f"cannot reach the sandbox at {root}: {exc}") from None
-    if response.status_code != 200:
-        raise OperationalError(
-            f"the sandbox at {root} answered {response.status_code} to {method} {path}: "
-            f"{response.text[:200]}"
-        )
-    return response.json()
+        return call(base, method, path, body)
+    except ControlError as exc:
+        raise OperationalError(str(exc)) from None

@@ -23,6 +23,7 @@ HANDLER_MODULES = (
     "ghcommunity.jobs.triage.triage",
     "ghcommunity.jobs.triage.commands",
     "ghcommunity.jobs.ddat.handlers",
+    "ghcommunity.jobs.ddat.provides",
     "ghcommunity.jobs.labels.labels",
     "ghcommunity.jobs.meetings.notes",
     "ghcommunity.jobs.registry.audit",

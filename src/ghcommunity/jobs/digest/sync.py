@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ghcommunity.core.errors import GhcError, OperationalError
+from ghcommunity.core.errors import OperationalError
+from ghcommunity.core.providers import role_resolver
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.jobs.digest.activity import (
     GHOST,
@@ -649,23 +650,6 @@ def settings_from_config(
         role_questions=list(config.digest.role_questions),
         resolve_role=resolve_role,
     )
-
-
-def role_resolver(config: Config) -> Callable[[str], str | None] | None:
-    """DDaT role answers read against the configured taxonomy; None if there is none to read
-    (the digest then counts roles as people wrote them)."""
-    try:
-        from ghcommunity.jobs.ddat.resolve import Resolver
-        from ghcommunity.jobs.ddat.setup import load_configured_taxonomy
-
-        resolver = Resolver(load_configured_taxonomy(config))
-    except (GhcError, ImportError, OSError):
-        return None
-
-    def resolve(text: str) -> str | None:
-        return resolver.resolve("role", text).value
-
-    return resolve
 
 
 def sync_store(

@@ -27,6 +27,7 @@ from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import CreateLabel, DeleteLabel, Plan, UpdateLabel
+from ghcommunity.core.providers import labels_from_jobs
 from ghcommunity.github.client import GitHubClient, repo_path, split_repo
 from ghcommunity.github.context import Context
 
@@ -59,24 +60,6 @@ class SyncReport:
         }
 
 
-def _ddat_labels(config: Config, declared: set[str]) -> list[LabelSpec]:
-    """Every label the DDaT taxonomy implies, so they exist before the first feedback arrives
-    (triage then never has to create one while answering an issue)."""
-    from ghcommunity.jobs.ddat.labels import Labeller
-    from ghcommunity.jobs.ddat.setup import kit_for
-
-    section = config.ddat
-    samples = Labeller.sample_names_for(section.label_prefix, section.feedback_label)
-    if not section.enabled or not all(config.labels.owns(name) for name in samples):
-        return []  # the DDaT job reports a prefix outside labels.owned itself
-
-    return [
-        LabelSpec(name=label.name, color=label.color, description=label.description)
-        for label in kit_for(config).labeller.all()
-        if label.name.lower() not in declared
-    ]
-
-
 def declared_labels(config: Config) -> list[LabelSpec]:
     """The config's labels, checked for clashes; a group label that is too long is an error."""
     try:
@@ -84,7 +67,9 @@ def declared_labels(config: Config) -> list[LabelSpec]:
     except ValidationError as exc:
         reason = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
         raise InputError(f"a label the config implies is invalid: {reason}") from None
-    specs += _ddat_labels(config, {spec.name.lower() for spec in specs})
+    # Labels other jobs need before they first run (the DDaT taxonomy's), so triage never has
+    # to create one while answering an issue.
+    specs += labels_from_jobs(config, {spec.name.lower() for spec in specs})
     claimed: dict[str, str] = {}  # lower-cased name or previous name → the declared name
     for spec in specs:
         own = {name.lower() for name in (spec.name, *spec.previously)}

@@ -1,0 +1,62 @@
+"""What one job offers the others without their importing it (jobs never import each other).
+
+The offering job registers a provider when it is loaded (`ghcommunity.jobs.runner` loads every
+job before any runs), and the using job asks here:
+
+- label sources: labels a job needs to exist before it first runs (the DDaT taxonomy's labels),
+  so that `labels sync` creates them;
+- role resolvers: read a free-text DDaT role answer as the framework's role name (the digest's
+  feedback-by-role figures).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ghcommunity.config import Config
+    from ghcommunity.config.labels import LabelSpec
+
+LabelSource = Callable[["Config", "set[str]"], "list[LabelSpec]"]
+RoleResolver = Callable[[str], "str | None"]
+RoleResolverFactory = Callable[["Config"], "RoleResolver | None"]
+
+_LABEL_SOURCES: dict[str, LabelSource] = {}
+_ROLE_RESOLVERS: dict[str, RoleResolverFactory] = {}
+
+
+def label_source(name: str) -> Callable[[LabelSource], LabelSource]:
+    """Register `func(config, already_declared_lowercase) -> [LabelSpec]` under `name`."""
+
+    def register(func: LabelSource) -> LabelSource:
+        _LABEL_SOURCES[name] = func
+        return func
+
+    return register
+
+
+def role_resolver_factory(name: str) -> Callable[[RoleResolverFactory], RoleResolverFactory]:
+    def register(func: RoleResolverFactory) -> RoleResolverFactory:
+        _ROLE_RESOLVERS[name] = func
+        return func
+
+    return register
+
+
+def labels_from_jobs(config: Config, declared: set[str]) -> list[LabelSpec]:
+    """Every registered job's labels that `declared` (lower-cased names) does not have yet."""
+    out: list[LabelSpec] = []
+    for source in _LABEL_SOURCES.values():
+        extra = source(config, declared | {spec.name.lower() for spec in out})
+        out += extra
+    return out
+
+
+def role_resolver(config: Config) -> RoleResolver | None:
+    """The first registered resolver that can read roles for this config, or None."""
+    for factory in _ROLE_RESOLVERS.values():
+        resolve = factory(config)
+        if resolve is not None:
+            return resolve
+    return None

@@ -1,0 +1,44 @@
+"""What the DDaT job offers the other jobs without their importing it (see core/providers.py):
+the taxonomy's labels for `labels sync`, and a reader of role answers for the digest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ghcommunity.config import Config, LabelSpec
+from ghcommunity.core.errors import GhcError
+from ghcommunity.core.providers import label_source, role_resolver_factory
+from ghcommunity.jobs.ddat.labels import Labeller
+from ghcommunity.jobs.ddat.resolve import Resolver
+from ghcommunity.jobs.ddat.setup import kit_for, load_configured_taxonomy
+
+
+@label_source("ddat")
+def ddat_labels(config: Config, declared: set[str]) -> list[LabelSpec]:
+    """Every label the DDaT taxonomy implies, so they exist before the first feedback arrives
+    (triage then never has to create one while answering an issue)."""
+    section = config.ddat
+    samples = Labeller.sample_names_for(section.label_prefix, section.feedback_label)
+    if not section.enabled or not all(config.labels.owns(name) for name in samples):
+        return []  # the DDaT job reports a prefix outside labels.owned itself
+
+    return [
+        LabelSpec(name=label.name, color=label.color, description=label.description)
+        for label in kit_for(config).labeller.all()
+        if label.name.lower() not in declared
+    ]
+
+
+@role_resolver_factory("ddat")
+def ddat_role_resolver(config: Config) -> Callable[[str], str | None] | None:
+    """DDaT role answers read against the configured taxonomy; None if there is none to read
+    (the digest then counts roles as people wrote them)."""
+    try:
+        resolver = Resolver(load_configured_taxonomy(config))
+    except (GhcError, OSError):
+        return None
+
+    def resolve(text: str) -> str | None:
+        return resolver.resolve("role", text).value
+
+    return resolve
