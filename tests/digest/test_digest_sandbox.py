@@ -249,7 +249,7 @@ def test_the_apps_monthly_dispatch_publishes_last_month(sandbox, github):
     now = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
     for _ in range(2):  # the second delivery edits nothing
         result = dispatch(event, Context(config, github, now=now))
-        assert result.handlers == ["ghcommunity.jobs.scheduled.scheduled_digest"]
+        assert result.handlers == ["ghcommunity.jobs.runner.dispatched_job"]
     posts = [d for d in sandbox.state.repo(REPO).discussions.values() if d.title.endswith("October 2026")]  # fmt: skip
     assert len(posts) == 1
     assert "**5 people** took part" in posts[0].body

@@ -19,8 +19,10 @@ from ghcommunity.core.events import Event, handlers_for
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.store import Store
 from ghcommunity.jobs.labels.labels import declared_labels
-from ghcommunity.jobs.runner import DispatchResult, dispatch, load_handlers
-from ghcommunity.jobs.scheduled import JOBS, Overrides, Refused, parse_overrides
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.jobs import validate_options
+from ghcommunity.jobs.meetings.job import MeetingsOptions
+from ghcommunity.jobs.runner import DispatchResult, dispatch, jobs, load_handlers
 from ghcommunity_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,7 +161,7 @@ def test_each_job_acts_once_and_a_second_delivery_writes_nothing(
     now = sample_sandbox.state.now  # 2026-11-16 09:00 UTC
     store_url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     first = run(github, config, job, client_payload, now=now, store_url=store_url)
-    assert first.handlers == [f"ghcommunity.jobs.scheduled.scheduled_{job.replace('-', '_')}"]
+    assert first.handlers == ["ghcommunity.jobs.runner.dispatched_job"]
     assert first.outcomes, first.plan.notes
     assert {o.status for o in first.outcomes} == {"applied"}
     effect(sample_sandbox, config, tmp_path)
@@ -173,7 +175,7 @@ def test_each_job_acts_once_and_a_second_delivery_writes_nothing(
 
 def test_each_event_type_has_exactly_one_handler() -> None:
     load_handlers()
-    for name in JOBS:
+    for name in jobs():
         event = Event("repository_dispatch", {"action": f"ghcommunity-{name}"})
         assert len(handlers_for(event)) == 1, name
 
@@ -182,7 +184,7 @@ def test_a_dry_run_plans_and_writes_nothing(
     sample_sandbox: Sandbox, github: Any, config: Config, caplog: pytest.LogCaptureFixture
 ) -> None:
     settle(sample_sandbox)
-    with caplog.at_level(logging.INFO, logger="ghcommunity.jobs.scheduled"):
+    with caplog.at_level(logging.INFO, logger="ghcommunity.jobs.runner"):
         result = run(github, config, "meetings", {"dry_run": True}, now=sample_sandbox.state.now)
     assert [type(op).__name__ for op in result.plan.operations] == [
         "CommitFiles",
@@ -204,7 +206,7 @@ def test_a_dry_run_plans_and_writes_nothing(
         ("meetings", {"dry_run": "yes"}, "client_payload.dry_run 'yes': expected true or false"),
         ("meetings", {"lead_time": "soon"}, "client_payload.lead_time 'soon': expected days"),
         ("meetings", {"lead_time": "900d"}, "at most a year"),
-        ("meetings", {"group": "no-such-group"}, "client_payload.group 'no-such-group': no group"),
+        ("meetings", {"group": "no-such-group"}, "group 'no-such-group': no group with that slug"),
         ("lifecycle", {"now": "yesterday"}, "client_payload.now 'yesterday': expected an ISO"),
         ("labels-sync", {"prune": 1}, "client_payload.prune 1: expected true or false"),
         ("audit", ["not", "an", "object"], "client_payload ['not', 'an', 'object']: expected an"),
@@ -264,18 +266,26 @@ def test_overrides_reach_the_job(sample_sandbox: Sandbox, github: Any, config: C
     assert notes == ["lean-coffees/2026-11-26.md"]
 
 
-def test_parse_overrides_keeps_the_scheduler_keys_and_reads_the_rest() -> None:
-    accepts = frozenset({"month", "now", "lead_time"})
-    assert parse_overrides(None, accepts) == Overrides()
-    assert parse_overrides({"scheduled": True, "date": "2026-11-01"}, accepts) == Overrides()
-    got = parse_overrides(
-        {"month": "2026-10", "dry_run": True, "now": "2026-11-01", "lead_time": 21}, accepts
+def test_dispatch_options_are_validated_once_with_the_jobs_own_model() -> None:
+    allowed = MeetingsOptions.from_dispatch
+    assert validate_options(MeetingsOptions, {}, source="client_payload", allowed=allowed) == (
+        MeetingsOptions()
     )
-    assert got.month == "2026-10"
+    got = validate_options(
+        MeetingsOptions,
+        {"dry_run": True, "now": "2026-11-01", "lead_time": 21, "mode": "commit"},
+        source="client_payload",
+        allowed=allowed,
+    )
+    assert isinstance(got, MeetingsOptions)
     assert got.dry_run is True
     assert got.now is not None
     assert got.now.isoformat() == "2026-11-01T00:00:00+00:00"
     assert got.lead_time is not None
     assert got.lead_time.days == 21
-    with pytest.raises(Refused, match="not an option"):
-        parse_overrides({"prune": True}, accepts)
+    assert got.mode == "commit"
+    # A door-only option (joining details come from the door's secrets) is not for a dispatch.
+    with pytest.raises(InputError, match="not an option"):
+        validate_options(MeetingsOptions, {"prune": True}, source="client_payload", allowed=allowed)
+    with pytest.raises(InputError, match=r"client_payload.mode 'merge': expected one of"):
+        validate_options(MeetingsOptions, {"mode": "merge"}, source="client_payload")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
@@ -12,15 +11,13 @@ from ghcommunity.cli.common import (
     config_option,
     echo_json,
     github_options,
+    job_context,
     load,
     outcome_lines,
     parse_now,
     write_output,
 )
-from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
-from ghcommunity.github.client import GitHubClient
-from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.registry import audit as registry_audit
 from ghcommunity.jobs.registry import directory as registry_directory
 
@@ -61,47 +58,41 @@ def audit(
     token: str | None,
 ) -> None:
     """Audit the registry: missing basics, when each group last met, likely duplicates."""
+    from ghcommunity.jobs.registry.job import AuditOptions
+    from ghcommunity.jobs.runner import run_job
+
     config = load(config_path)
     target = repo or config.repo
     now = parse_now(now_text)
     fmt = "json" if as_json else fmt
     if no_notes and publish:
         raise InputError("--publish needs the notes folders: drop --no-notes")
-    github = None if no_notes else client(api_url, token)
-    notes = None if github is None else registry_audit.read_notes(github, config, target)
-    report = registry_audit.audit_registry(config, notes, now.date(), repo=target)
-    published: dict[str, Any] = {}
-    if publish:
-        assert github is not None
-        published = _publish(report, config, github, target, dry_run=dry_run)
-    if fmt == "json":
-        extra = {k: v for k, v in published.items() if k != "lines"}
-        echo_json({**report.to_dict(), **extra})
+    if no_notes:  # nothing read from GitHub and nothing written: no job to run
+        report = registry_audit.audit_registry(config, None, now.date(), repo=target)
+        data, text, lines = report.to_dict(), registry_audit.render_markdown(report, config), []
+        ok = report.ok
     else:
-        click.echo(registry_audit.render_markdown(report, config), nl=False)
+        options = AuditOptions(now=now, publish=publish, dry_run=dry_run)
+        run = run_job("audit", job_context(config, client(api_url, token)), options, target)
+        data, text, ok = run.result.details, run.result.text or "", bool(run.result.details["ok"])
+        if publish:
+            data = {**data, **{k: v for k, v in run.to_dict().items() if k not in data}}
+            lines = (
+                run.plan.to_text().splitlines()
+                if run.dry_run
+                else outcome_lines(run.plan, run.outcomes)
+            )
+        else:
+            lines = []
+    if fmt == "json":
+        echo_json(data)
+    else:
+        click.echo(text, nl=False)
         # stdout holds the report; what happened to the tracking issue goes to stderr.
-        for line in published.get("lines", []):
+        for line in lines:
             click.echo(line, err=True)
-    if strict and not report.ok:
+    if strict and not ok:
         raise click.exceptions.Exit(1)
-
-
-def _publish(
-    report: registry_audit.AuditReport,
-    config: Config,
-    github: GitHubClient,
-    repo: str,
-    *,
-    dry_run: bool,
-) -> dict[str, Any]:
-    """Keep the tracking issue up to date; returns the Plan, outcomes and lines for people."""
-    executor = Executor(github, actor=config.community.bot_login)
-    plan = registry_audit.plan_tracking(report, config, repo, executor)
-    if dry_run:
-        return {**plan.to_dict(), "dry_run": True, "lines": plan.to_text().splitlines()}
-    outcomes = executor.apply(plan)
-    lines = outcome_lines(plan, outcomes)
-    return {**plan.to_dict(), "outcomes": [o.to_dict() for o in outcomes], "lines": lines}
 
 
 @click.command()

@@ -17,7 +17,10 @@ from ghcommunity.core.timestamps import parse_instant
 from ghcommunity.github.client import Connection, GitHubClient
 
 if TYPE_CHECKING:
+    from ghcommunity.core.jobs import JobOptions
+    from ghcommunity.github.context import Context
     from ghcommunity.github.executor import Executor, Outcome
+    from ghcommunity.jobs.runner import JobRun
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -136,3 +139,48 @@ def outcome_lines(plan: Plan, outcomes: list[Outcome]) -> list[str]:
         url = f" {outcome.url}" if outcome.url else ""
         lines.append(f"{outcome.status}: {outcome.op.describe()}{detail}{url}")
     return lines + [f"note: {note}" for note in plan.notes]
+
+
+def job_context(
+    config: Config,
+    github: GitHubClient,
+    *,
+    now: datetime | None = None,
+    store_url: str | None = None,
+    joining: dict[str, str] | None = None,
+    progress: Any = None,
+) -> Context:
+    """The Context a command runs a job in: the working directory is the checkout."""
+    from ghcommunity.github.context import Context
+
+    ctx = Context(
+        config,
+        github,
+        store_url=store_url,
+        checkout=Path.cwd(),
+        joining=dict(joining or {}),
+        progress=progress,
+    )
+    if now is not None:
+        ctx.now = now
+    return ctx
+
+
+def run_job_and_print(
+    name: str, ctx: Context, options: JobOptions, *, as_json: bool, repo: str | None = None
+) -> JobRun:
+    """Run a job through the registry (as every door does) and print what it did: the Plan on
+    a dry run, else what applying it did; with --json, one JSON object."""
+    from ghcommunity.jobs.runner import run_job
+
+    run = run_job(name, ctx, options, repo)
+    if as_json:
+        echo_json(run.to_dict())
+    elif run.dry_run:
+        click.echo(run.plan.to_text())
+    else:
+        if not run.outcomes:
+            click.echo("nothing to do")
+        for line in outcome_lines(run.plan, run.outcomes):
+            click.echo(line)
+    return run

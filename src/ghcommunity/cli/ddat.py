@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -14,9 +13,10 @@ from ghcommunity.cli.common import (
     config_option,
     echo_json,
     github_options,
+    job_context,
     load,
     plan_options,
-    run_plan,
+    run_job_and_print,
     write_output,
 )
 from ghcommunity.core.errors import InputError, OperationalError
@@ -295,12 +295,16 @@ def export(
     `ddat.export_branch`; rerunning updates the same pull request, and writes nothing when
     nothing changed.
     """
-    from ghcommunity.jobs.ddat.export import Month, export_month
+    from ghcommunity.jobs.ddat.job import ExportOptions
 
     config = load(config_path)
-    target = repo or config.repo
-    chosen = Month.parse(month) if month else Month.of(datetime.now(UTC), config.community.timezone)
-    github = client(api_url, token)
-    plan, result = export_month(github, config, target, chosen)
-    extra: dict[str, Any] = {"month": str(chosen), "issues": result.total}
-    run_plan(plan, github, config, dry_run=dry_run, as_json=as_json, extra=extra)
+    options = ExportOptions(month=_month_text(month), dry_run=dry_run)
+    ctx = job_context(config, client(api_url, token))
+    run_job_and_print("ddat-export", ctx, options, as_json=as_json, repo=repo)
+
+
+def _month_text(month: str | None) -> str | None:
+    """--month checked as people type it (the export's own message, exit 2)."""
+    from ghcommunity.jobs.ddat.export import Month
+
+    return str(Month.parse(month)) if month else None

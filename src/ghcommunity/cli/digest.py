@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from contextlib import nullcontext
 
 import click
 
@@ -13,36 +11,17 @@ from ghcommunity.cli.common import (
     config_option,
     echo_json,
     github_options,
+    job_context,
     load,
+    outcome_lines,
     plan_options,
-    run_plan,
     write_output,
 )
-from ghcommunity.cli.sync import run_sync, store_option
-from ghcommunity.config import Config
-from ghcommunity.core.errors import InputError
+from ghcommunity.cli.sync import progress_for_terminal, store_option
 from ghcommunity.github.client import split_repo
-from ghcommunity.jobs.digest.metrics import DigestSettings, parse_month, previous_month
-from ghcommunity.jobs.digest.publish import TARGETS, Target, compile_digest, plan_digest
-from ghcommunity.jobs.digest.render import FORMATS, Format, render
-
-
-def user_template(config: Config, fmt: Format) -> tuple[str | None, str | None]:
-    """The community's own template for a format, read from its repo checkout, if configured."""
-    if fmt == "json":
-        return None, None
-    path = getattr(config.digest.templates, fmt)
-    if not path:
-        return None, None
-    try:
-        return Path(path).read_text(encoding="utf-8"), path
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"digest.templates.{fmt}: cannot read {path}: {exc}") from None
-
-
-def render_format(figures: dict[str, Any], fmt: Format, title: str, config: Config) -> str:
-    template, name = user_template(config, fmt)
-    return render(figures, fmt, title=title, template=template, template_name=name)
+from ghcommunity.jobs.digest.metrics import parse_month
+from ghcommunity.jobs.digest.publish import TARGETS
+from ghcommunity.jobs.digest.render import FORMATS, Format
 
 
 @click.command("digest")
@@ -87,18 +66,29 @@ def digest(
 ) -> None:
     """Compile the monthly digest: sync (unless --no-sync), compute the month's figures with
     the twelve months before it, render them, and print, write or publish the result."""
+    from ghcommunity.jobs.digest.job import DigestOptions
+    from ghcommunity.jobs.runner import run_job
+
     config = load(config_path)
     target_repo = repo or config.repo
     split_repo(target_repo)
-    settings = DigestSettings.from_config(config)
-    chosen = month or previous_month(datetime.now(UTC), settings.zone)
-    parse_month(chosen)
+    if month:
+        parse_month(month)
+    options = DigestOptions(
+        month=month,
+        format=fmt,
+        publish="none" if publish is None else publish,
+        sync=not no_sync,
+        dry_run=dry_run,
+    )
     github = client(api_url, token)
-    if not no_sync:
-        # With --json nothing but the JSON is printed (progress would mix into it).
-        run_sync(github, store_url, target_repo, config, quiet=as_json)
-    figures, title = compile_digest(store_url, target_repo, chosen, config)
-    text = render_format(figures, fmt, title, config)
+    # With --json nothing but the JSON is printed (progress would mix into it).
+    progress = None if as_json else progress_for_terminal()
+    with progress or nullcontext() as bars:
+        ctx = job_context(config, github, store_url=store_url, progress=bars)
+        run = run_job("digest", ctx, options, target_repo)
+    text = run.result.text or ""
+    figures, title = run.result.details["figures"], run.result.details["title"]
     if out:
         write_output(out, text)
         if not as_json:
@@ -110,15 +100,12 @@ def digest(
             else:
                 click.echo(text, nl=False)
         return
-    where: Target = config.digest.publish if publish == "config" else publish  # type: ignore[assignment]
-    markdown = text if fmt == "md" else render_format(figures, "md", title, config)
-    plan = plan_digest(
-        repo=target_repo,
-        month=chosen,
-        title=title,
-        markdown=markdown,
-        figures=figures,
-        config=config,
-        target=where,
-    )
-    run_plan(plan, github, config, dry_run=dry_run, as_json=as_json, extra={"month": chosen})
+    if as_json:
+        echo_json({k: v for k, v in run.to_dict().items() if k not in ("figures", "title")})
+    elif run.dry_run:
+        click.echo(run.plan.to_text())
+    else:
+        if not run.outcomes:
+            click.echo("nothing to do")
+        for line in outcome_lines(run.plan, run.outcomes):
+            click.echo(line)

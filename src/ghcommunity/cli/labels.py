@@ -9,12 +9,13 @@ from ghcommunity.cli.common import (
     config_option,
     echo_json,
     github_options,
+    job_context,
     load,
     plan_options,
-    run_plan,
+    run_job_and_print,
 )
-from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.labels.labels import declared_labels, sync_labels
+from ghcommunity.jobs.labels.labels import declared_labels
+from ghcommunity.jobs.runner import load_handlers
 
 
 @click.group()
@@ -47,21 +48,12 @@ def sync(
     are no longer declared are deleted only if no issue or pull request carries them; the
     others are listed with how many carry them.
     """
+    from ghcommunity.jobs.labels.job import LabelsOptions
+
     config = load(config_path)
-    target = repo or config.repo
-    github = client(api_url, token)
-    result = sync_labels(github, config, target, prune=prune)
-    executor = Executor(github, actor=config.community.bot_login)
-    executor.know_labels(target, result.existing)
-    run_plan(
-        result.plan,
-        github,
-        config,
-        dry_run=dry_run,
-        as_json=as_json,
-        extra={"labels": result.report.to_dict()},
-        executor=executor,
-    )
+    ctx = job_context(config, client(api_url, token))
+    options = LabelsOptions(prune=prune, dry_run=dry_run)
+    run_job_and_print("labels-sync", ctx, options, as_json=as_json, repo=repo)
 
 
 @labels.command("list")
@@ -69,6 +61,7 @@ def sync(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_labels(config_path: str | None, as_json: bool) -> None:
     """Print the labels the config declares (no GitHub access needed)."""
+    load_handlers()  # what other jobs declare (the DDaT taxonomy's labels)
     config = load(config_path)
     specs = declared_labels(config)
     if as_json:

@@ -8,13 +8,12 @@ from ghcommunity.cli.common import (
     client,
     config_option,
     github_options,
+    job_context,
     load,
     parse_now,
     plan_options,
-    run_plan,
+    run_job_and_print,
 )
-from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.lifecycle.lifecycle import lifecycle_plan
 
 
 @click.command()
@@ -37,18 +36,9 @@ def lifecycle(
     Only the author's reply (a comment or an edit of the issue) restarts the wait. Issues
     labelled accepted, triaged, or with an exempt label are never reminded or closed.
     """
+    from ghcommunity.jobs.lifecycle.job import LifecycleOptions
+
     config = load(config_path)
-    now = parse_now(now_text)
-    target = repo or config.repo
-    github = client(api_url, token)
-    executor = Executor(github, actor=config.community.bot_login)
-    plan, decisions = lifecycle_plan(github, config, target, now, executor)
-    run_plan(
-        plan,
-        github,
-        config,
-        dry_run=dry_run,
-        as_json=as_json,
-        extra={"now": now.isoformat(), "decisions": [d.to_dict() for d in decisions]},
-        executor=executor,
-    )
+    ctx = job_context(config, client(api_url, token))
+    options = LifecycleOptions(now=parse_now(now_text), dry_run=dry_run)
+    run_job_and_print("lifecycle", ctx, options, as_json=as_json, repo=repo)

@@ -18,15 +18,15 @@ from ghcommunity.cli.common import (
     config_option,
     echo_json,
     github_options,
+    job_context,
     load,
     plan_options,
-    run_plan,
+    run_job_and_print,
     write_output,
 )
 from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.timestamps import parse_instant
-from ghcommunity.github.client import web_url_for
 
 if TYPE_CHECKING:  # click 8.2 made ParamType generic; 8.1 (still supported) is not
     _DateType = click.ParamType[date]
@@ -182,24 +182,19 @@ def generate_command(
     and one pull request (or one commit to the default branch with --commit); the calendar
     feeds are refreshed in the same commit. Safe to run daily: a second run adds nothing.
     """
-    from ghcommunity.jobs.meetings.notes import generate, parse_lead_time
+    from ghcommunity.jobs.meetings.job import MeetingsOptions
+    from ghcommunity.jobs.meetings.notes import parse_lead_time
 
     config = load(config_path)
-    if not config.meetings.enabled:
-        click.echo("meetings are disabled in the config (meetings.enabled: false)")
-        return
-    github = client(api_url, token)
-    result = generate(
-        github,
-        config,
-        _now(now),
+    options = MeetingsOptions(
+        now=now,
         lead_time=parse_lead_time(lead_time) if lead_time else None,
         mode="commit" if mode == "commit" else ("pull-request" if mode else None),
-        joining=joining_from_env(config),
-        web_url=web_url_for(github.connection.api_url),
         group=group_slug,
+        dry_run=dry_run,
     )
-    run_plan(result.plan, github, config, dry_run=dry_run, as_json=as_json, extra=result.to_dict())
+    ctx = job_context(config, client(api_url, token), joining=joining_from_env(config))
+    run_job_and_print("meetings", ctx, options, as_json=as_json)
 
 
 @meetings.command("calendar")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -115,6 +116,12 @@ def store_option(func: F) -> F:
     )(func)
 
 
+def progress_for_terminal() -> Any:
+    """How a sync shows its progress where we run: lines in CI, bars in a terminal (a context
+    manager either way)."""
+    return nullcontext(PlainProgress()) if in_ci() else RichProgress()
+
+
 def run_sync(
     github: GitHubClient,
     store_url: str,
@@ -125,14 +132,10 @@ def run_sync(
     full: bool = False,
     quiet: bool = False,
 ) -> SyncReport:
-    """Sync with the right progress display for where we run (shared with `digest`)."""
+    """Sync with the right progress display for where we run."""
     if quiet:
         return sync_store(github, store_url, repo, config, since=since, full=full)
-    if in_ci():
-        return sync_store(
-            github, store_url, repo, config, since=since, full=full, progress=PlainProgress()
-        )
-    with RichProgress() as bars:
+    with progress_for_terminal() as bars:
         return sync_store(github, store_url, repo, config, since=since, full=full, progress=bars)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ghcommunity.config import Config
@@ -30,6 +31,13 @@ class Context:
     form_source: FormSource | None = None
     # The digest's store (a SQLAlchemy URL) kept between runs; None: the job syncs afresh.
     store_url: str | None = None
+    # The local checkout of the community's repo (the CLI, the Action); None: there is none
+    # (the App), so templates and files are read from the repository through the API.
+    checkout: Path | None = None
+    # Joining details per group slug (GHCOMMUNITY_JOINING_<SLUG>), read by the door.
+    joining: dict[str, str] = field(default_factory=dict)
+    # How a long read shows its progress (the digest's sync: bars in a terminal, lines in CI).
+    progress: Any = None
     executor: Executor = field(init=False)
     _snapshots: dict[tuple[str, int], IssueSnapshot] = field(default_factory=dict, init=False)
     _cache: dict[str, Any] = field(default_factory=dict, init=False)

@@ -1,5 +1,22 @@
-"""What every door calls: `dispatch` (an event to its handlers, one merged Plan applied once) and the
-job registry (`run_job`)."""
+"""What every door calls: `dispatch` (an event to its handlers, one merged Plan applied once) and
+the job registry (`run_job`: a job by name, its options validated once, its Plan applied through
+the one executor).
+
+| job | does what | what a `repository_dispatch` (`ghcommunity-<job>`) may set |
+|---|---|---|
+| meetings | notes and .ics files for the meetings in the lead window | lead_time, group, mode, now |
+| lifecycle | needs-info reminders and closing | now |
+| digest | the monthly digest, published | month, publish |
+| labels-sync | labels as code | prune |
+| audit | the registry audit and its tracking issue | now |
+| ddat-export | the month's DDaT feedback report, through a pull request | month |
+
+Every job also takes `dry_run` (plan, log, write nothing). The App's scheduler's own `scheduled`
+and `date` keys are accepted and ignored. A value a job cannot use, or a key it does not know (a
+typo such as `dryrun` must not become a real run), is refused with one logged line and nothing is
+done. Jobs about the community as a whole run only when dispatched to the config's own
+repository, so an organisation-wide config does not run them once per repository.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ghcommunity.config import Config
+from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
-from ghcommunity.core.events import Event, handlers_for
+from ghcommunity.core.events import Event, handlers_for, on
+from ghcommunity.core.jobs import Job, JobOptions, JobResult, validate_options
 from ghcommunity.core.plan import Plan
 from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Outcome
@@ -27,8 +46,20 @@ HANDLER_MODULES = (
     "ghcommunity.jobs.labels.labels",
     "ghcommunity.jobs.meetings.notes",
     "ghcommunity.jobs.registry.audit",
-    "ghcommunity.jobs.scheduled",
 )
+
+# Each job's `JOB`, in the order `ghcommunity --help` and the docs list them.
+JOB_MODULES = (
+    "ghcommunity.jobs.meetings.job",
+    "ghcommunity.jobs.lifecycle.job",
+    "ghcommunity.jobs.digest.job",
+    "ghcommunity.jobs.labels.job",
+    "ghcommunity.jobs.registry.job",
+    "ghcommunity.jobs.ddat.job",
+)
+DISPATCH_PREFIX = "ghcommunity-"
+# Sent by the App's scheduler (`app/scheduler.py`): accepted, not used.
+IGNORED_DISPATCH_KEYS = frozenset({"scheduled", "date"})
 
 
 def load_handlers(modules: Iterable[str] | None = None) -> list[str]:
@@ -97,3 +128,110 @@ def dispatch(event: Event, ctx: Context, *, apply: bool = True) -> DispatchResul
     if apply and not ctx.dry_run and result.plan:
         result.outcomes = ctx.executor.apply(result.plan)
     return result
+
+
+# -- the job registry ------------------------------------------------------------------------
+
+
+def jobs() -> dict[str, Job]:
+    """Every job by name (loading every job, and the handlers, once)."""
+    load_handlers()
+    found: dict[str, Job] = {}
+    for module in JOB_MODULES:
+        job: Job = importlib.import_module(module).JOB
+        found[job.name] = job
+    return found
+
+
+def job_named(name: str) -> Job:
+    known = jobs()
+    if name not in known:
+        raise InputError(f"no job named {name!r} (jobs: {', '.join(known)})")
+    return known[name]
+
+
+def options_for(name: str, values: dict[str, Any], *, source: str) -> JobOptions:
+    """The job's options from what a door was given (`source` names it in errors)."""
+    job = job_named(name)
+    return validate_options(job.options, values, source=source)
+
+
+def plan_job(name: str, ctx: Context, options: JobOptions, repo: str | None = None) -> JobResult:
+    """Run the job's reads and planning; nothing is written."""
+    job = job_named(name)
+    if not isinstance(options, job.options):
+        raise TypeError(f"{name} takes {job.options.__name__}, not {type(options).__name__}")
+    return job.run(ctx, options, repo or ctx.config.repo)
+
+
+@dataclass
+class JobRun:
+    """What running a job did: its Plan, what applying it did (nothing on a dry run)."""
+
+    job: str
+    repo: str
+    result: JobResult
+    outcomes: list[Outcome]
+    dry_run: bool
+
+    @property
+    def plan(self) -> Plan:
+        return self.result.plan
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {**self.plan.to_dict(), **self.result.details}
+        if self.dry_run:
+            data["dry_run"] = True
+        else:
+            data["outcomes"] = [o.to_dict() for o in self.outcomes]
+        return data
+
+
+def run_job(name: str, ctx: Context, options: JobOptions, repo: str | None = None) -> JobRun:
+    """Plan the job and apply its Plan through the Context's executor (unless a dry run)."""
+    target = repo or ctx.config.repo
+    result = plan_job(name, ctx, options, target)
+    dry_run = options.dry_run or ctx.dry_run
+    outcomes = [] if dry_run or not result.plan else ctx.executor.apply(result.plan)
+    return JobRun(name, target, result, outcomes, dry_run)
+
+
+@on("repository_dispatch")
+def dispatched_job(event: Event, ctx: Context) -> Plan | None:
+    """`repository_dispatch` with `event_type: ghcommunity-<job>` (the App's scheduler, or a
+    person with write access): the job, with the options `client_payload` sets."""
+    action = event.action
+    if not action.startswith(DISPATCH_PREFIX):
+        return None
+    name = action.removeprefix(DISPATCH_PREFIX)
+    known = jobs()
+    if name not in known:
+        return None
+    job = known[name]
+    repo = event.repo or ctx.config.repo
+    where = f"{action} for {repo}"
+    if job.community_wide and repo.lower() != ctx.config.repo.lower():
+        reason = (
+            f"{where}: the config names {ctx.config.repo} as the community's repository; "
+            "this job runs there only"
+        )
+        log.info(reason)
+        return Plan().note(reason)
+    payload = p.get(event.payload, "client_payload")
+    try:
+        if payload is not None and not isinstance(payload, dict):
+            raise InputError(f"client_payload {payload!r:.60}: expected an object")
+        values = {k: v for k, v in (payload or {}).items() if k not in IGNORED_DISPATCH_KEYS}
+        options = validate_options(
+            job.options, values, source="client_payload", allowed=job.options.from_dispatch
+        )
+        plan = plan_job(name, ctx, options, repo).plan
+    except InputError as exc:
+        reason = f"{where}: refused: {exc}; nothing done"
+        log.warning(reason)
+        return Plan().note(reason)
+    if options.dry_run:
+        ctx.dry_run = True  # the dispatcher plans but applies nothing
+        log.info("%s: dry run (client_payload.dry_run): %s", where, plan.to_text())
+        plan.note("dry run: nothing was written (client_payload.dry_run)")
+    return plan

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ghcommunity.config import Config, Group
 from ghcommunity.core.errors import InputError
+from ghcommunity.core.jobs import parse_lead_time as core_lead_time
 from ghcommunity.core.plan import (
     CommitFiles,
     CreateDiscussion,
@@ -42,20 +43,14 @@ NOTES_TEMPLATE = "meeting.md.j2"
 AGENDA_TEMPLATE = "meeting-agenda.md.j2"
 ALL_FEED = "all-groups.ics"
 _NOTES_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.md$")
-_LEAD = re.compile(r"^\s*(\d+)\s*(d|day|days|w|week|weeks)?\s*$", re.IGNORECASE)
 
 
 def parse_lead_time(text: str) -> timedelta:
     """A lead time as people write it: '14d', '2w' or '14' (days), at most a year."""
-    match = _LEAD.match(text)
-    if not match:
-        raise InputError(f"--lead-time {text!r}: expected days such as '14d' or weeks such as '2w'")
-    number = int(match.group(1))
-    unit = (match.group(2) or "d").lower()
-    days = number * 7 if unit.startswith("w") else number
-    if days > 366:
-        raise InputError(f"--lead-time {text!r}: at most a year")
-    return timedelta(days=days)
+    try:
+        return core_lead_time(text)
+    except ValueError as exc:
+        raise InputError(f"--lead-time {text!r}: {exc}") from None
 
 
 # -- occurrences -----------------------------------------------------------------------------

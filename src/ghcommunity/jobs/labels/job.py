@@ -1,0 +1,30 @@
+"""The labels job as every door runs it: create, update and rename the declared labels."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ghcommunity.core.jobs import Job, JobOptions, JobResult, StrictBool
+from ghcommunity.github.context import Context
+from ghcommunity.jobs.labels.labels import sync_labels
+
+
+class LabelsOptions(JobOptions):
+    from_dispatch: ClassVar[frozenset[str]] = frozenset({"dry_run", "prune"})
+
+    prune: StrictBool | None = None
+
+
+def run(ctx: Context, options: LabelsOptions, repo: str) -> JobResult:
+    result = sync_labels(ctx.client, ctx.config, repo, prune=options.prune)
+    ctx.executor.know_labels(repo, result.existing)
+    return JobResult(result.plan, details={"labels": result.report.to_dict()})
+
+
+JOB = Job(
+    name="labels-sync",
+    summary="Labels as code: create, update and rename the declared labels",
+    options=LabelsOptions,
+    run=run,
+    community_wide=False,
+)

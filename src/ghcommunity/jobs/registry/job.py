@@ -1,0 +1,41 @@
+"""The audit job as every door runs it: the registry's findings, and the tracking issue kept up
+to date (`publish`)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ghcommunity.core.jobs import Instant, Job, JobOptions, JobResult, StrictBool
+from ghcommunity.core.plan import Plan
+from ghcommunity.github.context import Context
+from ghcommunity.jobs.registry.audit import (
+    audit_registry,
+    plan_tracking,
+    read_notes,
+    render_markdown,
+)
+
+
+class AuditOptions(JobOptions):
+    from_dispatch: ClassVar[frozenset[str]] = frozenset({"dry_run", "now"})
+
+    now: Instant | None = None
+    publish: StrictBool = True
+    # Skip reading the notes folders (no GitHub access; nothing is published).
+    read_notes: StrictBool = True
+
+
+def run(ctx: Context, options: AuditOptions, repo: str) -> JobResult:
+    now = options.now or ctx.now
+    notes = read_notes(ctx.client, ctx.config, repo) if options.read_notes else None
+    report = audit_registry(ctx.config, notes, now.date(), repo=repo)
+    plan = plan_tracking(report, ctx.config, repo, ctx.executor) if options.publish else Plan()
+    return JobResult(plan, details=report.to_dict(), text=render_markdown(report, ctx.config))
+
+
+JOB = Job(
+    name="audit",
+    summary="Audit the registry: missing basics, when each group last met, likely duplicates",
+    options=AuditOptions,
+    run=run,
+)
