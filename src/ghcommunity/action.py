@@ -2,10 +2,11 @@
 
 `action.yml` passes its inputs as environment variables (`INPUT_COMMAND`, `INPUT_TOKEN`,
 `INPUT_CONFIG`, `INPUT_DRY_RUN`, `INPUT_MONTH`, `INPUT_LEAD_TIME`, `INPUT_PUBLISH`,
-`INPUT_FORMAT`, `INPUT_STORE`; never `${{ }}` inside a script). This module maps the command
-onto the same click command the CLI runs, in-process and with `--json`, then turns the result
-into what a workflow can use: step outputs (`$GITHUB_OUTPUT`), a readable Markdown summary
-(`$GITHUB_STEP_SUMMARY`) and annotations (`::error file=...,line=...::`) for bad config.
+`INPUT_FORMAT`, `INPUT_STORE`; never `${{ }}` inside a script). This module runs the command's
+job through the job registry (`ghcommunity.jobs.runner`), as the CLI and the App do — or, for
+`handle`, the event through the one dispatcher — then turns the result into what a workflow can
+use: step outputs (`$GITHUB_OUTPUT`), a readable Markdown summary (`$GITHUB_STEP_SUMMARY`) and
+annotations (`::error file=...,line=...::`) for bad config.
 
 The exit code is the command's: 0 ok, 1 operational failure, 2 bad input or config.
 """
@@ -13,8 +14,6 @@ The exit code is the command's: 0 ok, 1 operational failure, 2 bad input or conf
 from __future__ import annotations
 
 import contextlib
-import importlib.util
-import io
 import json
 import os
 import re
@@ -27,9 +26,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-import click
-
-from ghcommunity.core.errors import GhcError, InputError, NotBuiltYet
+from ghcommunity.core.errors import GhcError, InputError
 
 # ---------------------------------------------------------------------------------------------
 # Workflow commands (pure): https://docs.github.com/actions/reference/workflow-commands
@@ -197,70 +194,36 @@ class ActionEnv:
 
 
 # ---------------------------------------------------------------------------------------------
-# Commands: which CLI command(s) each Action command runs, and with which inputs
+# Commands: which job each Action command runs, and which inputs it reads
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    """One CLI command the Action runs.
-
-    `options` maps an input to the command's option; `flags` are passed as they are (when the
-    command has the first of them); `out` names the file given to `--out`, kept as the output
-    `out_output`.
-    """
-
-    path: tuple[str, ...]
-    options: tuple[tuple[str, str], ...] = ()
-    flags: tuple[str, ...] = ()
-    out: str | None = None
-    out_output: str = ""
 
 
 @dataclass(frozen=True)
 class CommandSpec:
     name: str
-    steps: tuple[Step, ...]
     title: str
+    job: str | None  # the registry's job; None: `handle`, the event through the dispatcher
+    inputs: tuple[str, ...] = ()  # the per-command inputs it reads (action.yml's names)
+    document: str | None = None  # the output naming the file the job's document is written to
 
 
 COMMANDS: dict[str, CommandSpec] = {
     spec.name: spec
     for spec in (
-        CommandSpec("handle", (Step(("handle",)),), "Triage: handle one event"),
-        CommandSpec(
-            "meetings",
-            (Step(("meetings", "generate"), (("lead-time", "--lead-time"),)),),
-            "Meeting notes",
-        ),
+        CommandSpec("handle", "Triage: handle one event", None),
+        CommandSpec("meetings", "Meeting notes", "meetings", ("lead-time",)),
         CommandSpec(
             "digest",
-            (
-                Step(
-                    ("digest",),
-                    (
-                        ("month", "--month"),
-                        ("publish", "--publish"),
-                        ("format", "--format"),
-                        ("store", "--store"),
-                    ),
-                    out="digest.{ext}",
-                    out_output="digest-path",
-                ),
-            ),
             "Monthly digest",
+            "digest",
+            ("month", "publish", "format", "store"),
+            document="digest-path",
         ),
-        CommandSpec(
-            "ddat-report",
-            (Step(("ddat", "export"), (("month", "--month"),)),),
-            "DDaT feedback report",
-        ),
-        CommandSpec("labels-sync", (Step(("labels", "sync")),), "Labels sync"),
-        CommandSpec("lifecycle", (Step(("lifecycle",)),), "Lifecycle: needs-info reminders"),
-        # The audit keeps its tracking issue up to date and prints its findings as JSON.
-        CommandSpec(
-            "audit", (Step(("audit",), flags=("--publish", "--format", "json")),), "Registry audit"
-        ),
+        CommandSpec("ddat-report", "DDaT feedback report", "ddat-export", ("month",)),
+        CommandSpec("labels-sync", "Labels sync", "labels-sync"),
+        CommandSpec("lifecycle", "Lifecycle: needs-info reminders", "lifecycle"),
+        # The audit keeps its tracking issue up to date; its findings go to the summary.
+        CommandSpec("audit", "Registry audit", "audit"),
     )
 }
 
@@ -275,165 +238,108 @@ def previous_month(today: date) -> str:
 
 def unused_inputs(spec: CommandSpec, env: ActionEnv) -> list[str]:
     """Per-command inputs given to a command that takes none of them: a likely mistake."""
-    used = {name for step in spec.steps for name, _ in step.options}
     return [
         f"input `{name}` is not used by the `{spec.name}` command"
         for name, value in env.per_command().items()
-        if value and name not in used
+        if value and name not in spec.inputs
     ]
 
 
-def input_values(env: ActionEnv, today: date) -> dict[str, str]:
-    """The per-command inputs as the CLI takes them, with the Action's own defaults."""
-    values = env.per_command()
-    if env.command == "digest":
+def job_values(spec: CommandSpec, env: ActionEnv, today: date) -> dict[str, Any]:
+    """The job's options from the inputs, with the Action's own defaults."""
+    given = {k: v for k, v in env.per_command().items() if v and k in spec.inputs}
+    values: dict[str, Any] = {"dry_run": env.dry_run}
+    if "lead-time" in given:
+        values["lead_time"] = given["lead-time"]
+    if "month" in given:
+        values["month"] = given["month"]
+    if spec.job == "digest":
         # A digest run from the Action publishes (to the config's target unless told); `none`
-        # only renders it to digest-path. The month defaults to last month in the CLI.
-        values["publish"] = {"": "config", "none": ""}.get(env.publish, env.publish)
-    if env.command == "ddat-report" and not env.month:
+        # only renders it to digest-path. The month defaults to last month.
+        values["publish"] = {"": "config"}.get(env.publish, env.publish)
+        if env.format:
+            values["format"] = env.format
+    if spec.job == "ddat-export" and "month" not in values:
         # The export defaults to the current month; a scheduled run on the 1st reports on the
         # month that has just ended.
         values["month"] = previous_month(today)
+    if spec.job == "audit":
+        values["publish"] = True
     return values
 
 
-def resolve_command(path: Sequence[str]) -> click.Command:
-    """The click command for `ghcommunity <path>`; NotBuiltYet when its job has not landed."""
-    from ghcommunity.cli import SUBCOMMANDS, cli
-
-    what = f"`ghcommunity {' '.join(path)}`"
-    entry = SUBCOMMANDS.get(path[0])
-    if entry is None or importlib.util.find_spec(entry[0]) is None:
-        raise NotBuiltYet(what)
-    ctx = click.Context(cli, info_name="ghcommunity")
-    command: click.Command = cli
-    for name in path:
-        if not isinstance(command, click.Group):
-            raise NotBuiltYet(what)
-        found = command.get_command(ctx, name)
-        if found is None:
-            raise NotBuiltYet(what)
-        command = found
-    return command
-
-
-def option_names(command: click.Command) -> set[str]:
-    names: set[str] = set()
-    for param in command.params:
-        if isinstance(param, click.Option):
-            names.update(param.opts)
-            names.update(param.secondary_opts)
-    return names
-
-
-@dataclass
-class Invocation:
-    """The CLI arguments for one step, and warnings about inputs it cannot use."""
-
-    argv: list[str]
-    warnings: list[str] = field(default_factory=list)
-
-
-def build_argv(
-    step: Step, command: click.Command, env: ActionEnv, values: dict[str, str]
-) -> Invocation:
-    """The CLI arguments for a step: only options the command has; a dry run never writes."""
-    have = option_names(command)
-    argv = list(step.path)
-    warnings: list[str] = []
-
-    def add(option: str, value: str | None = None) -> bool:
-        if option not in have:
-            return False
-        argv.extend([option] if value is None else [option, value])
-        return True
-
-    add("--config", env.config)
-    if env.api_url:
-        add("--api-url", env.api_url)
-    if env.token:
-        add("--token", env.token)
-    if env.repository:
-        add("--repo", env.repository)
-    if step.path == ("handle",):
-        add("--event-name", env.event_name)
-        add("--event", env.event_path)
-    for input_name, option in step.options:
-        value = values.get(input_name, "")
-        if value and not add(option, value):
-            warnings.append(
-                f"input `{input_name}` is not used by `ghcommunity {' '.join(step.path)}`"
-            )
-    if step.flags and step.flags[0] in have:
-        argv.extend(step.flags)
-    if env.dry_run and not add("--dry-run"):
-        raise InputError(
-            f"`ghcommunity {' '.join(step.path)}` has no --dry-run in this version, "
-            "so it was not run with dry-run: true"
-        )
-    add("--json")
-    return Invocation(argv=argv, warnings=warnings)
-
-
 # ---------------------------------------------------------------------------------------------
-# Running a CLI command in-process
+# Running a command in-process
 # ---------------------------------------------------------------------------------------------
 
 
 @dataclass
 class StepResult:
-    argv: list[str]
     exit_code: int
-    stdout: str
-    data: dict[str, Any] | None = None
+    stdout: str  # what the job log shows, for people
+    data: dict[str, Any] | None = None  # the Plan, outcomes and details, as --json has them
     error: str | None = None
+    document: str | None = None  # a job's document (the digest), for the digest-path output
 
 
-def parse_json_output(text: str) -> dict[str, Any] | None:
-    """The JSON object a `--json` command printed (ignoring any lines before it)."""
-    text = text.strip()
-    if not text:
-        return None
-    decoder = json.JSONDecoder()
-    starts = [0] + [m.start() + 1 for m in re.finditer(r"\n(?=[{])", text)]
-    for start in starts:
-        try:
-            value, _ = decoder.raw_decode(text[start:])
-        except json.JSONDecodeError:
-            continue
-        if isinstance(value, dict):
-            return value
-    return None
+def _context(env: ActionEnv) -> Any:
+    from ghcommunity.config import load_config
+    from ghcommunity.github.client import Connection, GitHubClient
+    from ghcommunity.github.context import Context
 
-
-def run_cli(argv: list[str], *, debug: bool = False) -> StepResult:
-    """Run `ghcommunity ARGV` in this process, capturing what it prints on stdout."""
-    from ghcommunity.cli import cli
-
-    buffer = io.StringIO()
-    code, error = 0, None
-    with contextlib.redirect_stdout(buffer):
-        try:
-            value = cli.main(args=argv, prog_name="ghcommunity", standalone_mode=False)
-            code = value if isinstance(value, int) else 0
-        except GhcError as exc:
-            code, error = exc.exit_code, str(exc)
-        except (click.UsageError, click.BadParameter) as exc:
-            code, error = 2, exc.format_message()
-        except click.ClickException as exc:
-            code, error = exc.exit_code, exc.format_message()
-        except click.exceptions.Exit as exc:
-            code = exc.exit_code
-        except click.exceptions.Abort:
-            code, error = 1, "aborted"
-        except Exception as exc:  # the last line of defence: one line, not a traceback
-            if debug:
-                traceback.print_exc()
-            code, error = 1, f"unexpected {type(exc).__name__}: {exc}"
-    out = buffer.getvalue()
-    return StepResult(
-        argv=argv, exit_code=code, stdout=out, data=parse_json_output(out), error=error
+    root = Path(env.workspace or ".")
+    config_path = Path(env.config)
+    config = load_config(config_path if config_path.is_absolute() else root / config_path)
+    connection = Connection.from_env(api_url=env.api_url or None, token=env.token or None)
+    return Context(
+        config,
+        GitHubClient(connection),
+        dry_run=env.dry_run,
+        store_url=env.store or None,
+        checkout=root,
+        joining=_joining(config, os.environ),
     )
+
+
+def _joining(config: Any, environ: Mapping[str, str]) -> dict[str, str]:
+    """Joining details per group from GHCOMMUNITY_JOINING_<SLUG> (an Actions secret)."""
+    found = {}
+    for group in config.groups:
+        value = environ.get("GHCOMMUNITY_JOINING_" + group.slug.upper().replace("-", "_"), "")
+        if value.strip():
+            found[group.slug] = value.strip()
+    return found
+
+
+def execute(spec: CommandSpec, env: ActionEnv, today: date) -> StepResult:
+    """Run the command's job (or dispatch the event) and say what happened."""
+    from ghcommunity.jobs import runner
+
+    try:
+        ctx = _context(env)
+        if spec.job is None:
+            from ghcommunity.cli.handle import read_event
+
+            event = read_event(env.event_name, env.event_path)
+            result = runner.dispatch(event, ctx)
+            data = result.to_dict()
+        else:
+            options = runner.options_for(spec.job, job_values(spec, env, today), source="input")
+            run = runner.run_job(spec.job, ctx, options, env.repository or None)
+            data = {k: v for k, v in run.to_dict().items() if k not in ("figures", "title")}
+            if spec.job == "digest":
+                return StepResult(0, _log(data, env.dry_run), data, document=run.result.text)
+        return StepResult(0, _log(data, env.dry_run), data)
+    except GhcError as exc:
+        return StepResult(exc.exit_code, "", None, error=str(exc))
+    except Exception as exc:  # the last line of defence: one line, not a traceback
+        if env.debug:
+            traceback.print_exc()
+        return StepResult(1, "", None, error=f"unexpected {type(exc).__name__}: {exc}")
+
+
+def _log(data: dict[str, Any], dry_run: bool) -> str:
+    return log_text(StepResult(0, "", data), dry_run=dry_run)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -652,66 +558,36 @@ def run(env: ActionEnv, out: TextIO, *, today: date | None = None) -> int:
         return 2
 
     title = f"ghcommunity {spec.name}"
-    values = input_values(env, today or datetime.now(UTC).date())
-    extra: dict[str, str] = {}
     warnings = unused_inputs(spec, env)
     errors: list[str] = []
     annotations: list[Annotation] = []
-    data: dict[str, Any] | None = None
-    exit_code = 0
+    extra: dict[str, str] = {}
 
-    for step in spec.steps:
-        try:
-            command = resolve_command(step.path)
-            planned = build_argv(step, command, env, values)
-        except GhcError as exc:
-            exit_code = exc.exit_code
-            errors.append(str(exc))
-            annotations += annotations_for_error(str(exc), title=title, workspace=env.workspace)
-            break
-        except Exception as exc:  # a job module that fails to import is a bug, said plainly
-            exit_code = 1
-            message = f"`ghcommunity {' '.join(step.path)}` could not be loaded: {exc}"
-            errors.append(message)
-            annotations.append(Annotation("error", message, title=title))
-            break
-        argv = planned.argv
-        if step.out and "--out" in option_names(command):
-            extension = _EXTENSIONS.get(values.get("format") or "md", "txt")
-            target = Path(env.temp_dir or ".") / "ghcommunity" / step.out.format(ext=extension)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()  # a file left by an earlier step must not pass for this one's
-            argv += ["--out", str(target)]
-            extra[step.out_output] = str(target)
-        warnings += planned.warnings
-        shown = " ".join("***" if a == env.token and env.token else a for a in argv)
-        out.write(f"::group::ghcommunity {shown}\n")
-        out.flush()
-        with commands_stopped(out):
-            result = run_cli(argv, debug=env.debug)
-            shown_text = log_text(result, dry_run=env.dry_run, debug=env.debug)
-            if shown_text:
-                out.write(shown_text + "\n")
-        out.write("::endgroup::\n")
-        if result.data is not None:
-            data = result.data
-        if result.exit_code != 0:
-            exit_code = result.exit_code
-            message = result.error or f"`ghcommunity {shown}` exited with {result.exit_code}"
-            errors.append(message)
-            annotations += annotations_for_error(message, title=title, workspace=env.workspace)
-            break
-
-    for step in spec.steps:  # a file the command did not write is no output
-        if step.out_output in extra and not Path(extra[step.out_output]).is_file():
-            del extra[step.out_output]
+    out.write(f"::group::ghcommunity {spec.name}\n")
+    out.flush()
+    with commands_stopped(out):
+        result = execute(spec, env, today or datetime.now(UTC).date())
+        shown_text = result.stdout if not env.debug else json.dumps(result.data, indent=2)
+        if shown_text:
+            out.write(shown_text + "\n")
+    out.write("::endgroup::\n")
+    data = result.data
+    if result.exit_code != 0:
+        message = result.error or f"`{spec.name}` exited with {result.exit_code}"
+        errors.append(message)
+        annotations += annotations_for_error(message, title=title, workspace=env.workspace)
+    if spec.document and result.document is not None:
+        extension = _EXTENSIONS.get(env.format or "md", "txt")
+        target = Path(env.temp_dir or ".") / "ghcommunity" / f"{spec.job}.{extension}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(result.document, encoding="utf-8")
+        extra[spec.document] = str(target)
     if data is not None and isinstance(data.get("month"), str):
         extra["month"] = data["month"]
     annotations += [Annotation("warning", w, title=title) for w in warnings]
     for note in annotations:
         out.write(note.render() + "\n")
-    result_name = result_word(data, dry_run=env.dry_run, failed=exit_code != 0)
+    result_name = result_word(data, dry_run=env.dry_run, failed=result.exit_code != 0)
     _finish(
         env,
         spec_title=spec.title,
@@ -723,7 +599,7 @@ def run(env: ActionEnv, out: TextIO, *, today: date | None = None) -> int:
         extra=extra,
     )
     out.flush()
-    return exit_code
+    return result.exit_code
 
 
 def _finish(

@@ -195,7 +195,6 @@ def test_handle_a_config_push_syncs_the_labels(runner: Runner, sandbox: Any) -> 
     # The token was masked first, and never printed after that.
     assert run.log.startswith(f"::add-mask::{TOKEN}\n")
     assert run.log.count(TOKEN) == 1
-    assert "--token ***" in run.log
 
     sandbox.reset_stats()
     again = runner.run("handle", ("push", config_push(sandbox)))
@@ -282,16 +281,38 @@ def test_an_unknown_command_is_refused(runner: Runner) -> None:
     assert run.outputs["result"] == "failed"
 
 
-def test_a_command_whose_job_has_not_landed_says_so(
-    runner: Runner, monkeypatch: pytest.MonkeyPatch
+def test_a_command_runs_its_job_through_the_registry_not_the_cli(
+    runner: Runner, sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ghcommunity.cli import SUBCOMMANDS
+    """The Action calls the job registry as the CLI and the App do; it never runs the CLI and
+    reads what it printed."""
+    from ghcommunity import cli
 
-    monkeypatch.setitem(SUBCOMMANDS, "lifecycle", ("ghcommunity.cli.not_here", "lifecycle", "x"))
-    run = runner.run("lifecycle")
-    assert run.exit_code == 1
+    def no_cli(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the Action ran the CLI")
+
+    monkeypatch.setattr(cli.cli, "main", no_cli)
+    seen: list[str] = []
+    from ghcommunity.jobs import runner as job_runner
+
+    real = job_runner.run_job
+
+    def spy(name: str, *args: Any, **kwargs: Any) -> Any:
+        seen.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(job_runner, "run_job", spy)
+    run = runner.run("labels-sync", DRY_RUN="true")
+    assert run.exit_code == 0, run.log
+    assert seen == ["labels-sync"]
+    assert run.outputs["result"] == "dry-run"
+
+
+def test_a_bad_input_value_is_refused_with_the_jobs_own_message(runner: Runner) -> None:
+    run = runner.run("meetings", LEAD_TIME="soon")
+    assert run.exit_code == 2
     (error,) = [a for a in run.annotations if a[0] == "error"]
-    assert "`ghcommunity lifecycle` is not built yet" in error[2]
+    assert error[2].startswith("input.lead_time 'soon': expected days")
     assert run.outputs["result"] == "failed"
 
 
@@ -481,10 +502,10 @@ def test_text_people_wrote_cannot_issue_workflow_commands(
     """A job's output (issue titles, bodies) is printed with command processing stopped."""
     hostile = "::error file=x::forged\n::add-mask::everything\n"
 
-    def fake(argv: list[str], *, debug: bool = False) -> action.StepResult:
-        return action.StepResult(argv=argv, exit_code=0, stdout=hostile)
+    def fake(*args: Any, **kwargs: Any) -> action.StepResult:
+        return action.StepResult(exit_code=0, stdout=hostile)
 
-    monkeypatch.setattr(action, "run_cli", fake)
+    monkeypatch.setattr(action, "execute", fake)
     run = runner.run("labels-sync")
     lines = run.log.splitlines()
     stop = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))

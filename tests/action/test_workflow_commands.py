@@ -108,11 +108,6 @@ def test_env_reads_inputs_with_either_spelling() -> None:
     assert "from-env" not in repr(env)
 
 
-def test_json_output_found_after_other_lines() -> None:
-    assert action.parse_json_output('syncing...\n{"operations": []}\n') == {"operations": []}
-    assert action.parse_json_output("no json here") is None
-
-
 def test_outputs_from_a_plan_and_its_outcomes() -> None:
     data = {
         "operations": [
@@ -187,7 +182,6 @@ def test_summary_of_an_audit_is_a_table_of_groups() -> None:
 
 def test_log_text_shows_the_plan_for_people() -> None:
     result = action.StepResult(
-        argv=[],
         exit_code=0,
         stdout="",
         data={

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 
 from ghcommunity.config import Config, load_config
+from ghcommunity.core.errors import InputError
 from ghcommunity.core.events import Event, handlers_for
+from ghcommunity.core.jobs import validate_options
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.store import Store
 from ghcommunity.jobs.labels.labels import declared_labels
-from ghcommunity.core.errors import InputError
-from ghcommunity.core.jobs import validate_options
 from ghcommunity.jobs.meetings.job import MeetingsOptions
 from ghcommunity.jobs.runner import DispatchResult, dispatch, jobs, load_handlers
 from ghcommunity_sandbox import Sandbox
