@@ -19,7 +19,7 @@ from typing import Any
 from ghcommunity.config import load_config, parse_config
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.labels.labels import sync_labels
+from ghcommunity.jobs.labels.handlers import sync_labels
 from ghcommunity.jobs.lifecycle.lifecycle import (
     plan_lifecycle,
     read_needs_info_issues,

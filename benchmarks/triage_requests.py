@@ -32,7 +32,7 @@ from triage_helpers import (  # noqa: E402
 from ghcommunity.core.events import dispatch  # noqa: E402
 from ghcommunity.core.forms import detect_form, parse_body  # noqa: E402
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy  # noqa: E402
-from ghcommunity.jobs.labels.labels import declared_labels  # noqa: E402
+from ghcommunity.jobs.labels.plan import declared_labels  # noqa: E402
 from ghcommunity_sandbox.server import Sandbox  # noqa: E402
 
 

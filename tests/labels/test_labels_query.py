@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from graphql import parse, validate
 
-from ghcommunity.jobs.labels.labels import label_usage_query
+from ghcommunity.jobs.labels.read import label_usage_query
 from ghcommunity_sandbox.graphql_api import schema
 
 

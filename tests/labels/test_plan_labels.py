@@ -11,12 +11,8 @@ import pytest
 from ghcommunity.config import Config, LabelSpec, load_config, parse_config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import CreateLabel, DeleteLabel, UpdateLabel
-from ghcommunity.jobs.labels.labels import (
-    config_changed,
-    declared_labels,
-    label_usage_query,
-    plan_label_sync,
-)
+from ghcommunity.jobs.labels.plan import config_changed, declared_labels, plan_label_sync
+from ghcommunity.jobs.labels.read import label_usage_query
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO = "o/r"

@@ -14,7 +14,7 @@ from ghcommunity.config import load_config, parse_config
 from ghcommunity.core.events import Event
 from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.context import Context
-from ghcommunity.jobs.labels.labels import sync_labels
+from ghcommunity.jobs.labels.handlers import sync_labels
 from ghcommunity.jobs.runner import dispatch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,7 +182,7 @@ def test_names_with_spaces_colons_slashes_parentheses_and_emoji(
 def test_120_existing_labels_are_read_across_pages(sandbox: Any) -> None:
     state = sandbox.state
     config = load_config(CONFIG)
-    from ghcommunity.jobs.labels.labels import declared_labels
+    from ghcommunity.jobs.labels.plan import declared_labels
 
     for spec in declared_labels(config):
         state.add_label(REPO, spec.name, spec.color, spec.description)
@@ -257,7 +257,7 @@ def test_push_changing_the_config_syncs_labels_through_the_dispatcher(
     payload["commits"][0]["modified"] = [".github/ghcommunity.yml"]
     config = load_config(CONFIG)
     result = dispatch(Event("push", payload), Context(config=config, client=github))
-    assert "ghcommunity.jobs.labels.labels.sync_on_push" in result.handlers
+    assert "ghcommunity.jobs.labels.handlers.sync_on_push" in result.handlers
     assert len(labels_of(sandbox)) == DECLARED
     untouched = dict(payload, commits=[{"modified": ["README.md"]}], head_commit={})
     sandbox.reset_stats()

@@ -20,7 +20,7 @@ from ghcommunity.core.events import Event, handlers_for
 from ghcommunity.core.jobs import validate_options
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.store import Store
-from ghcommunity.jobs.labels.labels import declared_labels
+from ghcommunity.jobs.labels.plan import declared_labels
 from ghcommunity.jobs.meetings.job import MeetingsOptions
 from ghcommunity.jobs.runner import DispatchResult, dispatch, jobs, load_handlers
 from ghcommunity_sandbox import Sandbox

@@ -14,7 +14,7 @@ from ghcommunity.cli.common import (
     plan_options,
     run_job_and_print,
 )
-from ghcommunity.jobs.labels.labels import declared_labels
+from ghcommunity.jobs.labels.plan import declared_labels
 from ghcommunity.jobs.runner import load_handlers
 
 

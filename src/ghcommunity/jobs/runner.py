@@ -43,7 +43,7 @@ HANDLER_MODULES = (
     "ghcommunity.jobs.triage.commands",
     "ghcommunity.jobs.ddat.handlers",
     "ghcommunity.jobs.ddat.provides",
-    "ghcommunity.jobs.labels.labels",
+    "ghcommunity.jobs.labels.handlers",
     "ghcommunity.jobs.meetings.notes",
     "ghcommunity.jobs.registry.audit",
 )

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from ghcommunity.core.jobs import Job, JobOptions, JobResult, StrictBool
 from ghcommunity.github.context import Context
-from ghcommunity.jobs.labels.labels import sync_labels
+from ghcommunity.jobs.labels.handlers import sync_labels
 
 
 class LabelsOptions(JobOptions):

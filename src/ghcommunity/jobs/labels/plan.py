@@ -11,7 +11,7 @@
   losing the record of which issues belonged to, say, a closed group. Those still in use are
   listed with how many issues carry them, and kept.
 
-`plan_label_sync` is pure; `read_repo_labels` and `read_label_usage` are the reads.
+`plan_label_sync` is pure; the reads are in `read.py`, the push handler in `handlers.py`.
 """
 
 from __future__ import annotations
@@ -22,14 +22,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ghcommunity.config import DEFAULT_PATHS, Config, LabelSpec, iter_labels
+from ghcommunity.config import Config, LabelSpec, iter_labels
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
-from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import CreateLabel, DeleteLabel, Plan, UpdateLabel
 from ghcommunity.core.providers import labels_from_jobs
-from ghcommunity.github.client import GitHubClient, repo_path, split_repo
-from ghcommunity.github.context import Context
 
 
 @dataclass
@@ -208,84 +205,6 @@ def _notes(plan: Plan, report: SyncReport) -> None:
 # -- reading (I/O edge) --------------------------------------------------------------------------
 
 
-def read_repo_labels(client: GitHubClient, repo: str) -> list[dict[str, Any]]:
-    """Every label of the repo, following the Link headers (100 a page)."""
-    return [
-        {"name": lab["name"], "color": lab.get("color"), "description": lab.get("description")}
-        for lab in client.paginate(
-            f"{repo_path(repo)}/labels",
-            what=f"listing the labels of {repo}",
-        )
-    ]
-
-
-def label_usage_query(count: int) -> str:
-    """One GraphQL document counting the issues and pull requests of `count` labels."""
-    variables = ", ".join(f"$l{i}: String!" for i in range(count))
-    fields = "\n".join(
-        f"    l{i}: label(name: $l{i}) {{ name issues {{ totalCount }} "
-        "pullRequests { totalCount } }"
-        for i in range(count)
-    )
-    return (
-        f"query LabelUsage($owner: String!, $name: String!, {variables}) {{\n"
-        f"  repository(owner: $owner, name: $name) {{\n{fields}\n  }}\n}}\n"
-    )
-
-
-def read_label_usage(
-    client: GitHubClient, repo: str, names: Sequence[str], *, batch: int = 50
-) -> dict[str, int]:
-    """Lower-cased name → issues + pull requests carrying it (open and closed)."""
-    owner, name = split_repo(repo)
-    usage: dict[str, int] = {}
-    for start in range(0, len(names), batch):
-        chunk = list(names[start : start + batch])
-        data = client.graphql(
-            label_usage_query(len(chunk)),
-            {"owner": owner, "name": name, **{f"l{i}": n for i, n in enumerate(chunk)}},
-            what=f"counting the issues of {len(chunk)} label(s) of {repo}",
-        )
-        repository = data.get("repository") or {}
-        for i, label_name in enumerate(chunk):
-            node = repository.get(f"l{i}")
-            if isinstance(node, dict):
-                usage[label_name.lower()] = int(p.integer(node, "issues", "totalCount") or 0) + int(
-                    p.integer(node, "pullRequests", "totalCount") or 0
-                )
-            else:
-                usage[label_name.lower()] = 0
-    return usage
-
-
-@dataclass
-class SyncResult:
-    plan: Plan
-    report: SyncReport
-    existing: list[dict[str, Any]]
-
-
-def sync_labels(
-    client: GitHubClient, config: Config, repo: str, *, prune: bool | None = None
-) -> SyncResult:
-    """Read the repo's labels (and, for prune candidates, their use) and plan the sync."""
-    declared = declared_labels(config)
-    pruning = config.labels.prune if prune is None else prune
-    existing = read_repo_labels(client, repo)
-    usage: dict[str, int] | None = None
-    if pruning:
-        _, dry = plan_label_sync(repo, declared, existing, owns=config.labels.owns, prune=True)
-        candidates = list(dry.kept_in_use)
-        usage = read_label_usage(client, repo, candidates) if candidates else {}
-    plan, report = plan_label_sync(
-        repo, declared, existing, owns=config.labels.owns, prune=pruning, usage=usage
-    )
-    return SyncResult(plan, report, existing)
-
-
-# -- the push handler (App and Action) ------------------------------------------------------------
-
-
 def config_changed(payload: Mapping[str, Any], paths: Iterable[str]) -> bool:
     """Whether a push to the default branch touched the config file."""
     default = p.text(payload, "repository", "default_branch") or "main"
@@ -303,14 +222,3 @@ def config_changed(payload: Mapping[str, Any], paths: Iterable[str]) -> bool:
             if isinstance(files, list) and wanted & {str(f).strip("/") for f in files}:
                 return True
     return False
-
-
-@on("push")
-def sync_on_push(event: Event, ctx: Context) -> Plan | None:
-    """A push that changes the config on the default branch syncs the labels."""
-    if not config_changed(event.payload, [str(path) for path in DEFAULT_PATHS]):
-        return None
-    repo = event.repo or ctx.config.repo
-    result = sync_labels(ctx.client, ctx.config, repo)
-    ctx.executor.know_labels(repo, result.existing)
-    return result.plan

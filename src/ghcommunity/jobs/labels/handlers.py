@@ -1,0 +1,56 @@
+"""Labels as code: read, plan (`sync_labels`), and the push handler that syncs the labels when
+the config changes on the default branch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ghcommunity.config import DEFAULT_PATHS, Config
+from ghcommunity.core.events import Event, on
+from ghcommunity.core.plan import Plan
+from ghcommunity.github.client import GitHubClient
+from ghcommunity.github.context import Context
+from ghcommunity.jobs.labels.plan import (
+    SyncReport,
+    config_changed,
+    declared_labels,
+    plan_label_sync,
+)
+from ghcommunity.jobs.labels.read import read_label_usage, read_repo_labels
+
+
+@dataclass
+class SyncResult:
+    plan: Plan
+    report: SyncReport
+    existing: list[dict[str, Any]]
+
+
+def sync_labels(
+    client: GitHubClient, config: Config, repo: str, *, prune: bool | None = None
+) -> SyncResult:
+    """Read the repo's labels (and, for prune candidates, their use) and plan the sync."""
+    declared = declared_labels(config)
+    pruning = config.labels.prune if prune is None else prune
+    existing = read_repo_labels(client, repo)
+    usage: dict[str, int] | None = None
+    if pruning:
+        _, dry = plan_label_sync(repo, declared, existing, owns=config.labels.owns, prune=True)
+        candidates = list(dry.kept_in_use)
+        usage = read_label_usage(client, repo, candidates) if candidates else {}
+    plan, report = plan_label_sync(
+        repo, declared, existing, owns=config.labels.owns, prune=pruning, usage=usage
+    )
+    return SyncResult(plan, report, existing)
+
+
+@on("push")
+def sync_on_push(event: Event, ctx: Context) -> Plan | None:
+    """A push that changes the config on the default branch syncs the labels."""
+    if not config_changed(event.payload, [str(path) for path in DEFAULT_PATHS]):
+        return None
+    repo = event.repo or ctx.config.repo
+    result = sync_labels(ctx.client, ctx.config, repo)
+    ctx.executor.know_labels(repo, result.existing)
+    return result.plan
