@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from ghcommunity.cli import tune_collector
 from ghcommunity.config import load_config
 from ghcommunity.core.resources import reference_config
 from ghcommunity.jobs.digest.activity import Contribution, Item, LabelEvent, NoteFile, Person
@@ -131,7 +132,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--store", help="an existing store to read (nothing is generated)")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    parser.add_argument(
+        "--default-gc", action="store_true", help="keep Python's collector thresholds"
+    )
     args = parser.parse_args()
+    if not args.default_gc:
+        tune_collector()  # as the CLI and the Action do in their processes
     config = load_config(reference_config())
     settings = DigestSettings.from_config(config)
     with tempfile.TemporaryDirectory() as folder:

@@ -632,6 +632,9 @@ def _finish(
 
 
 def main(environ: Mapping[str, str] | None = None, out: TextIO | None = None) -> int:
+    from ghcommunity.cli import tune_collector
+
+    tune_collector()  # the Action owns its process, as the CLI does
     environ = os.environ if environ is None else environ
     out = out or sys.stdout
     try:

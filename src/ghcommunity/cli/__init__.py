@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 operational failure, 2 bad input or config.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -90,8 +91,18 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+def tune_collector() -> None:
+    """A command is a short-lived process that builds large acyclic structures (the digest's
+    window of 100,000 items is ~1.5 million objects): collect the young generation less often.
+    Measured with `benchmarks/digest_render.py` on 100,000 stored items: 4.5 CPU s with
+    Python's defaults, 3.1 CPU s with these thresholds. Only the doors that own their process
+    (the CLI, the Action) do this; the App's long-lived server keeps the defaults."""
+    gc.set_threshold(100_000, 50, 100)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: one-line errors and documented exit codes, never a traceback."""
+    tune_collector()
     try:
         result = cli.main(args=argv, prog_name="ghcommunity", standalone_mode=False)
     except GhcError as exc:

@@ -14,7 +14,6 @@ is not taken as a response (they may be the same person).
 from __future__ import annotations
 
 import bisect
-import gc
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -379,18 +378,6 @@ def role_from_labels(labels: Iterable[str], prefix: str) -> str | None:
 
 def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[str, Any]:
     """Every figure of the digest for `month` (YYYY-MM)."""
-    # Sets and lists of hundreds of thousands of entries and no cycles: pausing the cyclic
-    # collector saves it re-scanning them (a third of the time at 100,000 items).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _compute(activity, settings, month)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _compute(activity: Activity, settings: DigestSettings, month: str) -> dict[str, Any]:
     year, mon = parse_month(month)
     zone = settings.zone
     months = _Months(year, mon, settings.trend_months, zone)

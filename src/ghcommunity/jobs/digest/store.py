@@ -10,7 +10,6 @@ database, and cost no time-zone handling in SQL.
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -601,15 +600,7 @@ class Store:
 
         Each read is a range scan on an index; no query joins or ORs across tables, so a store
         of 100,000 items reads in about a second."""
-        # Hundreds of thousands of small objects and no cycles among them: the cyclic
-        # collector would only re-scan the growing heap again and again.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return self._activity(repo.lower(), start, end)
-        finally:
-            if collecting:
-                gc.enable()
+        return self._activity(repo.lower(), start, end)
 
     def _activity(self, repo: str, start: datetime, end: datetime) -> Activity:
         start_t, end_t = to_text(start), to_text(end)
