@@ -1,4 +1,4 @@
-"""End to end against the sandbox's sample community (src/ghcommunity/sandbox/data/sample.yml).
+"""End to end against the sandbox's sample community (sandbox/src/ghcommunity_sandbox/data/sample.yml).
 
 Every expectation below was worked out by hand by reading the seed's issues, not computed by
 the code under test. If the seed changes, these tests should fail loudly: update them by

@@ -12,7 +12,7 @@ from ghcommunity.jobs.digest import queries as q
 
 @pytest.fixture(scope="module")
 def schema() -> GraphQLSchema:
-    # The project's copy of GitHub's schema (see src/ghcommunity/sandbox/data/SOURCE.md).
+    # The project's copy of GitHub's schema (see sandbox/src/ghcommunity_sandbox/data/SOURCE.md).
     sdl = (resources.files("ghcommunity_sandbox") / "data" / "schema.graphql").read_text("utf-8")
     built = build_ast_schema(parse(sdl), assume_valid_sdl=True)
     built._validation_errors = []  # GitHub's own SDL has known quirks; see ../shared/README.md

@@ -1,5 +1,5 @@
 """October 2026 in the sandbox's sample community, against a count made by hand from
-src/ghcommunity/sandbox/data/sample.yml (the working is in the comments).
+sandbox/src/ghcommunity_sandbox/data/sample.yml (the working is in the comments).
 
 The month runs from 2026-09-30T23:00Z (1 October, 00:00 BST) to 2026-11-01T00:00Z. Issue
 numbers below are the order of the seed's `issues:` list (the sandbox numbers them the same way).
