@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("wheels")
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
-        + ["-w", str(out), str(ROOT), str(ROOT / "sandbox")],
+        [
+            *(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"),
+            *("-w", str(out), str(ROOT), str(ROOT / "sandbox")),
+        ],
         capture_output=True,
         text=True,
         check=False,
