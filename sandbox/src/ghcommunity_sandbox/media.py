@@ -13,7 +13,8 @@ import html
 import re
 from typing import Any
 
-_BODY = re.compile(r"application/vnd\.github(?:\.v3)?\.(raw|text|html|full)\+json")
+# `+json` is optional: octokit.js asks for `application/vnd.github.v3.full`, and GitHub answers
+_BODY = re.compile(r"application/vnd\.github(?:\.v3)?\.(raw|text|html|full)(?:\+json)?\b")
 _FORMAT = re.compile(r"application/vnd\.github(?:\.v3)?\.(diff|patch|sha)\b(?!\+json)")
 
 
@@ -127,11 +128,11 @@ def apply_body_param(data: Any, param: str) -> Any:
         return data
     out = {k: apply_body_param(v, param) for k, v in data.items()}
     if _has_body(data):
-        body = data["body"]
+        body = data["body"] or ""  # GitHub's description: strings, even for no body
         if param in ("text", "full"):
-            out["body_text"] = None if body is None else render_text(body)
+            out["body_text"] = render_text(body)
         if param in ("html", "full"):
-            out["body_html"] = None if body is None else render_html(body)
+            out["body_html"] = render_html(body)
         if param != "full":
             del out["body"]
     return out

@@ -1480,7 +1480,7 @@ def compare(ctx: Ctx) -> Reply:
         for c in git.history(head)
         if not (merge_base in git.commits and git.is_ancestor(c.sha, merge_base))
     ]
-    ahead.sort(key=lambda c: c.committer.date)
+    ahead.reverse()  # history is newest first
     behind = [
         c for c in base_repo.git.history(base) if not base_repo.git.is_ancestor(c.sha, merge_base)
     ]
@@ -1709,7 +1709,7 @@ def _pull_commits(repo: Repo, issue: Issue) -> list[Commit]:
         for c in git.history(pull.head_sha)
         if not (base in git.commits and git.is_ancestor(c.sha, base))
     ]
-    out.sort(key=lambda c: c.committer.date)
+    out.reverse()  # history is newest first
     return out
 
 

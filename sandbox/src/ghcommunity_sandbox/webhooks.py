@@ -220,7 +220,7 @@ def push_payload(shapes: Shapes, repo: Repo, change: Change) -> dict[str, Any]:
         for commit in git.history(after):
             if before and git.is_ancestor(commit.sha, before):
                 break
-            if not before and commit.parents and ref != f"refs/heads/{repo.default_branch}":
+            if not before and ref != f"refs/heads/{repo.default_branch}":
                 # a new branch: only what is not on the default branch
                 default = git.refs.get(f"refs/heads/{repo.default_branch}")
                 if default and git.is_ancestor(commit.sha, default):
