@@ -332,7 +332,7 @@ def org_membership(ctx: Ctx) -> Reply:
     user = ctx.state.user(ctx.params["username"])
     role = org.members.get(ctx.params["username"].lower())
     if user is None or role is None:
-        raise ApiError(404, f"{ctx.params['username']} is not a member of {org.login}")
+        raise not_found()
     return Reply(
         {
             "url": f"{ctx.api}/orgs/{org.login}/memberships/{user.login}",
