@@ -95,8 +95,8 @@ def webhook_issue(shapes: Shapes, issue: Issue) -> dict[str, Any]:
     return data
 
 
-def webhook_pull(shapes: Shapes, issue: Issue) -> dict[str, Any]:
-    pull = shapes.pull(issue)
+def webhook_pull(shapes: Shapes, issue: Issue, *, full: bool = True) -> dict[str, Any]:
+    pull = shapes.pull(issue, full=full)
     for side in ("head", "base"):
         if isinstance(pull[side].get("repo"), dict):
             pull[side]["repo"]["custom_properties"] = {}
@@ -135,7 +135,8 @@ def payload_for(state: State, shapes: Shapes, change: Change) -> dict[str, Any] 
         review = shapes.review(subject)
         review["state"] = review["state"].lower()  # webhooks spell it lower case
         out["review"] = review
-        out["pull_request"] = webhook_pull(shapes, subject.pull)
+        # a review's pull request is the short form (no counts, no mergeability)
+        out["pull_request"] = webhook_pull(shapes, subject.pull, full=False)
     elif change.event == "milestone" and isinstance(subject, Milestone):
         assert repo is not None
         out["milestone"] = shapes.milestone(repo, subject)
