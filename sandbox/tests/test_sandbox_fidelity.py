@@ -99,8 +99,8 @@ def test_mergeable_is_unknown_until_asked_then_computed(sandbox: Sandbox) -> Non
     n = sandbox.state.add_pull(REPO, "A change", author="ada")
     api = httpx.Client(base_url=sandbox.url, headers={"Authorization": "token t"})
     query = {
-        "query": 'query($n: Int!) { repository(owner: "%s", name: "community-space") '
-        "{ pullRequest(number: $n) { mergeable } } }" % ORG,
+        "query": f'query($n: Int!) {{ repository(owner: "{ORG}", name: "community-space") '
+        "{ pullRequest(number: $n) { mergeable } } }",
         "variables": {"n": n},
     }
     states = [
