@@ -126,3 +126,18 @@ def test_media_types() -> None:
     issue = {"body": "x", "author_association": "NONE", "user": None}
     assert set(apply_body_param([issue], "text")[0]) == {"body_text", "author_association", "user"}
     assert apply_body_param({"body": None, "author_association": "NONE"}, "full")["body_html"] == ""
+
+
+def test_a_sandbox_a_test_starts_itself_is_checked_too(openapi_exchanges: list[Exchange]) -> None:
+    """The root conftest's check sees every sandbox in the process, not only the shared one
+    (the App's end-to-end tests start their own), GraphQL requests with their query."""
+    with Sandbox.start(seed="minimal") as own:
+        headers = {"Authorization": "token t"}
+        assert httpx.get(f"{own.url}/repos/{REPO}", headers=headers).status_code == 200
+        query = {"query": "{ viewer { login } }"}
+        assert httpx.post(f"{own.url}/graphql", json=query, headers=headers).status_code == 200
+    assert [(e.template, e.status) for e in openapi_exchanges] == [
+        ("/repos/{owner}/{repo}", 200),
+        ("/graphql", 200),
+    ]
+    assert json.loads(openapi_exchanges[1].request) == query
