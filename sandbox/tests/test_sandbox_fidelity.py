@@ -123,6 +123,10 @@ def test_media_types() -> None:
         "Title\n\nSome bold and a link."
     )
     assert render_html("Hi <b>\n\n- one") == "<p>Hi &lt;b&gt;</p>\n<ul>\n<li>one</li>\n</ul>"
+    assert render_html("A **b**, *c*, `d` and [e](https://x.org).") == (
+        "<p>A <strong>b</strong>, <em>c</em>, <code>d</code> and "
+        '<a href="https://x.org" rel="nofollow">e</a>.</p>'
+    )
     issue = {"body": "x", "author_association": "NONE", "user": None}
     assert set(apply_body_param([issue], "text")[0]) == {"body_text", "author_association", "user"}
     assert apply_body_param({"body": None, "author_association": "NONE"}, "full")["body_html"] == ""

@@ -41,8 +41,7 @@ def test_github3_searches_issues_without_a_key_error(
     assert bare.body is None
     rich = next(r.issue for r in found if r.issue.title == "Some body")
     assert rich.body_text == "Text with code."
-    assert "<code>" not in rich.body_html  # escaped, as GitHub renders it
-    assert "code" in rich.body_html
+    assert rich.body_html == "<p>Text with <code>code</code>.</p>"
 
 
 def test_github3_lists_issues_comments_and_pull_requests_with_full_json(

@@ -62,6 +62,22 @@ def render_text(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
 
+_HTML_INLINE = [
+    (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
+    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), r"<strong>\1</strong>"),
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"<em>\1</em>"),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"<del>\1</del>"),
+    (re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)"), r'<a href="\2" rel="nofollow">\1</a>'),
+]
+
+
+def _inline_html(line: str) -> str:
+    out = html.escape(line, quote=False)
+    for pattern, replacement in _HTML_INLINE:
+        out = pattern.sub(replacement, out)
+    return out
+
+
 def render_html(markdown: str) -> str:
     """A small HTML rendering of a Markdown body (headings, lists, paragraphs, code), as
     GitHub's `body_html` carries; not GitHub's renderer, but the same kind of text."""
@@ -98,15 +114,15 @@ def render_html(markdown: str) -> str:
         if heading:
             flush()
             level = len(heading.group(1))
-            blocks.append(f"<h{level}>{html.escape(heading.group(2))}</h{level}>")
+            blocks.append(f"<h{level}>{_inline_html(heading.group(2))}</h{level}>")
             continue
         bullet = re.match(r"[-*+]\s+(.*)", line)
         if bullet:
             if para:
                 flush()
-            items.append(html.escape(bullet.group(1)))
+            items.append(_inline_html(bullet.group(1)))
             continue
-        para.append(html.escape(line))
+        para.append(_inline_html(line))
     if code is not None:
         blocks.append("<pre><code>" + html.escape("\n".join(code)) + "\n</code></pre>")
     flush()

@@ -110,7 +110,7 @@ await check("2 mediaType full/html/text adds body_html and body_text", async () 
     mediaType: { format: "full" },
   });
   assert.equal(full.data.body, "Hello **world**\n\n- one\n- two");
-  assert.match(full.data.body_html, /<strong>world<\/strong>|world/);
+  assert.match(full.data.body_html, /^<p>Hello <strong>world<\/strong><\/p>/);
   assert.match(full.data.body_html, /<li>one<\/li>/);
   assert.equal(typeof full.data.body_text, "string");
   assert.ok(!full.data.body_text.includes("**"), full.data.body_text);
