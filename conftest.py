@@ -1,10 +1,11 @@
 """Shared test setup for both test trees (tests/ and sandbox/tests/).
 
 - The sandbox's fixtures (`sandbox_server`, `sandbox`, `sample_sandbox`, `github`).
-- Fidelity check (a): every REST response the sandbox serves to any test that uses it must
-  validate against the operation's response schema in GitHub's OpenAPI description. Opt a test
-  out with `@pytest.mark.no_openapi_check` (for deliberately broken requests whose answers
-  GitHub does not document).
+- Fidelity check (a): every REST response any sandbox serves during any test (the shared
+  `sandbox_server`, or one the test starts itself) must validate against the operation's
+  response schema in GitHub's OpenAPI description, and every GraphQL answer against the types
+  of GitHub's schema. Opt a test out with `@pytest.mark.no_openapi_check` (for deliberately
+  broken requests whose answers GitHub does not document).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from hypothesis import settings
 # Helper modules beside the tests are imported by their bare names.
 sys.path.insert(0, str(Path(__file__).parent / "tests"))
 
+from ghcommunity_sandbox.http import Exchange, SandboxApp
+from sandbox_graphql_check import graphql_problems
 from sandbox_openapi import problems
 
 pytest_plugins = ("ghcommunity_sandbox.pytest_plugin",)
@@ -34,22 +37,24 @@ if os.environ.get("CI"):
 
 
 @pytest.fixture(autouse=True)
-def openapi_exchanges(request: pytest.FixtureRequest) -> Iterator[list[object]]:
-    seen: list[object] = []
-    if "sandbox_server" not in request.fixturenames:
-        yield seen  # the test does not use the shared sandbox: nothing to check
-        return
-    sandbox_server = request.getfixturevalue("sandbox_server")
-    sandbox_server.app.observers.append(seen.append)
+def openapi_exchanges(request: pytest.FixtureRequest) -> Iterator[list[Exchange]]:
+    """Every exchange any sandbox in this process serves while the test runs (the shared
+    one, and those a test or its fixtures start themselves), checked once the test is done:
+    REST answers against GitHub's OpenAPI description, GraphQL answers against its schema."""
+    seen: list[Exchange] = []
+    SandboxApp.every_observers.append(seen.append)
     try:
         yield seen
     finally:
-        sandbox_server.app.observers.remove(seen.append)
+        SandboxApp.every_observers.remove(seen.append)
     if request.node.get_closest_marker("no_openapi_check"):
         return
-    found = [p for exchange in seen for p in problems(exchange)]  # type: ignore[arg-type]
+    found = [p for exchange in seen for p in problems(exchange) + graphql_problems(exchange)]
     if found:
-        pytest.fail("responses GitHub's OpenAPI description rejects:\n" + "\n".join(found[:20]))
+        pytest.fail(
+            "responses GitHub's OpenAPI description or GraphQL schema rejects:\n"
+            + "\n".join(found[:20])
+        )
 
 
 @pytest.fixture

@@ -206,7 +206,7 @@ def test_rate_limit_headers(api: httpx.Client, sandbox: Sandbox) -> None:
     ["good first issue", "type: agenda item", "area (docs)", "a/b", "needs-info 🙋", "50% done"],
 )
 def test_label_names_round_trip_percent_encoded(api: httpx.Client, name: str) -> None:
-    created = api.post(f"{R}/labels", json={"name": name, "color": "#aabbcc"})
+    created = api.post(f"{R}/labels", json={"name": name, "color": "aabbcc"})
     assert created.status_code == 201, created.text
     assert created.json()["color"] == "aabbcc"
     url = created.json()["url"]

@@ -272,3 +272,50 @@ def test_unreachable_receiver_is_recorded_not_raised() -> None:
         assert delivery.error
     finally:
         sb.stop()
+
+
+def test_opened_carries_labels_and_new_events_match_githubs_schemas(
+    hooks: tuple[Sandbox, Receiver, httpx.Client],
+) -> None:
+    """Issue 17: `issues.opened` has the labels it was created with; a branch made with
+    createRef sends `create` and a push whose head_commit is its commit; new commits on a pull
+    request's branch send `pull_request.synchronize`; reviews and milestones are announced."""
+    sb, receiver, api = hooks
+    sb.state.add_user("ada")
+    sb.state.add_token("ada-token", "ada")
+    sb.state.set_permission(REPO, "ada", "write")
+    n = api.post(f"{R}/issues", json={"title": "Hi", "labels": ["x", "y"]}).json()["number"]
+    main = api.get(f"{R}/git/ref/heads/main").json()["object"]["sha"]
+    api.post(f"{R}/git/refs", json={"ref": "refs/heads/topic", "sha": main})
+    first = sb.state.put_file(REPO, "a.md", "a\n", branch="topic")
+    pr = api.post(f"{R}/pulls", json={"title": "T", "head": "topic", "base": "main"}).json()
+    second = sb.state.put_file(REPO, "b.md", "b\n", branch="topic")
+    review = httpx.post(
+        f"{sb.url}{R}/pulls/{pr['number']}/reviews",
+        json={"event": "APPROVE"},
+        headers={"Authorization": "token ada-token"},
+    )
+    assert review.status_code == 200, review.text
+    api.post(f"{R}/milestones", json={"title": "v1"})
+    assert sb.flush_webhooks(timeout=10)
+    got = events(receiver)
+    issue_events = [(e, a) for e, a, p in got if p.get("issue", {}).get("number") == n]
+    assert issue_events == [("issues", "opened"), ("issues", "labeled"), ("issues", "labeled")]
+    opened = next(p for e, a, p in got if (e, a) == ("issues", "opened"))
+    assert [lab["name"] for lab in opened["issue"]["labels"]] == ["x", "y"]
+    create = next(p for e, _, p in got if e == "create")
+    assert (create["ref"], create["ref_type"]) == ("topic", "branch")
+    push = next(p for e, _, p in got if e == "push" and p["ref"] == "refs/heads/topic")
+    assert push["created"] is True
+    assert push["commits"] == []
+    assert push["head_commit"]["id"] == main
+    assert push["compare"].endswith("/compare/topic")
+    sync = [p for e, a, p in got if (e, a) == ("pull_request", "synchronize")]
+    assert [(p["before"], p["after"]) for p in sync] == [(first, second)]
+    assert sync[0]["pull_request"]["commits"] == 2
+    submitted = next(p for e, a, p in got if e == "pull_request_review")
+    assert (submitted["action"], submitted["review"]["state"]) == ("submitted", "approved")
+    milestone = next(p for e, a, p in got if e == "milestone")
+    assert (milestone["action"], milestone["milestone"]["title"]) == ("created", "v1")
+    for event, action, payload in got:
+        assert schema_errors(event, action, payload) == [], (event, action)

@@ -7,6 +7,7 @@ and a tree or commit built here could be checked by `git hash-object`.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -324,3 +325,96 @@ class GitStore:
             elif old[path] != new[path]:
                 out.append((path, "modified", old[path], new[path]))
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class FileDiff:
+    """One file's change between two trees, as GitHub lists it."""
+
+    path: str
+    status: str  # added | removed | modified
+    old_sha: str | None
+    new_sha: str | None
+    patch: str | None  # the unified diff's hunks (None for binary files)
+    additions: int
+    deletions: int
+
+
+def _text_lines(data: bytes | None) -> list[str] | None:
+    if data is None:
+        return []
+    if b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return None
+
+
+def diff_blobs(path: str, old: bytes | None, new: bytes | None) -> tuple[str | None, int, int]:
+    """(patch, additions, deletions): GitHub's `patch` is the unified diff's hunks, without
+    the file header lines, and it says `\\ No newline at end of file` where git would."""
+    a, b = _text_lines(old), _text_lines(new)
+    if a is None or b is None:
+        return None, 0, 0
+    hunks: list[str] = []
+    adds = dels = 0
+    for line in difflib.unified_diff(a, b, lineterm="", n=3):
+        if line.startswith(("---", "+++")) and not hunks:
+            continue
+        if line.startswith("+"):
+            adds += 1
+        elif line.startswith("-"):
+            dels += 1
+        hunks.append(line)
+    for data, sign in ((new, "+"), (old, "-")):
+        if data and not data.endswith(b"\n"):
+            # the last line of that side lacks a newline
+            for i in range(len(hunks) - 1, -1, -1):
+                if hunks[i].startswith((sign, " ")) and not hunks[i].startswith("@@"):
+                    hunks.insert(i + 1, "\\ No newline at end of file")
+                    break
+    return "\n".join(hunks), adds, dels
+
+
+def diff_trees(
+    git: GitStore, old_tree: str | None, new_tree: str | None, new_git: GitStore | None = None
+) -> list[FileDiff]:
+    """The files that differ between two trees (`new_git` when the new tree is in a fork)."""
+    other = new_git or git
+    old = git.files(old_tree) if old_tree else {}
+    new = other.files(new_tree) if new_tree else {}
+    out: list[FileDiff] = []
+    for path in sorted(set(old) | set(new)):
+        if old.get(path) == new.get(path):
+            continue
+        status = "added" if path not in old else "removed" if path not in new else "modified"
+        before = git.blobs[old[path]].data if path in old else None
+        after = other.blobs[new[path]].data if path in new else None
+        patch, adds, dels = diff_blobs(path, before, after)
+        out.append(FileDiff(path, status, old.get(path), new.get(path), patch, adds, dels))
+    return out
+
+
+def git_diff(files: list[FileDiff]) -> str:
+    """The whole change as `git diff` prints it (what GitHub's diff media type answers)."""
+    out: list[str] = []
+    for f in files:
+        out.append(f"diff --git a/{f.path} b/{f.path}")
+        short_old = (f.old_sha or "0" * 40)[:7]
+        short_new = (f.new_sha or "0" * 40)[:7]
+        if f.status == "added":
+            out += [f"new file mode {FILE_MODE}", f"index {short_old}..{short_new}"]
+        elif f.status == "removed":
+            out += [f"deleted file mode {FILE_MODE}", f"index {short_old}..{short_new}"]
+        else:
+            out.append(f"index {short_old}..{short_new} {FILE_MODE}")
+        if f.patch is None:
+            out.append(f"Binary files a/{f.path} and b/{f.path} differ")
+            continue
+        if not f.patch:
+            continue
+        out.append("--- /dev/null" if f.status == "added" else f"--- a/{f.path}")
+        out.append("+++ /dev/null" if f.status == "removed" else f"+++ b/{f.path}")
+        out.append(f.patch)
+    return "\n".join(out) + "\n" if out else ""

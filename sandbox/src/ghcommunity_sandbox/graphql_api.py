@@ -1253,7 +1253,13 @@ def f_pull_refs(obj: Issue, info: Info) -> str:
 
 @field("PullRequest", "mergeable")
 def f_mergeable(obj: Issue, info: Info) -> str:
-    return "MERGEABLE" if obj.state == "open" else "UNKNOWN"
+    pull = obj.pull
+    if obj.state != "open" or pull is None:
+        return "UNKNOWN"
+    if not pull.mergeable_known:  # GitHub computes it in the background once asked
+        pull.mergeable_known = True
+        return "UNKNOWN"
+    return "MERGEABLE"
 
 
 @field("PullRequest", "reviews")

@@ -27,10 +27,11 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlencode
 
 from ghcommunity_sandbox.errors import DOCS, ApiError, not_found
+from ghcommunity_sandbox.media import apply_body_param, body_param, media_type_header
 from ghcommunity_sandbox.model import PERMISSION_RANK, App, Installation, Repo, User, iso
 from ghcommunity_sandbox.shapes import Shapes
 from ghcommunity_sandbox.state import State
@@ -73,6 +74,14 @@ class Route:
     resource: str = "core"
     auth: str = "any"  # any | jwt | installation
     write: bool = False
+    # For a path GitHub serves but does not describe (the URLs it gives teams by id,
+    # /organizations/{org_id}/team/{team_id}...), the described route it answers as.
+    documented_as: str | None = None
+
+    @property
+    def documented(self) -> str:
+        """The template this route has in GitHub's OpenAPI description."""
+        return self.documented_as or self.template
 
 
 def _specificity(route: Route) -> tuple[int, int]:
@@ -108,6 +117,7 @@ class Router:
         greedy: Iterable[str] = (),
         resource: str = "core",
         auth: str = "any",
+        documented_as: str | None = None,
     ) -> None:
         route = Route(
             method,
@@ -118,6 +128,7 @@ class Router:
             resource,
             auth,
             write=method not in ("GET", "HEAD"),
+            documented_as=documented_as,
         )
         self.routes.append(route)
         first = template.split("/")[1]
@@ -135,9 +146,19 @@ class Router:
         greedy: Iterable[str] = (),
         resource: str = "core",
         auth: str = "any",
+        documented_as: str | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.add(method, template, handler, doc, greedy=greedy, resource=resource, auth=auth)
+            self.add(
+                method,
+                template,
+                handler,
+                doc,
+                greedy=greedy,
+                resource=resource,
+                auth=auth,
+                documented_as=documented_as,
+            )
             return handler
 
         return register
@@ -627,6 +648,7 @@ class Exchange:
     body: bytes
     prefix: str
     identity: str
+    request: bytes = b""  # the request's body (a GraphQL query and its variables)
 
 
 # -- the ASGI app ------------------------------------------------------------------------------
@@ -636,6 +658,10 @@ Internal = Callable[["SandboxApp", dict[str, Any]], Reply]
 
 class SandboxApp:
     """The ASGI application (uvicorn serves it; tests may call it in-process)."""
+
+    # Called with every exchange of every sandbox in this process (the test suite checks
+    # them all against GitHub's descriptions, whichever sandbox served them).
+    every_observers: ClassVar[list[Callable[[Exchange], None]]] = []
 
     def __init__(
         self,
@@ -738,6 +764,9 @@ class SandboxApp:
             return
         ctx = Ctx(self, method, path, query, headers, body, prefix, host, route, params)
         reply, status = self._dispatch(ctx, route)
+        param = body_param(headers.get("accept"))
+        if param and reply.raw is None and reply.data is not None and status < 300:
+            reply.data = apply_body_param(reply.data, param)
         response_headers = self._headers(ctx, reply, request_id)
         payload = b""
         if reply.raw is not None:
@@ -767,18 +796,19 @@ class SandboxApp:
             seconds=time.perf_counter() - started,
             graphql=ctx.operation,
         )
-        if self.observers:
+        if self.observers or SandboxApp.every_observers:
             exchange = Exchange(
                 method,
-                route.template,
+                route.documented,
                 path,
                 status,
                 {k.decode(): v.decode() for k, v in response_headers},
                 payload,
                 prefix,
                 ctx.identity.kind,
+                request=body,
             )
-            for observer in list(self.observers):
+            for observer in [*self.observers, *SandboxApp.every_observers]:
                 observer(exchange)
         await _send(send, status, response_headers, payload)
 
@@ -857,7 +887,7 @@ class SandboxApp:
         out: list[tuple[bytes, bytes]] = []
         if reply.status != 204:
             out.append((b"content-type", reply.content_type.encode()))
-        out.append((b"x-github-media-type", b"github.v3; format=json"))
+        out.append((b"x-github-media-type", media_type_header(ctx.headers.get("accept")).encode()))
         version = ctx.headers.get("x-github-api-version", "")
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", version):
             version = "2022-11-28"

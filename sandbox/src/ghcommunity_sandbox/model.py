@@ -286,6 +286,9 @@ class PullData:
     deletions: int = 0
     changed_files: int = 0
     commits: int = 1
+    # GitHub computes mergeability in the background: `mergeable` is null until a read asks
+    # for it, and again after either branch moves.
+    mergeable_known: bool = False
 
 
 @dataclass(slots=True, eq=False)

@@ -12,8 +12,18 @@ import binascii
 from typing import Any
 
 from ghcommunity_sandbox.errors import ApiError, custom, invalid, not_found
-from ghcommunity_sandbox.git import FILE_MODE, TREE_MODE, GitError, Signature
+from ghcommunity_sandbox.git import (
+    FILE_MODE,
+    TREE_MODE,
+    Commit,
+    FileDiff,
+    GitError,
+    Signature,
+    diff_trees,
+    git_diff,
+)
 from ghcommunity_sandbox.http import Ctx, Reply, Router
+from ghcommunity_sandbox.media import wanted_format
 from ghcommunity_sandbox.model import (
     REACTIONS,
     Comment,
@@ -21,6 +31,7 @@ from ghcommunity_sandbox.model import (
     Label,
     Org,
     Repo,
+    Team,
     User,
     iso,
 )
@@ -202,6 +213,15 @@ def org_teams(ctx: Ctx) -> Reply:
 
 
 def _team(ctx: Ctx) -> Any:
+    """The team of a request: by org and slug, or by id (`team_id`, with `org_id` or not)."""
+    if "team_id" in ctx.params:
+        found = ctx.state.nodes.get(ctx.int_param("team_id"))
+        if not isinstance(found, Team):
+            raise not_found()
+        org = ctx.state.org(found.org)
+        if org is None or ("org_id" in ctx.params and str(org.id) != ctx.params["org_id"]):
+            raise not_found()
+        return found
     org = _org(ctx)
     team = org.teams.get(ctx.params["team_slug"].lower())
     if team is None:
@@ -209,11 +229,22 @@ def _team(ctx: Ctx) -> Any:
     return team
 
 
+def _team_org(ctx: Ctx, team: Team) -> Org:
+    org = ctx.state.org(team.org)
+    assert org is not None
+    return org
+
+
+_TEAM_BY_ID = "/organizations/{org_id}/team/{team_id}"
+
+
 @route("GET", "/orgs/{org}/teams/{team_slug}", "teams/teams#get-a-team-by-name")
+@route("GET", "/teams/{team_id}", "teams/teams#get-a-team-legacy")
+@route("GET", _TEAM_BY_ID, "teams/teams#get-a-team-legacy", documented_as="/teams/{team_id}")
 def get_team(ctx: Ctx) -> Reply:
     team = _team(ctx)
     data = ctx.shapes.team(team)
-    org = _org(ctx)
+    org = _team_org(ctx, team)
     data.update(
         {
             "members_count": len(team.members),
@@ -227,6 +258,13 @@ def get_team(ctx: Ctx) -> Reply:
 
 
 @route("GET", "/orgs/{org}/teams/{team_slug}/members", "teams/members#list-team-members")
+@route("GET", "/teams/{team_id}/members", "teams/members#list-team-members-legacy")
+@route(
+    "GET",
+    _TEAM_BY_ID + "/members",
+    "teams/members#list-team-members-legacy",
+    documented_as="/teams/{team_id}/members",
+)
 def team_members(ctx: Ctx) -> Reply:
     team = _team(ctx)
     role = ctx.query.get("role", "all")
@@ -243,6 +281,17 @@ def team_members(ctx: Ctx) -> Reply:
     "/orgs/{org}/teams/{team_slug}/memberships/{username}",
     "teams/members#get-team-membership-for-a-user",
 )
+@route(
+    "GET",
+    "/teams/{team_id}/memberships/{username}",
+    "teams/members#get-team-membership-for-a-user-legacy",
+)
+@route(
+    "GET",
+    _TEAM_BY_ID + "/memberships/{username}",
+    "teams/members#get-team-membership-for-a-user-legacy",
+    documented_as="/teams/{team_id}/memberships/{username}",
+)
 def team_membership(ctx: Ctx) -> Reply:
     team = _team(ctx)
     role = team.members.get(ctx.params["username"].lower())
@@ -250,10 +299,48 @@ def team_membership(ctx: Ctx) -> Reply:
         raise not_found()
     return Reply(
         {
-            "url": f"{ctx.api}/organizations/{_org(ctx).id}/team/{team.id}/memberships/"
+            "url": f"{ctx.api}/organizations/{_team_org(ctx, team).id}/team/{team.id}/memberships/"
             f"{ctx.params['username']}",
             "role": role,
             "state": "active",
+        }
+    )
+
+
+@route("GET", "/teams/{team_id}/members/{username}", "teams/members#get-team-member-legacy")
+@route(
+    "GET",
+    _TEAM_BY_ID + "/members/{username}",
+    "teams/members#get-team-member-legacy",
+    documented_as="/teams/{team_id}/members/{username}",
+)
+def team_member(ctx: Ctx) -> Reply:
+    """204 when the user is a member of the team (what PyGithub's `has_in_members` asks)."""
+    team = _team(ctx)
+    if ctx.params["username"].lower() in team.members:
+        return Reply(None, 204)
+    raise not_found()
+
+
+@route(
+    "GET",
+    "/orgs/{org}/memberships/{username}",
+    "orgs/members#get-organization-membership-for-a-user",
+)
+def org_membership(ctx: Ctx) -> Reply:
+    org = _org(ctx)
+    user = ctx.state.user(ctx.params["username"])
+    role = org.members.get(ctx.params["username"].lower())
+    if user is None or role is None:
+        raise not_found()
+    return Reply(
+        {
+            "url": f"{ctx.api}/orgs/{org.login}/memberships/{user.login}",
+            "state": "active",
+            "role": "admin" if role == "admin" else "member",
+            "organization_url": f"{ctx.api}/orgs/{org.login}",
+            "organization": ctx.shapes.org(org),
+            "user": ctx.shapes.user(user),
         }
     )
 
@@ -649,6 +736,14 @@ def list_labels(ctx: Ctx) -> Reply:
     return ctx.paginate(labels, lambda lab: ctx.shapes.label(repo, lab))
 
 
+def _check_color(value: Any) -> None:
+    """GitHub takes a colour as six hex digits without the leading `#` (422 otherwise)."""
+    if value is not None and (
+        not isinstance(value, str) or len(value) != 6 or value.startswith("#")
+    ):
+        raise invalid("Label", "color")
+
+
 @route("POST", "/repos/{owner}/{repo}/labels", f"{_LABELS}#create-a-label")
 def create_label(ctx: Ctx) -> Reply:
     repo = ctx.repo("triage")
@@ -656,6 +751,7 @@ def create_label(ctx: Ctx) -> Reply:
     name = body.get("name")
     if name is None:
         raise invalid("Label", "name", "missing_field")
+    _check_color(body.get("color"))
     label = ctx.state.create_label(
         repo, ctx.actor, str(name), body.get("color"), body.get("description")
     )
@@ -680,6 +776,7 @@ def update_label(ctx: Ctx) -> Reply:
     elif body.get("name") is not None:
         kwargs["new_name"] = str(body["name"])
     if body.get("color") is not None:
+        _check_color(body["color"])
         kwargs["color"] = str(body["color"])
     if "description" in body:
         kwargs["description"] = body["description"]
@@ -808,6 +905,7 @@ def create_milestone(ctx: Ctx) -> Reply:
         description=body.get("description"),
         due_on=body.get("due_on"),
         state=body.get("state") or "open",
+        actor=ctx.actor,
     )
     return Reply(ctx.shapes.milestone(repo, milestone), 201)
 
@@ -1321,7 +1419,104 @@ def get_commit(ctx: Ctx) -> Reply:
     sha = repo.git.resolve(ctx.params["ref"], repo.default_branch)
     if sha is None:
         raise ApiError(422, f"No commit found for SHA: {ctx.params['ref']}")
-    return Reply(ctx.shapes.commit(repo, repo.git.commits[sha], files=True))
+    commit = repo.git.commits[sha]
+    fmt = wanted_format(ctx.headers.get("accept"))
+    if fmt == "sha":
+        return _text(sha)
+    if fmt in ("diff", "patch"):
+        parent = repo.git.commits.get(commit.parents[0]) if commit.parents else None
+        files = diff_trees(repo.git, parent.tree if parent else None, commit.tree)
+        return _text(git_diff(files) if fmt == "diff" else _as_patch(repo, [commit], files))
+    return Reply(ctx.shapes.commit(repo, commit, files=True))
+
+
+def _compare_side(ctx: Ctx, repo: Repo, spec: str) -> tuple[Repo, str]:
+    """(repository, commit sha) for one side of `base...head` (`owner:ref` names a fork)."""
+    owner, sep, ref = spec.partition(":")
+    side = repo
+    if sep and owner.lower() != repo.owner.login.lower():
+        found = ctx.state.repo(f"{owner}/{repo.name}")
+        if found is None:
+            raise not_found()
+        side = found
+    elif not sep:
+        ref = spec
+    sha = side.git.resolve(ref, side.default_branch)
+    if sha is None:
+        raise not_found()
+    return side, sha
+
+
+@route(
+    "GET",
+    "/repos/{owner}/{repo}/compare/{basehead}",
+    "commits/commits#compare-two-commits",
+    greedy=("basehead",),
+)
+def compare(ctx: Ctx) -> Reply:
+    repo = ctx.repo()
+    basehead = ctx.params["basehead"]
+    base_spec, sep, head_spec = basehead.partition("...")
+    if not sep:
+        base_spec, sep, head_spec = basehead.partition("..")
+    if not sep or not base_spec or not head_spec:
+        raise not_found()
+    base_repo, base = _compare_side(ctx, repo, base_spec)
+    head_repo, head = _compare_side(ctx, repo, head_spec)
+    git = head_repo.git
+    if head_repo is not base_repo:  # a fork: see the base's commits from the fork's side
+        merge_base = next(
+            (
+                c.sha
+                for c in git.history(head)
+                if c.sha in base_repo.git.commits and base_repo.git.is_ancestor(c.sha, base)
+            ),
+            base,
+        )
+    else:
+        merge_base = next((c.sha for c in git.history(head) if git.is_ancestor(c.sha, base)), base)
+    ahead = [
+        c
+        for c in git.history(head)
+        if not (merge_base in git.commits and git.is_ancestor(c.sha, merge_base))
+    ]
+    ahead.reverse()  # history is newest first
+    behind = [
+        c for c in base_repo.git.history(base) if not base_repo.git.is_ancestor(c.sha, merge_base)
+    ]
+    if not ahead and not behind:
+        status = "identical"
+    elif ahead and behind:
+        status = "diverged"
+    else:
+        status = "ahead" if ahead else "behind"
+    base_commit = base_repo.git.commits[base]
+    mb_commit = git.commits.get(merge_base) or base_repo.git.commits[merge_base]
+    files = diff_trees(base_repo.git, mb_commit.tree, git.commits[head].tree, git)
+    fmt = wanted_format(ctx.headers.get("accept"))
+    if fmt == "diff":
+        return _text(git_diff(files))
+    if fmt == "patch":
+        return _text(_as_patch(head_repo, ahead, files))
+    web = f"{ctx.web}/{repo.full_name}"
+    api = f"{ctx.api}/repos/{repo.full_name}"
+    return Reply(
+        {
+            "url": f"{api}/compare/{basehead}",
+            "html_url": f"{web}/compare/{basehead}",
+            "permalink_url": f"{web}/compare/{repo.owner.login}:{base[:7]}...{head_repo.owner.login}:{head[:7]}",
+            "diff_url": f"{web}/compare/{basehead}.diff",
+            "patch_url": f"{web}/compare/{basehead}.patch",
+            "base_commit": ctx.shapes.commit(base_repo, base_commit),
+            "merge_base_commit": ctx.shapes.commit(base_repo, mb_commit),
+            "status": status,
+            "ahead_by": len(ahead),
+            "behind_by": len(behind),
+            "total_commits": len(ahead),
+            "commits": [ctx.shapes.commit(head_repo, c) for c in ahead[:250]],
+            "files": [ctx.shapes.file(head_repo, f, head) for f in files[:300]],
+        }
+    )
 
 
 @route("GET", "/repos/{owner}/{repo}/branches", "branches/branches#list-branches")
@@ -1431,7 +1626,18 @@ def create_pull(ctx: Ctx) -> Reply:
 @route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}", f"{_PULLS}#get-a-pull-request")
 def get_pull(ctx: Ctx) -> Reply:
     repo = ctx.repo()
-    return Reply(ctx.shapes.pull(_pull(ctx, repo)))
+    issue = _pull(ctx, repo)
+    pull = issue.pull
+    assert pull is not None
+    fmt = wanted_format(ctx.headers.get("accept"))
+    if fmt == "diff":
+        return _text(git_diff(_pull_diff(repo, issue)))
+    if fmt == "patch":
+        return _text(_as_patch(pull.head_repo or repo, _pull_commits(repo, issue), []))
+    data = ctx.shapes.pull(issue)
+    # GitHub answers `mergeable: null` first and computes it in the background.
+    pull.mergeable_known = True
+    return Reply(data)
 
 
 @route("PATCH", "/repos/{owner}/{repo}/pulls/{pull_number}", f"{_PULLS}#update-a-pull-request")
@@ -1479,6 +1685,58 @@ def merge_pull(ctx: Ctx) -> Reply:
     return Reply({"sha": sha, "merged": True, "message": "Pull Request successfully merged"})
 
 
+def _pull_diff(repo: Repo, issue: Issue) -> list[FileDiff]:
+    pull = issue.pull
+    assert pull is not None
+    head_repo = pull.head_repo or repo
+    head = head_repo.git.commits.get(pull.head_sha)
+    base = repo.git.commits.get(pull.base_sha)
+    return diff_trees(
+        repo.git, base.tree if base else None, head.tree if head else None, head_repo.git
+    )
+
+
+def _pull_commits(repo: Repo, issue: Issue) -> list[Commit]:
+    """The pull request's commits, oldest first: on its head and not on its base."""
+    pull = issue.pull
+    assert pull is not None
+    git = (pull.head_repo or repo).git
+    if pull.head_sha not in git.commits:
+        return []
+    base = pull.base_sha
+    out = [
+        c
+        for c in git.history(pull.head_sha)
+        if not (base in git.commits and git.is_ancestor(c.sha, base))
+    ]
+    out.reverse()  # history is newest first
+    return out
+
+
+def _as_patch(repo: Repo, commits: list[Commit], files: list[FileDiff]) -> str:
+    """`git format-patch` text (GitHub's patch media type)."""
+    out = []
+    total = len(commits)
+    for n, commit in enumerate(commits, 1):
+        parent = repo.git.commits.get(commit.parents[0]) if commit.parents else None
+        own = diff_trees(repo.git, parent.tree if parent else None, commit.tree)
+        subject, _, rest = commit.message.partition("\n")
+        label = f"[PATCH {n}/{total}]" if total > 1 else "[PATCH]"
+        out.append(
+            f"From {commit.sha} Mon Sep 17 00:00:00 2001\n"
+            f"From: {commit.author.name} <{commit.author.email}>\n"
+            f"Date: {commit.author.date}\n"
+            f"Subject: {label} {subject}\n\n{rest.strip()}\n---\n" + git_diff(own)
+        )
+    if not out:
+        return git_diff(files)
+    return "\n".join(out)
+
+
+def _text(data: str) -> Reply:
+    return Reply(raw=data.encode(), content_type="text/plain; charset=utf-8")
+
+
 @route(
     "GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files", f"{_PULLS}#list-pull-requests-files"
 )
@@ -1487,40 +1745,23 @@ def pull_files(ctx: Ctx) -> Reply:
     issue = _pull(ctx, repo)
     pull = issue.pull
     assert pull is not None
+    files = _pull_diff(repo, issue)
+    return ctx.paginate(files, lambda f: ctx.shapes.file(repo, f, pull.head_sha))
+
+
+@route(
+    "GET",
+    "/repos/{owner}/{repo}/pulls/{pull_number}/commits",
+    f"{_PULLS}#list-commits-on-a-pull-request",
+)
+def pull_commits(ctx: Ctx) -> Reply:
+    repo = ctx.repo()
+    issue = _pull(ctx, repo)
+    pull = issue.pull
+    assert pull is not None
     head_repo = pull.head_repo or repo
-    new = (
-        head_repo.git.files(head_repo.git.commits[pull.head_sha].tree)
-        if pull.head_sha in head_repo.git.commits
-        else {}
-    )
-    old = (
-        repo.git.files(repo.git.commits[pull.base_sha].tree)
-        if pull.base_sha in repo.git.commits
-        else {}
-    )
-    out = []
-    for path in sorted(set(new) | set(old)):
-        if new.get(path) == old.get(path):
-            continue
-        status = "added" if path not in old else "removed" if path not in new else "modified"
-        blob = new.get(path) or old.get(path) or ""
-        lines = head_repo.git.blobs[new[path]].data.count(b"\n") if path in new else 0
-        out.append(
-            {
-                "sha": blob,
-                "filename": path,
-                "status": status,
-                "additions": lines if status != "removed" else 0,
-                "deletions": 0
-                if status != "removed"
-                else repo.git.blobs[old[path]].data.count(b"\n"),
-                "changes": lines,
-                "blob_url": f"{ctx.web}/{repo.full_name}/blob/{pull.head_sha}/{path}",
-                "raw_url": f"{ctx.web}/{repo.full_name}/raw/{pull.head_sha}/{path}",
-                "contents_url": f"{ctx.api}/repos/{repo.full_name}/contents/{path}?ref={pull.head_sha}",
-            }
-        )
-    return ctx.paginate(out, lambda x: x)
+    commits = _pull_commits(repo, issue)[:250]  # GitHub lists at most 250
+    return ctx.paginate(commits, lambda c: ctx.shapes.commit(head_repo, c))
 
 
 @route(

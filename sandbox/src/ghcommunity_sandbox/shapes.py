@@ -11,7 +11,7 @@ import base64
 from typing import Any
 from urllib.parse import quote
 
-from ghcommunity_sandbox.git import TREE_MODE, Commit, GitStore, TreeEntry
+from ghcommunity_sandbox.git import TREE_MODE, Commit, FileDiff, GitStore, TreeEntry, diff_trees
 from ghcommunity_sandbox.model import (
     PERMISSION_RANK,
     REACTIONS,
@@ -188,8 +188,9 @@ class Shapes:
         return out
 
     def team(self, team: Team) -> dict[str, Any]:
-        api = f"{self.api}/orgs/{q(team.org)}/teams/{q(team.slug)}"
         org = self.state.org(team.org)
+        # GitHub's team URLs are by id: /organizations/{org_id}/team/{team_id}
+        api = f"{self.api}/organizations/{org.id if org else 0}/team/{team.id}"
         return {
             "id": team.id,
             "node_id": team.node_id,
@@ -444,8 +445,6 @@ class Shapes:
         out["state_reason"] = issue.state_reason
         if search:
             out["score"] = 1.0
-            if out["body"] is None:
-                del out["body"]  # the search schema's body is a string, never null
         return out
 
     def comment(self, comment: Comment) -> dict[str, Any]:
@@ -602,12 +601,14 @@ class Shapes:
             "active_lock_reason": issue.active_lock_reason,
         }
         if full:
+            # null until GitHub has computed it (the first read starts that)
+            known = issue.state == "open" and pull.mergeable_known
             out.update(
                 {
                     "merged": pull.merged,
-                    "mergeable": None if issue.state == "closed" else True,
-                    "rebaseable": None if issue.state == "closed" else True,
-                    "mergeable_state": "unknown" if issue.state == "closed" else "clean",
+                    "mergeable": True if known else None,
+                    "rebaseable": True if known else None,
+                    "mergeable_state": "clean" if known else "unknown",
                     "merged_by": self.user(pull.merged_by),
                     "comments": len(issue.comments),
                     "review_comments": 0,
@@ -743,36 +744,35 @@ class Shapes:
             ],
         }
         if files:
-            changed = repo.git.changed_files(commit)
-            listed = []
-            total_add = total_del = 0
-            for path, status, old, new in changed:
-                new_lines = repo.git.blobs[new].data.count(b"\n") if new else 0
-                old_lines = repo.git.blobs[old].data.count(b"\n") if old else 0
-                adds = max(new_lines - old_lines, 0) if status == "modified" else new_lines
-                dels = max(old_lines - new_lines, 0) if status == "modified" else old_lines
-                total_add += adds
-                total_del += dels
-                sha = new or old or ""
-                listed.append(
-                    {
-                        "sha": sha,
-                        "filename": path,
-                        "status": status,
-                        "additions": adds,
-                        "deletions": dels,
-                        "changes": adds + dels,
-                        "blob_url": f"{self.web}/{repo.full_name}/blob/{commit.sha}/{quote(path)}",
-                        "raw_url": f"{self.web}/{repo.full_name}/raw/{commit.sha}/{quote(path)}",
-                        "contents_url": f"{base}/contents/{quote(path)}?ref={commit.sha}",
-                    }
-                )
+            parent = repo.git.commits.get(commit.parents[0]) if commit.parents else None
+            changed = diff_trees(repo.git, parent.tree if parent else None, commit.tree)
+            total_add = sum(f.additions for f in changed)
+            total_del = sum(f.deletions for f in changed)
+            listed = [self.file(repo, f, commit.sha) for f in changed]
             out["stats"] = {
                 "total": total_add + total_del,
                 "additions": total_add,
                 "deletions": total_del,
             }
             out["files"] = listed
+        return out
+
+    def file(self, repo: Repo, f: FileDiff, at: str) -> dict[str, Any]:
+        """A changed file as commits, compare and pull request files list it."""
+        base = f"{self.api}/repos/{repo.full_name}"
+        out: dict[str, Any] = {
+            "sha": f.new_sha or f.old_sha or "",
+            "filename": f.path,
+            "status": f.status,
+            "additions": f.additions,
+            "deletions": f.deletions,
+            "changes": f.additions + f.deletions,
+            "blob_url": f"{self.web}/{repo.full_name}/blob/{at}/{quote(f.path)}",
+            "raw_url": f"{self.web}/{repo.full_name}/raw/{at}/{quote(f.path)}",
+            "contents_url": f"{base}/contents/{quote(f.path)}?ref={at}",
+        }
+        if f.patch is not None:
+            out["patch"] = f.patch
         return out
 
     def tree(self, repo: Repo, sha: str, *, recursive: bool) -> dict[str, Any]:

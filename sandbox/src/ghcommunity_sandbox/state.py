@@ -48,7 +48,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ghcommunity_sandbox.errors import ApiError, custom, invalid, not_found
-from ghcommunity_sandbox.git import FILE_MODE, GitError, Signature
+from ghcommunity_sandbox.git import FILE_MODE, GitError, Signature, diff_trees
 from ghcommunity_sandbox.model import (
     PERMISSION_RANK,
     REACTIONS,
@@ -686,17 +686,22 @@ class State:
             repo.first_item.setdefault(_lower(actor.login), number)
             repo.updated_at = max(repo.updated_at, when)
             self._touch(repo)
-            self._emit(Change(kind, "opened", repo, actor, issue))
+            # As on GitHub, "opened" already carries the labels and assignees the issue was
+            # created with; a "labeled" / "assigned" delivery for each follows it.
+            after: list[Change] = []
             for label in the_labels:
                 issue.labels.append(label)
                 self._event(issue, "labeled", actor, when, label=(label.name, label.color))
-                self._emit(Change(kind, "labeled", repo, actor, issue, {"label": label}))
+                after.append(Change(kind, "labeled", repo, actor, issue, {"label": label}))
             for login in assignees:
                 user = self.get_user(login)
                 if user not in issue.assignees:
                     issue.assignees.append(user)
                     self._event(issue, "assigned", actor, when, assignee=user, assigner=actor)
-                    self._emit(Change(kind, "assigned", repo, actor, issue, {"assignee": user}))
+                    after.append(Change(kind, "assigned", repo, actor, issue, {"assignee": user}))
+            self._emit(Change(kind, "opened", repo, actor, issue))
+            for change in after:
+                self._emit(change)
             return issue
 
     def edit_issue(
@@ -974,16 +979,18 @@ class State:
         description: str | None = None,
         due_on: Time | None = None,
         state: str = "open",
+        actor: User | None = None,
     ) -> Milestone:
         with self.lock:
             the_repo = self.require_repo(repo)
             number = max(the_repo.milestones, default=0) + 1
             when = self.now_iso()
+            creator = actor or self.get_user(self.default_actor)
             milestone = Milestone(
                 self._new_id(),
                 number,
                 title,
-                self.get_user(self.default_actor),
+                creator,
                 description=description,
                 state=state,
                 due_on=iso(due_on) if due_on else None,
@@ -991,6 +998,8 @@ class State:
                 updated_at=when,
             )
             the_repo.milestones[number] = self._register(milestone)
+            self._touch(the_repo)
+            self._emit(Change("milestone", "created", the_repo, creator, milestone))
             return milestone
 
     # -- comments and reactions -------------------------------------------------------------
@@ -1187,6 +1196,48 @@ class State:
                     "push", None, repo, actor, None, {"ref": ref, "before": before, "after": sha}
                 )
             )
+            if before is None and sha is not None:
+                kind = "branch" if ref.startswith("refs/heads/") else "tag"
+                short = ref.split("/", 2)[2]
+                self._emit(
+                    Change("create", None, repo, actor, None, {"ref": short, "ref_type": kind})
+                )
+        if ref.startswith("refs/heads/") and sha is not None and sha != before:
+            self._synchronize(repo, ref.removeprefix("refs/heads/"), sha, actor, emit=emit)
+
+    def _synchronize(self, repo: Repo, branch: str, sha: str, actor: User, *, emit: bool) -> None:
+        """New commits on a branch: the open pull requests whose head it is follow them (and
+        say so with `pull_request.synchronize`); those whose base it is are recomputed."""
+        # A fork's pull requests live in the repository of the same name they were opened on.
+        bases = [repo] + [r for r in self.repos.values() if r.name == repo.name and r is not repo]
+        for base_repo in bases:
+            for issue in base_repo.issues.values():
+                pull = issue.pull
+                if pull is None or issue.state != "open":
+                    continue
+                if base_repo is repo and pull.base_ref == branch:
+                    pull.mergeable_known = False
+                if (pull.head_repo or base_repo) is not repo or pull.head_ref != branch:
+                    continue
+                if pull.head_sha == sha:
+                    continue
+                before = pull.head_sha
+                pull.head_sha = sha
+                pull.mergeable_known = False
+                self._pull_stats(base_repo, pull)
+                issue.updated_at = max(issue.updated_at, self.now_iso())
+                self._touch(base_repo)
+                if emit:
+                    self._emit(
+                        Change(
+                            "pull_request",
+                            "synchronize",
+                            base_repo,
+                            actor,
+                            issue,
+                            {"before": before, "after": sha},
+                        )
+                    )
 
     def commit_files(
         self,
@@ -1381,16 +1432,10 @@ class State:
         base = repo.git.commits.get(data.base_sha)
         if head is None or base is None:
             return
-        new = git.files(head.tree)
-        old = repo.git.files(base.tree)
-        changed = [p for p in set(new) | set(old) if new.get(p) != old.get(p)]
-        additions = deletions = 0
-        for path in changed:
-            a = git.blobs[new[path]].data.count(b"\n") if path in new else 0
-            b = repo.git.blobs[old[path]].data.count(b"\n") if path in old else 0
-            additions += max(a - b, 0) if path in old else a
-            deletions += max(b - a, 0) if path in new else b
-        data.additions, data.deletions, data.changed_files = additions, deletions, len(changed)
+        changed = diff_trees(repo.git, base.tree, head.tree, git)
+        data.additions = sum(f.additions for f in changed)
+        data.deletions = sum(f.deletions for f in changed)
+        data.changed_files = len(changed)
         data.commits = max(
             1,
             sum(
@@ -1494,6 +1539,8 @@ class State:
             if when:
                 issue.updated_at = max(issue.updated_at, when)
             self._touch(issue.repo)
+            if when:
+                self._emit(Change("pull_request_review", "submitted", issue.repo, actor, review))
             return review
 
     def add_pull(

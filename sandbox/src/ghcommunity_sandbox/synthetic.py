@@ -410,29 +410,41 @@ def _discussion(
     )
     repo.discussions[number] = d
     state.nodes[d.id] = d
-    last = created_s
+    last = latest = created_s
+    answer_s: list[float] = []
     for _ in range(rng.choice((0, 1, 2, 3))):
         last = min(span, last + rng.expovariate(1 / 86400))
+        answer_s.append(last)
         when = stamp(last)
         top = DiscussionComment(
             state._new_id(), d, rng.choice(users), rng.choice(COMMENTS), when, when
         )
         d.comments.append(top)
         state.nodes[top.id] = top
-        if rng.random() < 0.3:
+        # people reply some minutes to days after the comment they answer
+        reply_s = last + 60 + rng.expovariate(1 / 21600)
+        if rng.random() < 0.3 and reply_s <= span:
+            reply_when = stamp(reply_s)
             reply = DiscussionComment(
                 state._new_id(),
                 d,
                 rng.choice(users),
                 rng.choice(COMMENTS),
-                when,
-                when,
+                reply_when,
+                reply_when,
                 reply_to=top,
             )
             top.replies.append(reply)
             state.nodes[reply.id] = reply
+            latest = max(latest, reply_s)
+        latest = max(latest, last)
     if category.is_answerable and d.comments and rng.random() < 0.5:
-        d.answer = d.comments[0]
-        d.answer_chosen_at = d.comments[0].created_at
-        d.answer_chosen_by = author
-    d.updated_at = stamp(last)
+        # the author marks an answer some time after it was posted (when that time has come)
+        answer = d.comments[0]
+        chosen_s = answer_s[0] + 300 + rng.expovariate(1 / 43200)
+        if chosen_s <= span:
+            d.answer = answer
+            d.answer_chosen_at = stamp(chosen_s)
+            d.answer_chosen_by = author
+            latest = max(latest, chosen_s)
+    d.updated_at = stamp(latest)

@@ -3,7 +3,8 @@
 With a `webhook_url`, each change (issues opened/edited/labeled/unlabeled/closed/reopened/
 assigned/unassigned, issue_comment created/edited/deleted, label created/edited/deleted,
 discussion created/edited/answered, discussion_comment created, pull_request opened/closed/
-labeled, push, check_run created/completed, repository_dispatch) is serialised at the moment it happens and queued. A background thread POSTs
+labeled/synchronize, pull_request_review submitted, milestone created, push, create, check_run
+created/completed, repository_dispatch) is serialised at the moment it happens and queued. A background thread POSTs
 the queue in order with GitHub's headers (`X-GitHub-Event`, `X-GitHub-Delivery`,
 `X-GitHub-Hook-ID`, `X-Hub-Signature-256` = `sha256=` HMAC-SHA256 of the raw body with the
 secret, `User-Agent: GitHub-Hookshot/...`). Every delivery and its response is recorded in
@@ -25,6 +26,7 @@ from typing import Any
 import httpx
 
 from ghcommunity_sandbox.checks import webhook_check_run
+from ghcommunity_sandbox.git import Commit
 from ghcommunity_sandbox.model import (
     CheckRun,
     Comment,
@@ -32,8 +34,10 @@ from ghcommunity_sandbox.model import (
     DiscussionComment,
     Issue,
     Label,
+    Milestone,
     Org,
     Repo,
+    Review,
     node_id,
 )
 from ghcommunity_sandbox.shapes import Shapes
@@ -91,6 +95,14 @@ def webhook_issue(shapes: Shapes, issue: Issue) -> dict[str, Any]:
     return data
 
 
+def webhook_pull(shapes: Shapes, issue: Issue, *, full: bool = True) -> dict[str, Any]:
+    pull = shapes.pull(issue, full=full)
+    for side in ("head", "base"):
+        if isinstance(pull[side].get("repo"), dict):
+            pull[side]["repo"]["custom_properties"] = {}
+    return pull
+
+
 def payload_for(state: State, shapes: Shapes, change: Change) -> dict[str, Any] | None:
     """GitHub's payload for one change (None for changes GitHub does not announce)."""
     repo = change.repo
@@ -109,17 +121,31 @@ def payload_for(state: State, shapes: Shapes, change: Change) -> dict[str, Any] 
             out["assignee"] = shapes.user(extra["assignee"])
     elif change.event == "pull_request" and isinstance(subject, Issue):
         out["number"] = subject.number
-        pull = shapes.pull(subject)
-        for side in ("head", "base"):
-            if isinstance(pull[side].get("repo"), dict):
-                pull[side]["repo"]["custom_properties"] = {}
-        out["pull_request"] = pull
+        out["pull_request"] = webhook_pull(shapes, subject)
         if "label" in extra:
             out["label"] = shapes.label(subject.repo, extra["label"])
         if "assignee" in extra:
             out["assignee"] = shapes.user(extra["assignee"])
         if "changes" in extra:
             out["changes"] = extra["changes"]
+        if change.action == "synchronize":
+            out["before"] = extra["before"]
+            out["after"] = extra["after"]
+    elif change.event == "pull_request_review" and isinstance(subject, Review):
+        review = shapes.review(subject)
+        review["state"] = review["state"].lower()  # webhooks spell it lower case
+        out["review"] = review
+        # a review's pull request is the short form (no counts, no mergeability)
+        out["pull_request"] = webhook_pull(shapes, subject.pull, full=False)
+    elif change.event == "milestone" and isinstance(subject, Milestone):
+        assert repo is not None
+        out["milestone"] = shapes.milestone(repo, subject)
+    elif change.event == "create" and repo is not None:
+        out["ref"] = extra["ref"]
+        out["ref_type"] = extra["ref_type"]
+        out["master_branch"] = repo.default_branch
+        out["description"] = repo.description
+        out["pusher_type"] = "user"
     elif change.event == "issue_comment" and isinstance(subject, Comment):
         out["issue"] = webhook_issue(shapes, subject.issue)
         out["comment"] = shapes.comment(subject)
@@ -159,6 +185,31 @@ def payload_for(state: State, shapes: Shapes, change: Change) -> dict[str, Any] 
     return _strip(out)  # type: ignore[no-any-return]
 
 
+def _push_commit(shapes: Shapes, repo: Repo, commit: Commit) -> dict[str, Any]:
+    files = repo.git.changed_files(commit)
+    return {
+        "id": commit.sha,
+        "tree_id": commit.tree,
+        "distinct": True,
+        "message": commit.message,
+        "timestamp": commit.committer.date,
+        "url": f"{shapes.web}/{repo.full_name}/commit/{commit.sha}",
+        "author": {
+            "name": commit.author.name,
+            "email": commit.author.email,
+            **({"username": commit.author_login} if commit.author_login else {}),
+        },
+        "committer": {
+            "name": commit.committer.name,
+            "email": commit.committer.email,
+            **({"username": commit.committer_login} if commit.committer_login else {}),
+        },
+        "added": [p for p, s, _, _ in files if s == "added"],
+        "removed": [p for p, s, _, _ in files if s == "removed"],
+        "modified": [p for p, s, _, _ in files if s == "modified"],
+    }
+
+
 def push_payload(shapes: Shapes, repo: Repo, change: Change) -> dict[str, Any]:
     ref = change.extra["ref"]
     before = change.extra.get("before")
@@ -170,38 +221,26 @@ def push_payload(shapes: Shapes, repo: Repo, change: Change) -> dict[str, Any]:
         for commit in git.history(after):
             if before and git.is_ancestor(commit.sha, before):
                 break
-            if not before and commit.parents and ref != f"refs/heads/{repo.default_branch}":
+            if not before and ref != f"refs/heads/{repo.default_branch}":
                 # a new branch: only what is not on the default branch
                 default = git.refs.get(f"refs/heads/{repo.default_branch}")
                 if default and git.is_ancestor(commit.sha, default):
                     break
-            files = git.changed_files(commit)
-            commits.append(
-                {
-                    "id": commit.sha,
-                    "tree_id": commit.tree,
-                    "distinct": True,
-                    "message": commit.message,
-                    "timestamp": commit.committer.date,
-                    "url": f"{shapes.web}/{repo.full_name}/commit/{commit.sha}",
-                    "author": {
-                        "name": commit.author.name,
-                        "email": commit.author.email,
-                        **({"username": commit.author_login} if commit.author_login else {}),
-                    },
-                    "committer": {
-                        "name": commit.committer.name,
-                        "email": commit.committer.email,
-                        **({"username": commit.committer_login} if commit.committer_login else {}),
-                    },
-                    "added": [p for p, s, _, _ in files if s == "added"],
-                    "removed": [p for p, s, _, _ in files if s == "removed"],
-                    "modified": [p for p, s, _, _ in files if s == "modified"],
-                }
-            )
+            commits.append(_push_commit(shapes, repo, commit))
             if len(commits) >= 20:
                 break
         commits.reverse()
+    # GitHub's head_commit is the commit the ref now points at, even when the push brought no
+    # new commits (a branch or tag made from an existing commit).
+    head_commit = commits[-1] if commits else None
+    if head_commit is None and after and after in git.commits:
+        head_commit = _push_commit(shapes, repo, git.commits[after])
+    web = f"{shapes.web}/{repo.full_name}"
+    if before is None and after is not None:
+        # a new branch or tag: its commit, or the ref itself when it brought nothing new
+        compare = f"{web}/commit/{after}" if commits else f"{web}/compare/{ref.split('/', 2)[2]}"
+    else:
+        compare = f"{web}/compare/{(before or zeros)[:12]}...{(after or zeros)[:12]}"
     sender = change.sender
     return {
         "ref": ref,
@@ -213,9 +252,9 @@ def push_payload(shapes: Shapes, repo: Repo, change: Change) -> dict[str, Any]:
             before and after and after in git.commits and not git.is_ancestor(before, after)
         ),
         "base_ref": None,
-        "compare": f"{shapes.web}/{repo.full_name}/compare/{(before or zeros)[:12]}...{(after or zeros)[:12]}",
+        "compare": compare,
         "commits": commits,
-        "head_commit": commits[-1] if commits else None,
+        "head_commit": head_commit,
         "pusher": {
             "name": sender.login,
             "email": sender.email or f"{sender.id}+{sender.login}@users.noreply.github.com",
