@@ -139,7 +139,7 @@ def test_classify_json(capsys, tmp_path: Path, kit) -> None:  # type: ignore[no-
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"role", "level", "skills", "type", "labels", "problems"}
+    assert set(data) >= {"role", "level", "skills", "type", "labels", "problems", "findings"}
     assert data["role"] == "Software developer"
     assert data["skills"] == []
     assert data["problems"][0]["kind"] == "unknown"

@@ -26,6 +26,7 @@ from ghcommunity.core.forms import IssueForm, parse_body, split_choices
 from ghcommunity.jobs.ddat.form import DEPARTMENT, LABELS, LEVEL, ROLE, SKILLS, TYPE, feedback_form
 from ghcommunity.jobs.ddat.labels import Labeller
 from ghcommunity.jobs.ddat.names import ALL_LEVELS, normalise
+from ghcommunity.jobs.ddat.prose import Finding, ProseReader, about_framework
 from ghcommunity.jobs.ddat.resolve import Resolution, Resolver, words
 from ghcommunity.jobs.ddat.taxonomy import Taxonomy
 
@@ -115,6 +116,22 @@ class DdatProblem:
 
 
 @dataclass
+class Proposal:
+    """What the text seems to be about but not surely: proposed in the bot's comment (to accept
+    with `/ddat ok`), never labelled."""
+
+    role: str | None = None
+    level: str | None = None
+    skills: list[str] = dc_field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.role or self.level or self.skills)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"role": self.role, "level": self.level, "skills": list(self.skills)}
+
+
+@dataclass
 class Classification:
     source: Source
     about_framework: bool
@@ -126,6 +143,8 @@ class Classification:
     problems: list[DdatProblem] = dc_field(default_factory=list)
     mentions: list[str] = dc_field(default_factory=list)
     labels: list[str] = dc_field(default_factory=list)
+    proposed: Proposal = dc_field(default_factory=Proposal)
+    findings: list[Finding] = dc_field(default_factory=list)
 
     @property
     def from_form(self) -> bool:
@@ -143,6 +162,10 @@ class Classification:
             "type": self.type,
             "labels": list(self.labels),
             "problems": [p.to_json() for p in self.problems],
+            "about_framework": self.about_framework,
+            "source": self.source,
+            "proposed": self.proposed.to_json(),
+            "findings": [f.to_json() for f in self.findings],
         }
 
 
@@ -159,8 +182,10 @@ class DdatKit:
     detect_mentions: bool = True
     _distinctive: list[tuple[str, str]] = dc_field(default_factory=list, init=False)
     _ordinary: list[tuple[str, str]] = dc_field(default_factory=list, init=False)
+    prose: ProseReader = dc_field(init=False)
 
     def __post_init__(self) -> None:
+        self.prose = ProseReader(self.taxonomy)
         # (normalised spelling, display name) of names that mark an issue as about the
         # framework on their own, and of those that need a framework word next to them.
         for entry in (
@@ -213,9 +238,7 @@ class DdatKit:
             result.about_framework = True
             result.mentions = mentions
         else:
-            result = Classification(
-                source="text", about_framework=bool(mentions), mentions=mentions
-            )
+            result = self._from_prose(text, mentions)
         result.problems.insert(
             0,
             DdatProblem(
@@ -227,6 +250,33 @@ class DdatKit:
             ),
         )
         result.labels = self.labels_for(result)
+        return result
+
+    def _from_prose(self, text: str, mentions: list[str]) -> Classification:
+        """Free text: confident findings are its values, the others proposals."""
+        reading = self.prose.read(text) if self.detect_mentions else None
+        if reading is None or not about_framework(reading, mentions):
+            return Classification(source="text", about_framework=bool(mentions), mentions=mentions)
+        result = Classification(source="text", about_framework=True, mentions=mentions)
+        result.findings = reading.findings
+        for finding in reading.findings:
+            sure = finding.confident
+            if finding.kind == "role":
+                if sure:
+                    result.role = finding.name
+                else:
+                    result.proposed.role = finding.name
+            elif finding.kind == "level":
+                if sure:
+                    result.level = finding.name
+                else:
+                    result.proposed.level = finding.name
+            elif sure:
+                result.skills.append(finding.name)
+            else:
+                result.proposed.skills.append(finding.name)
+        if result.proposed.level and not result.role and not result.proposed.role:
+            result.proposed.role = self.taxonomy.role_of_level(result.proposed.level)
         return result
 
     def _from_form(self, values: dict[str, Any], form_problems: Iterable[Any]) -> Classification:
