@@ -221,7 +221,7 @@ class ProseReader:
         for prefix, variants in SENIORITY.items():
             for variant in variants:
                 patterns.append(
-                    _Pattern(phrase(variant) + ("level",), "seniority", prefix, SEPARATED)
+                    _Pattern((*phrase(variant), "level"), "seniority", prefix, SEPARATED)
                 )
         for vague in ROLE_VAGUE:
             patterns.append(_Pattern(phrase(vague), "vague", _VAGUE, WEAK))
@@ -256,7 +256,7 @@ class ProseReader:
         self.vocabulary = frozenset(w for pat in seen.values() for w in pat.words if len(w) >= 5)
         self._cues = [re.compile(c) for c in FRAMEWORK_CUES]
         self._weak_cues = [re.compile(c) for c in WEAK_CUES]
-        self._cue_words = frozenset({"role", "skill", "level"})
+        self._cue_words = frozenset(stem(w) for w in ("role", "skill", "level"))
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -382,7 +382,8 @@ def about_framework(reading: ProseReading, mentions: Sequence[str]) -> bool:
 
 
 def split_by_confidence(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
-    confident, proposed = [], []
+    confident: list[Finding] = []
+    proposed: list[Finding] = []
     for finding in findings:
         (confident if finding.confident else proposed).append(finding)
     return confident, proposed
