@@ -34,6 +34,7 @@ def test_a_good_submission(kit) -> None:  # type: ignore[no-untyped-def]
         [],
     )
     assert data.pop("proposed") == {"role": None, "level": None, "skills": []}
+    assert data.pop("proposed_skills") == []
     assert data == {
         "role": "Software developer",
         "level": "Senior developer",
@@ -55,7 +56,9 @@ def test_a_good_submission(kit) -> None:  # type: ignore[no-untyped-def]
 def test_outcome_unknown_skill(kit) -> None:  # type: ignore[no-untyped-def]
     # Documented: the known values are labelled; the unknown skill gets no label and is named
     # as a problem (and in the one DDaT comment).
-    result = kit.classify(body(kit, skills=["Prototyping", "Quantum computing"]))
+    result = kit.classify(
+        body(kit, skills=["Prototyping", "Quantum computing"], type=["Inaccurate description"])
+    )
     assert result.skills == ["Prototyping"]
     assert "ddat-skill: Prototyping" in result.labels
     assert not any("Quantum" in label for label in result.labels)

@@ -142,7 +142,9 @@ def test_classify_json(capsys, tmp_path: Path, kit) -> None:  # type: ignore[no-
     assert set(data) >= {"role", "level", "skills", "type", "labels", "problems", "findings"}
     assert data["role"] == "Software developer"
     assert data["skills"] == []
-    assert data["problems"][0]["kind"] == "unknown"
+    # "Missing skill" feedback: the unknown skill is the skill it proposes
+    assert data["problems"][0]["kind"] == "proposed_skill"
+    assert data["proposed_skills"] == ["Quantum computing"]
     assert data["labels"] == [
         "ddat-feedback",
         "ddat-role: Software developer",

@@ -67,6 +67,7 @@ def test_sets_role_level_skills_and_type_replacing_labels_of_the_same_kind(kit, 
         "ddat-role: Frontend developer",
         "ddat-level: Frontend developer",
         "ddat-skill: Accessibility",
+        "needs-triage",  # someone with triage access has looked at it
     ]
     # only labels the repo lacks are created
     assert {op.name for op in plan.operations if isinstance(op, CreateLabel)} == set(added)

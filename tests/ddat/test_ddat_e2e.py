@@ -205,7 +205,9 @@ def test_an_unknown_value_is_named_in_one_comment_updated_in_place(  # type: ign
     number = sandbox.state.add_issue(REPO, "Quantum", body, author="ada")
     handle(events("issues", "opened", number), config, github)
     (comment,) = bot_comments(sandbox, number)
-    assert "`Quantum computing` is not a name the framework uses" in comment
+    # "Missing skill": the unknown skill is kept as the proposal, never "corrected"
+    assert "`Quantum computing` is not a skill in the framework yet" in comment
+    assert "proposed new skill" in comment
     assert "ddat-skill: Prototyping" in labels_of(sandbox, number)
 
     issue = sandbox.state.issue(REPO, number)

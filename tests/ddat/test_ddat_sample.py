@@ -202,7 +202,9 @@ def test_every_ddat_issue_gets_exactly_the_right_labels(sample_sandbox, github, 
         return [c.body for c in after[title].comments if "ghcommunity:ddat" in c.body]
 
     assert len(ddat_comments(FREE_TEXT)) == 1
-    assert ddat_comments("DDaT feedback: Observability") == []
+    # the skill the form cannot place is named, as the proposal of a "Missing skill"
+    (observability,) = ddat_comments("DDaT feedback: Observability")
+    assert "`Observability` is not a skill in the framework yet" in observability
     assert ddat_comments(NOT_FEEDBACK) == []
 
     sample_sandbox.reset_stats()
@@ -319,7 +321,11 @@ def test_report_counts_match_a_hand_count_of_the_seed(sample_sandbox, github, ki
 @pytest.mark.parametrize(
     ("title", "role", "problem"),
     [
-        ("DDaT feedback: Observability", "Development operations (DevOps) engineer", "unknown"),
+        (
+            "DDaT feedback: Observability",
+            "Development operations (DevOps) engineer",
+            "proposed_skill",
+        ),
         (
             "DDaT feedback: Sofware developer role needs a platform pathway",
             "Software developer",

@@ -23,7 +23,16 @@ from typing import Any, Literal
 
 from ghcommunity.config import Config
 from ghcommunity.core.forms import IssueForm, parse_body, split_choices
-from ghcommunity.jobs.ddat.form import DEPARTMENT, LABELS, LEVEL, ROLE, SKILLS, TYPE, feedback_form
+from ghcommunity.jobs.ddat.form import (
+    DEPARTMENT,
+    LABELS,
+    LEVEL,
+    PROPOSED,
+    ROLE,
+    SKILLS,
+    TYPE,
+    feedback_form,
+)
 from ghcommunity.jobs.ddat.labels import Labeller
 from ghcommunity.jobs.ddat.names import ALL_LEVELS, normalise
 from ghcommunity.jobs.ddat.prose import Finding, ProseReader, about_framework
@@ -42,9 +51,12 @@ MISMATCH = "mismatch"  # the level belongs to another role
 MISSING = "missing"  # a required answer is empty
 INVALID = "invalid"  # e.g. several roles where the form allows one
 NOT_A_FORM = "not_a_form"  # the issue did not come through the DDaT feedback form
+PROPOSED_SKILL = "proposed_skill"  # "Missing skill" feedback naming the skill it proposes
 
 # The kinds worth telling the author about in a comment (the rest are in --json only).
-COMMENT_KINDS = frozenset({UNKNOWN, AMBIGUOUS, INTERPRETED, MISMATCH, INVALID})
+COMMENT_KINDS = frozenset({UNKNOWN, AMBIGUOUS, INTERPRETED, MISMATCH, INVALID, PROPOSED_SKILL})
+# Feedback types whose unknown skills are proposals of new skills, not mistakes.
+PROPOSING_TYPES = frozenset({"Missing skill", "Emerging need"})
 
 FIELD_NAMES = {"role": "role", "level": "level", "skill": "skill", "type": "feedback type"}
 
@@ -145,6 +157,7 @@ class Classification:
     labels: list[str] = dc_field(default_factory=list)
     proposed: Proposal = dc_field(default_factory=Proposal)
     findings: list[Finding] = dc_field(default_factory=list)
+    proposed_skills: list[str] = dc_field(default_factory=list)  # new skills it proposes
 
     @property
     def from_form(self) -> bool:
@@ -165,6 +178,7 @@ class Classification:
             "about_framework": self.about_framework,
             "source": self.source,
             "proposed": self.proposed.to_json(),
+            "proposed_skills": list(self.proposed_skills),
             "findings": [f.to_json() for f in self.findings],
         }
 
@@ -301,6 +315,9 @@ class DdatKit:
         )
         result.about_framework = True
         result.department = department if isinstance(department, str) else None
+        proposal = values.get(PROPOSED)
+        if isinstance(proposal, str) and proposal.strip():
+            result.proposed_skills.insert(0, " ".join(proposal.split()))
         for problem in form_problems:
             if problem.kind == "missing_required":
                 result.problems.append(
@@ -360,6 +377,18 @@ class DdatKit:
                 result.skills.append(found)
         if kind:
             result.type = self.note(result, TYPE, resolver.resolve("type", kind[0]))
+        if result.type in PROPOSING_TYPES:
+            # An unknown skill in "Missing skill" feedback is the skill it proposes: kept as
+            # written, never replaced by an existing one.
+            for problem in result.problems:
+                if problem.field == SKILLS and problem.kind == UNKNOWN and problem.value:
+                    problem.kind = PROPOSED_SKILL
+                    problem.severity = "info"
+                    problem.message = (
+                        f"{problem.value!r} is not a skill in the framework yet: kept as the "
+                        "proposed new skill"
+                    )
+                    result.proposed_skills.append(problem.value)
         return result
 
     def note(self, result: Classification, field_id: str, found: Resolution) -> str | None:

@@ -28,6 +28,7 @@ from ghcommunity.core.forms import context_forms, detect_form
 from ghcommunity.core.labelling import reconcile_labels
 from ghcommunity.core.plan import AddLabels, Comment, CreateLabel, Operation, Plan, RemoveLabels
 from ghcommunity.github.snapshot import IssueSnapshot
+from ghcommunity.jobs.ddat import corrections
 from ghcommunity.jobs.ddat.classify import (
     AMBIGUOUS,
     MISMATCH,
@@ -37,11 +38,14 @@ from ghcommunity.jobs.ddat.classify import (
     DdatKit,
     DdatProblem,
 )
+from ghcommunity.jobs.ddat.corrections import Correction
 from ghcommunity.jobs.ddat.form import LEVEL, ROLE, SKILLS, TYPE
 from ghcommunity.jobs.ddat.labels import DdatLabel, Kind
 from ghcommunity.jobs.ddat.messages import (
     INVITE_KEY,
     VALUES_KEY,
+    corrected_comment,
+    correction_note,
     describe,
     invite_comment,
     values_comment,
@@ -128,6 +132,46 @@ def triage_checks_form(config: Config) -> bool:
     )
 
 
+def triage_checks_options(config: Config) -> bool:
+    """Whether triage also names DDaT answers that are not one of the form's options."""
+    return config.triage.enabled and any(
+        rule.template == config.ddat.form and rule.check_options for rule in config.triage.forms
+    )
+
+
+COMMENT_KEYS = (VALUES_KEY, INVITE_KEY)
+
+
+def correction_on(snapshot: IssueSnapshot, kit: DdatKit, labels: Sequence[str]) -> Correction:
+    """The `/ddat` correction kept in the bot's comment, as far as the issue's labels bear it
+    out (see `corrections`)."""
+    found = corrections.stored(snapshot.state.comments, COMMENT_KEYS)
+    return corrections.trusted(found, labels, kit.labeller)
+
+
+def apply_correction(result: Classification, correction: Correction, kit: DdatKit) -> None:
+    """People's corrections win over what the body says (in place)."""
+    if not correction:
+        return
+    values = correction.values
+    if "role" in values:
+        result.role = _first(values["role"], None)
+        result.proposed.role = None
+    if "level" in values:
+        result.level = _first(values["level"], None)
+        result.proposed.level = None
+    if "skill" in values:
+        result.skills = list(values["skill"])
+        result.proposed.skills = []
+    if "type" in values:
+        result.type = _first(values["type"], None)
+    corrected = {"role": ROLE, "level": LEVEL, "skill": SKILLS, "type": TYPE}
+    fields = {corrected[k] for k in values}
+    result.problems = [pr for pr in result.problems if pr.field not in fields]
+    result.about_framework = True
+    result.labels = [name for name in kit.labels_for(result) if name != kit.needs_triage_label]
+
+
 def plan_ddat_issue(
     event: Event,
     snapshot: IssueSnapshot,
@@ -143,15 +187,19 @@ def plan_ddat_issue(
     repo, number = snapshot.repo, snapshot.number
     issue = snapshot.issue
     author = str(issue.get("author") or p.login(event.payload, "issue", "user") or "there")
+    current = snapshot.state.labels or []
+    correction = correction_on(snapshot, kit, current)
     result = kit.classify(issue.get("body"), issue.get("title"))
     if other_form is not None and not result.from_form:
         result = Classification(source="text", about_framework=False)
+    apply_correction(result, correction, kit)
     before = previous_text(event)
     if before is None:
         previously = result.labels if event.action == "edited" else []
     else:
-        previously = kit.classify(*before).labels
-    current = snapshot.state.labels or []
+        earlier = kit.classify(*before)
+        apply_correction(earlier, correction, kit)
+        previously = earlier.labels
     to_add, to_remove = reconcile_labels(
         current,
         result.labels,
@@ -165,44 +213,54 @@ def plan_ddat_issue(
     if to_add:
         plan.add(AddLabels(repo=repo, issue=number, labels=to_add))
     form_url = f"{repo_url(event, repo)}/issues/new?template={config.ddat.form}"
-    comments = snapshot.state.comments or {}
-    if result.from_form:
-        if triage_checks_form(config):
-            # Triage's one comment already lists answers that are empty or not one of the
-            # form's options (unknown, misspelt, ambiguous); only a level of another role,
-            # which is one of the options, is left for this one.
-            problems = [pr for pr in result.problems if pr.kind == MISMATCH]
-        else:
-            problems = result.to_comment + [pr for pr in result.problems if pr.kind == MISSING]
-        if problems:
-            plan.add(
-                Comment(
-                    repo=repo,
-                    issue=number,
-                    key=VALUES_KEY,
-                    body=values_comment(author, problems, form_url),
-                )
-            )
-        elif VALUES_KEY in comments:
-            plan.add(
-                Comment(
-                    repo=repo, issue=number, key=VALUES_KEY, body=values_resolved_comment(author)
-                )
-            )
-    elif result.about_framework:
-        plan.add(
-            Comment(
-                repo=repo,
-                issue=number,
-                key=INVITE_KEY,
-                body=invite_comment(
-                    author, result, kit.taxonomy, form_url, config.triage.needs_triage_label
-                ),
-            )
-        )
+    comment = ddat_comment(result, snapshot, config, kit, correction, form_url, author)
+    if comment is not None:
+        plan.add(comment)
     if result.about_framework:
         plan.note(_summary(number, result))
     return plan
+
+
+def ddat_comment(
+    result: Classification,
+    snapshot: IssueSnapshot,
+    config: Config,
+    kit: DdatKit,
+    correction: Correction,
+    form_url: str,
+    author: str,
+) -> Comment | None:
+    """The bot's one DDaT comment on an issue (None: none needed)."""
+    repo, number = snapshot.repo, snapshot.number
+    comments = snapshot.state.comments or {}
+    note = correction_note(correction)
+    if result.from_form:
+        # Answers the framework cannot place are named here whatever triage does, unless
+        # triage is set to name them itself; triage asks for empty required answers.
+        problems = [
+            pr
+            for pr in result.to_comment
+            if pr.kind == MISMATCH or not triage_checks_options(config)
+        ]
+        if not triage_checks_form(config):
+            problems += [pr for pr in result.problems if pr.kind == MISSING]
+        key = INVITE_KEY if INVITE_KEY in comments and VALUES_KEY not in comments else VALUES_KEY
+        if problems:
+            body = values_comment(author, problems, form_url)
+        elif note:
+            body = corrected_comment(author)
+        elif key in comments:
+            body = values_resolved_comment(author)
+        else:
+            return None
+        return Comment(repo=repo, issue=number, key=key, body="\n".join([body, *note]))
+    if not result.about_framework:
+        return None
+    key = VALUES_KEY if VALUES_KEY in comments and INVITE_KEY not in comments else INVITE_KEY
+    text = invite_comment(
+        author, result, kit.taxonomy, form_url, config.triage.needs_triage_label, correction
+    )
+    return Comment(repo=repo, issue=number, key=key, body=text)
 
 
 def _summary(number: int, result: Classification) -> str:
@@ -306,6 +364,9 @@ class DdatCommandError(ValueError):
     """The command cannot run as written; the message says why (replied to the person)."""
 
 
+_OK = frozenset({"ok", "okay", "yes", "confirm", "accept"})
+
+
 def plan_ddat_command(
     args_text: str,
     snapshot: IssueSnapshot,
@@ -313,6 +374,8 @@ def plan_ddat_command(
     kit: DdatKit,
     *,
     labels: Sequence[str] | None = None,
+    actor: str = "",
+    repo_html_url: str | None = None,
 ) -> Plan:
     """What `/ddat role=... level=... skill=... type=...` on an issue does. Pure.
 
@@ -322,9 +385,12 @@ def plan_ddat_command(
     which and why. Free text is read as in forms ("senior dev" → "Senior developer").
     """
     repo, number = snapshot.repo, snapshot.number
-    args = parse_command_args(args_text)
     labeller, resolver = kit.labeller, kit.resolver
     current = list(labels if labels is not None else snapshot.state.labels or [])
+    body, title = snapshot.issue.get("body"), snapshot.issue.get("title")
+    if args_text.strip().lower() in _OK:
+        args_text = _confirmation(kit.classify(body, title))
+    args = parse_command_args(args_text)
     if args.unknown_keys:
         raise DdatCommandError(
             ", ".join(f"`{k}=`" for k in args.unknown_keys)
@@ -388,13 +454,47 @@ def plan_ddat_command(
         ]
     have = {name.lower() for name in current}
     to_add = [name for name in dict.fromkeys(to_add) if name.lower() not in have]
+    if needs_triage := next(
+        (n for n in current if n.lower() == kit.needs_triage_label.lower()), None
+    ):
+        to_remove.append(needs_triage)  # someone with triage access has looked at it
     plan = Plan()
     plan.add(*create_missing_labels(repo, to_add, snapshot.repo_labels, config, kit))
     if to_remove:
         plan.add(RemoveLabels(repo=repo, issue=number, labels=list(dict.fromkeys(to_remove))))
     if to_add:
         plan.add(AddLabels(repo=repo, issue=number, labels=to_add))
+    # Keep the correction in the bot's comment, so that it outlives edits of the body.
+    after = [n for n in current if n not in to_remove] + to_add
+    earlier = corrections.trusted(
+        corrections.stored(snapshot.state.comments, COMMENT_KEYS), current, labeller
+    )
+    correction = earlier.then(Correction(actor, wanted))
+    result = kit.classify(body, title)
+    apply_correction(result, correction, kit)
+    author = str(snapshot.issue.get("author") or "there")
+    base = (repo_html_url or f"https://github.com/{repo}").rstrip("/")
+    form_url = f"{base}/issues/new?template={config.ddat.form}"
+    comment = ddat_comment(result, snapshot, config, kit, correction, form_url, author)
+    if comment is not None:
+        plan.add(comment)
+    plan.note(f"#{number}: DDaT values set by /ddat: {correction.describe()} ({len(after)} labels)")
     return plan
+
+
+def _confirmation(result: Classification) -> str:
+    """`/ddat ok`: the arguments that confirm what the bot labelled and proposed."""
+    role = result.role or result.proposed.role
+    level = result.level or result.proposed.level
+    skills = list(dict.fromkeys([*result.skills, *result.proposed.skills]))
+    if not (role or level or skills):
+        raise DdatCommandError(
+            f"there is nothing proposed to confirm on this issue; set the values with `{USAGE}`"
+        )
+    parts = [f"role={role}" if role else "", f"level={level}" if level else ""]
+    if skills:
+        parts.append("skill=" + "; ".join(skills))
+    return " ".join(p for p in parts if p)
 
 
 def _first(names: list[str] | None, default: str | None) -> str | None:
@@ -410,15 +510,22 @@ def kind_of(kind: str) -> Kind:
 @slash_command(
     "ddat",
     permission="triage",
-    usage=USAGE,
-    help="Set this DDaT feedback's role, level, skills and feedback type (replaces those labels).",
+    usage=USAGE + " (or /ddat ok)",
+    help="Set this DDaT feedback's role, level, skills and feedback type (replaces those "
+    "labels, and holds when the issue is edited); `/ddat ok` confirms what the bot proposed.",
 )
 def ddat_command(call: CommandCall) -> Plan | None:
     if not call.config.ddat.enabled:
         raise CommandError("DDaT feedback is turned off in this community's config")
     try:
         return plan_ddat_command(
-            call.args, call.snapshot, call.config, kit_for(call.config), labels=call.labels
+            call.args,
+            call.snapshot,
+            call.config,
+            kit_for(call.config),
+            labels=call.labels,
+            actor=call.actor,
+            repo_html_url=p.text(call.event.payload, "repository", "html_url"),
         )
     except DdatCommandError as exc:
         raise CommandError(str(exc)) from None
