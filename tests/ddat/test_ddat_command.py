@@ -79,7 +79,7 @@ def test_a_level_sets_its_role_when_there_is_none(kit, config) -> None:  # type:
     assert added == [
         "ddat-feedback",
         "ddat-level: Lead DevOps engineer",
-        "ddat-role: Development ops (DevOps) engineer ~7964",
+        "ddat-role: DevOps engineer",
     ]
 
 

@@ -126,7 +126,7 @@ EXPECTED = {
         "ddat-role: Software developer",
         "ddat-level: Developer",
         "ddat-skill: Prototyping",
-        "ddat-skill: Managing, reporting & resolving ~077f",
+        "ddat-skill: Managing, reporting, resolving defects",
         "ddat-type: Level expectations",
         *PERSON_LABELS,
     },

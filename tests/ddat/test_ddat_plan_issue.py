@@ -250,7 +250,7 @@ def test_free_text_with_role_lines_gets_labels_and_an_updated_invitation(kit, co
     )
     (add,) = ops(plan, AddLabels)
     assert add.labels == [
-        "ddat-role: Development ops (DevOps) engineer ~7964",
+        "ddat-role: DevOps engineer",
         "ddat-level: Senior DevOps engineer",
     ]
     (comment,) = ops(plan, Comment)

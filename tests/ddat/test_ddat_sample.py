@@ -30,7 +30,7 @@ NOT_FEEDBACK = "Lean coffee clash with the all-staff call"  # "the DDaT all-staf
 EXPECTED: dict[str, set[str]] = {
     "DDaT feedback: Platform engineering is missing": {
         "ddat-feedback",
-        "ddat-role: Development ops (DevOps) engineer ~7964",
+        "ddat-role: DevOps engineer",
         "ddat-level: Senior DevOps engineer",
         "ddat-skill: Systems integration",
         "ddat-skill: Development process optimisation",
@@ -54,7 +54,7 @@ EXPECTED: dict[str, set[str]] = {
         "ddat-feedback",
         "ddat-role: Frontend developer",
         "ddat-level: Senior frontend developer",
-        "ddat-skill: Systems integration (FE dev) ~6ca8",
+        "ddat-skill: Systems integration (frontend)",
         "ddat-skill: Web performance optimisation",
         "ddat-type: Emerging need",
     },
@@ -62,7 +62,7 @@ EXPECTED: dict[str, set[str]] = {
         "ddat-feedback",
         "ddat-role: Software developer",
         "ddat-level: All levels",
-        "ddat-skill: Programming & build (SW eng) ~eb9c",
+        "ddat-skill: Programming and build",
         "ddat-skill: Information security",
         "ddat-type: Emerging need",
     },
@@ -78,12 +78,12 @@ EXPECTED: dict[str, set[str]] = {
         "ddat-feedback",
         "ddat-role: Test engineer",
         "ddat-level: Test engineer",
-        "ddat-skill: Managing, reporting & resolving ~077f",
+        "ddat-skill: Managing, reporting, resolving defects",
         "ddat-type: Inaccurate description",
     },
     "DDaT feedback: DevOps engineer and information security": {
         "ddat-feedback",
-        "ddat-role: Development ops (DevOps) engineer ~7964",
+        "ddat-role: DevOps engineer",
         "ddat-level: DevOps engineer",
         "ddat-skill: Information security",
         "ddat-skill: Service support",
@@ -108,7 +108,7 @@ EXPECTED: dict[str, set[str]] = {
     # the unknown skill "Observability": no label for it
     "DDaT feedback: Observability": {
         "ddat-feedback",
-        "ddat-role: Development ops (DevOps) engineer ~7964",
+        "ddat-role: DevOps engineer",
         "ddat-level: Lead DevOps engineer",
         "ddat-skill: Availability and capacity management",
         "ddat-type: Missing skill",
@@ -139,7 +139,7 @@ EXPECTED: dict[str, set[str]] = {
     },
     "DDaT feedback: User focus for DevOps engineers": {
         "ddat-feedback",
-        "ddat-role: Development ops (DevOps) engineer ~7964",
+        "ddat-role: DevOps engineer",
         "ddat-level: Junior DevOps engineer",
         "ddat-skill: User focus",
         "ddat-type: Other",

@@ -91,6 +91,15 @@ def _write_generated(text: str, out: str, *, check: bool, what: str) -> None:
     default=None,
     help="When the CSVs were downloaded (e.g. 2025-10). Default: the date recorded in --out.",
 )
+@click.option(
+    "--short-name",
+    "short_names",
+    multiple=True,
+    metavar="KIND:NAME=SHORT",
+    help="A short name for a label, for a name too long for one (repeat): e.g. "
+    "'skill:Programming and build (software engineering)=Programming and build'. Short names "
+    "already in --out are kept.",
+)
 @click.option("--check", is_flag=True, help="Fail (exit 1) if --out is not up to date.")
 def taxonomy(
     role_csv: str,
@@ -98,6 +107,7 @@ def taxonomy(
     out: str,
     families: tuple[str, ...],
     downloaded: str | None,
+    short_names: tuple[str, ...],
     check: bool,
 ) -> None:
     """Generate the DDaT taxonomy (config/ddat.yml) from the framework's official CSVs.
@@ -119,10 +129,26 @@ def taxonomy(
 
     chosen = [f.strip() for value in families for f in value.split(",") if f.strip()]
     chosen = chosen or list(DEFAULT_FAMILIES)
+    previous_path = Path(out)
+    previous = (
+        parse_taxonomy(previous_path.read_text(encoding="utf-8"), out)
+        if out != "-" and previous_path.is_file()
+        else None
+    )
+    shorts: dict[str, dict[str, str]] = {
+        kind: dict(table) for kind, table in (previous.short_names if previous else {}).items()
+    }
+    for given in short_names:
+        kind, sep, rest = given.partition(":")
+        name, eq, short = rest.partition("=")
+        if not sep or not eq or kind.strip() not in ("role", "level", "skill"):
+            raise InputError(
+                f"--short-name {given!r}: expected KIND:NAME=SHORT, KIND being role, level or skill"
+            )
+        shorts.setdefault(kind.strip(), {})[name.strip()] = short.strip()
     if downloaded is None:
-        previous = Path(out)
-        if out != "-" and previous.is_file():
-            downloaded = parse_taxonomy(previous.read_text(encoding="utf-8"), out).source.downloaded
+        if previous is not None:
+            downloaded = previous.source.downloaded
         else:
             raise InputError("pass --downloaded DATE: when the CSVs were downloaded (e.g. 2025-10)")
     downloaded = downloaded.strip()
@@ -138,6 +164,7 @@ def taxonomy(
         read_csv(skills_csv, SKILL_COLUMNS),
         families=chosen,
         source=source,
+        short_names=shorts,
     )
     _write_generated(dump_taxonomy(result), out, check=check, what="the CSVs")
 

@@ -26,7 +26,15 @@ from ghcommunity.core.errors import GhcError
 from ghcommunity.core.events import Context, Event, on
 from ghcommunity.core.forms import context_forms, detect_form
 from ghcommunity.core.labelling import reconcile_labels
-from ghcommunity.core.plan import AddLabels, Comment, CreateLabel, Operation, Plan, RemoveLabels
+from ghcommunity.core.plan import (
+    AddLabels,
+    Comment,
+    CreateLabel,
+    Operation,
+    Plan,
+    RemoveLabels,
+    UpdateLabel,
+)
 from ghcommunity.github.snapshot import IssueSnapshot
 from ghcommunity.jobs.ddat import corrections
 from ghcommunity.jobs.ddat.classify import (
@@ -187,7 +195,7 @@ def plan_ddat_issue(
     repo, number = snapshot.repo, snapshot.number
     issue = snapshot.issue
     author = str(issue.get("author") or p.login(event.payload, "issue", "user") or "there")
-    current = snapshot.state.labels or []
+    current = current_labels(snapshot, kit)
     correction = correction_on(snapshot, kit, current)
     result = kit.classify(issue.get("body"), issue.get("title"))
     if other_form is not None and not result.from_form:
@@ -207,6 +215,13 @@ def plan_ddat_issue(
         owns=lambda name: kit.labeller.owns(name) and config.labels.owns(name),
     )
     plan = Plan()
+    for old in snapshot.state.labels or []:
+        label = kit.labeller.renamed(old)
+        if label is not None and label.name in current and config.labels.owns(label.name):
+            # The label's name before short names: renaming keeps it on every issue.
+            plan.add(
+                UpdateLabel(repo=repo, name=old, new_name=label.name, description=label.description)
+            )
     plan.add(*create_missing_labels(repo, to_add, snapshot.repo_labels, config, kit))
     if to_remove:
         plan.add(RemoveLabels(repo=repo, issue=number, labels=to_remove))
@@ -291,6 +306,25 @@ def label_spec(name: str, config: Config, kit: DdatKit) -> LabelSpec:
     return LabelSpec(name=name, color="ededed", description=NEEDS_TRIAGE_DESCRIPTION)
 
 
+def current_labels(snapshot: IssueSnapshot, kit: DdatKit) -> list[str]:
+    """The issue's labels, a label under a previous name (e.g. hashed) read as its name now
+    when the repo does not have that name yet (`create_missing_labels` renames it, which
+    renames it on every issue)."""
+    repo_has = (
+        None
+        if snapshot.repo_labels is None
+        else {str(lab.get("name", "")).lower() for lab in snapshot.repo_labels}
+    )
+    out = []
+    for name in snapshot.state.labels or []:
+        now = kit.labeller.renamed(name)
+        if now is not None and (repo_has is None or now.name.lower() not in repo_has):
+            out.append(now.name)
+        else:
+            out.append(name)
+    return out
+
+
 def create_missing_labels(
     repo: str,
     names: Iterable[str],
@@ -306,6 +340,21 @@ def create_missing_labels(
     ops: list[Operation] = []
     for name in dict.fromkeys(names):
         if existing is not None and name.lower() in existing:
+            continue
+        ours = kit.labeller.parse(name)
+        old = (
+            next(
+                (o for o in ours.previously if existing is not None and o.lower() in existing),
+                None,
+            )
+            if ours is not None
+            else None
+        )
+        if old is not None and ours is not None:
+            # Renaming keeps the label on every issue that has it.
+            ops.append(
+                UpdateLabel(repo=repo, name=old, new_name=ours.name, description=ours.description)
+            )
             continue
         spec = label_spec(name, config, kit)
         ops.append(

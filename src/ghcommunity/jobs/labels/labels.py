@@ -70,7 +70,12 @@ def _ddat_labels(config: Config, declared: set[str]) -> list[LabelSpec]:
         return []  # the DDaT job reports a prefix outside labels.owned itself
 
     return [
-        LabelSpec(name=label.name, color=label.color, description=label.description)
+        LabelSpec(
+            name=label.name,
+            color=label.color,
+            description=label.description,
+            previously=list(label.previously),
+        )
         for label in kit_for(config).labeller.all()
         if label.name.lower() not in declared
     ]
