@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from ghcommunity.core.departments import alias_table, normalise_name
+from ghcommunity.core.departments import department as normalise_department
 from ghcommunity.core.errors import InputError
 from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, Item
 
@@ -101,26 +103,6 @@ def is_ghost(login: str, kind: str = "") -> bool:
 def is_bot(login: str, kind: str, bots: frozenset[str]) -> bool:
     name = login.lower()
     return kind == "Bot" or name.endswith("[bot]") or name in bots
-
-
-_NORMAL = re.compile(r"[^a-z0-9]+")
-
-
-def normalise_name(text: str) -> str:
-    """'@HMRC', 'H.M. Revenue & Customs ' and 'hm revenue and customs' compare alike."""
-    text = text.strip().lstrip("@").lower().replace("&", " and ").replace(".", "")
-    text = _NORMAL.sub(" ", text).strip()
-    return text.removeprefix("the ").strip()
-
-
-def alias_table(departments: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for name, aliases in departments.items():
-        for alias in (name, *aliases):
-            key = normalise_name(alias)
-            if key:
-                table.setdefault(key, name)
-    return table
 
 
 _NO_ANSWER = {"", "_no response_", "none", "n/a", "na", "-", "prefer not to say"}
@@ -314,13 +296,12 @@ class _People:
             self.forms.get(key),
             person.company if person else None,
         ):
-            if not text or not normalise_name(text):
+            found, how = normalise_department(text, self.aliases)
+            if how == "unknown" or text is None:
                 continue
-            if not self.aliases:  # no aliases configured: organisations as people write them
-                return self._as_written(text), "known"
-            found = self.aliases.get(normalise_name(text))
-            if found:
-                return found, "known"
+            if how == "known":
+                # no aliases configured: organisations as people write them (first spelling met)
+                return (found if self.aliases else self._as_written(text)), "known"
             status = "unrecognised"
         return None, status
 
