@@ -268,7 +268,14 @@ def test_report_counts_match_a_hand_count_of_the_seed(sample_sandbox, github, ki
     assert sample_sandbox.stats()["total"] == 1  # one GraphQL request: fewer than 100 issues
     report = build_report(issues, kit, repo=REPO)
     # 16 issues carry ddat-feedback in the seed, all open; 👍: 5, all on "AI-assisted ...".
-    assert report.everything.counts() == {"issues": 16, "open": 16, "closed": 0, "thumbs_up": 5}
+    # people: 5 gave 👍, 3 others commented (authors and the bot not counted)
+    assert report.everything.counts() == {
+        "issues": 16,
+        "open": 16,
+        "closed": 0,
+        "thumbs_up": 5,
+        "people": 8,
+    }
     assert [(g.name, g.issues, g.thumbs_up) for g in report.roles] == [
         ("Development operations (DevOps) engineer", 4, 0),
         ("Frontend developer", 2, 0),
@@ -308,8 +315,16 @@ def test_report_counts_match_a_hand_count_of_the_seed(sample_sandbox, github, ki
         ("Type not given", 1),
     ]
 
-    rows = list(csv.reader(io.StringIO(render(report, "csv"))))
-    assert rows[0][:3] == ["issue", "title", "url"]
+    # one row per piece of feedback: the support column sums to the distinct 👍 in the seed
+    feedback = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    assert len(feedback) == 16
+    assert sum(int(r["thumbs_up"]) for r in feedback) == 5
+    observability = next(r for r in feedback if r["title"] == "DDaT feedback: Observability")
+    assert observability["proposed_skill"] == "Observability"  # the proposal, kept
+    assert observability["skills"] == "Availability and capacity management"
+
+    rows = list(csv.reader(io.StringIO(render(report, "csv-skills"))))
+    assert rows[0][:3] == ["issue", "title", "skill"]
     assert len(rows) == 1 + 22  # one row per issue and skill (an issue with none: one row)
     skills = [r[rows[0].index("skill")] for r in rows[1:]]
     assert skills.count("Information security") == 2

@@ -253,9 +253,32 @@ def _parse_date(value: str | None, flag: str) -> date | None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "csv", "json"]),
+    type=click.Choice(["md", "html", "csv", "csv-skills", "xlsx", "json"]),
     default="md",
     show_default=True,
+    help="md: for a discussion or a meeting; html: accessible and printable; csv: one row per "
+    "piece of feedback; csv-skills: one row per feedback and skill; xlsx: a workbook (needs "
+    "--out); json: for tools.",
+)
+@click.option(
+    "--trend",
+    "trend_by",
+    type=click.Choice(["month", "quarter"]),
+    default="month",
+    show_default=True,
+    help="The trend's periods.",
+)
+@click.option(
+    "--anonymise",
+    is_flag=True,
+    help="Drop logins (authors, @mentions in the words) for an audience outside the community.",
+)
+@click.option(
+    "--links/--no-links",
+    default=True,
+    show_default=True,
+    help="Link each piece of feedback to its issue (the framework's owners cannot open a "
+    "private repository's links).",
 )
 @click.option("--out", default=None, help="Write to this file instead of standard output.")
 @config_option
@@ -266,19 +289,27 @@ def report(
     until: str | None,
     state: str,
     fmt: str,
+    trend_by: str,
+    anonymise: bool,
+    links: bool,
     out: str | None,
     config_path: str | None,
     api_url: str | None,
     token: str | None,
 ) -> None:
-    """All DDaT feedback grouped role → level → skill, with counts, 👍 support and links.
+    """Every piece of DDaT feedback in its own words, with roll-ups for the framework's owners.
 
-    Markdown for a discussion or a meeting, CSV for spreadsheets (one row per issue and skill),
-    JSON for tools. One GraphQL request per 100 issues.
+    Each piece: its words, type, proposed skill, role, level and skills, department, support
+    (👍 and distinct people), status and date. Roll-ups by skill, by role → level → skill, by
+    type and by department, and a trend by month or quarter. One GraphQL request per 100
+    issues.
     """
     from ghcommunity.jobs.ddat.fetch import fetch_feedback
-    from ghcommunity.jobs.ddat.report import Period, build_report, render
+    from ghcommunity.jobs.ddat.report import Period, build_report, render_bytes
     from ghcommunity.jobs.ddat.setup import load_kit
+
+    if fmt == "xlsx" and not out:
+        raise InputError("--format xlsx writes a binary workbook: pass --out FILE.xlsx")
 
     config = load(config_path)
     kit = load_kit(config)
@@ -291,14 +322,27 @@ def report(
         github, target, config.ddat.feedback_label, state=state, since=period.since
     )
     result = build_report(
-        issues, kit, repo=target, period=period, state=state, timezone=config.community.timezone
+        issues,
+        kit,
+        repo=target,
+        period=period,
+        state=state,
+        timezone=config.community.timezone,
+        departments=config.digest.departments,
+        trend_by=trend_by,
+        anonymise=anonymise,
+        links=links,
     )
-    text = render(result, fmt)
+    data = render_bytes(result, fmt)
     if out:
-        write_output(out, text)
-        click.echo(f"wrote {out}: {result.total} issue(s)", err=True)
+        try:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_bytes(data)
+        except OSError as exc:
+            raise OperationalError(f"{out}: cannot write the report: {exc}") from None
+        click.echo(f"wrote {out}: {result.total} piece(s) of feedback", err=True)
     else:
-        click.echo(text, nl=False)
+        click.echo(data.decode("utf-8"), nl=False)
 
 
 @ddat.command()

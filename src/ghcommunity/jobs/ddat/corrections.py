@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ghcommunity.jobs.ddat.classify import Classification, DdatKit
+from ghcommunity.jobs.ddat.form import LEVEL, ROLE, SKILLS, TYPE
 from ghcommunity.jobs.ddat.labels import KINDS, Kind, Labeller
 
 _LINE = re.compile(r"<!-- ghcommunity:ddat-set (\{.*?\}) -->")
@@ -100,6 +102,33 @@ def stored(comments: Mapping[str, Any] | None, keys: Iterable[str]) -> Correctio
         if found is not None:
             return found
     return None
+
+
+def apply_correction(result: Classification, correction: Correction, kit: DdatKit) -> None:
+    """People's corrections win over what the body says (in place)."""
+    if not correction:
+        return
+    values = correction.values
+    if "role" in values:
+        result.role = _one(values["role"])
+        result.proposed.role = None
+    if "level" in values:
+        result.level = _one(values["level"])
+        result.proposed.level = None
+    if "skill" in values:
+        result.skills = list(values["skill"])
+        result.proposed.skills = []
+    if "type" in values:
+        result.type = _one(values["type"])
+    corrected = {"role": ROLE, "level": LEVEL, "skill": SKILLS, "type": TYPE}
+    fields = {corrected[k] for k in values}
+    result.problems = [pr for pr in result.problems if pr.field not in fields]
+    result.about_framework = True
+    result.labels = [name for name in kit.labels_for(result) if name != kit.needs_triage_label]
+
+
+def _one(names: list[str]) -> str | None:
+    return names[0] if names else None
 
 
 def _kind(kind: str) -> Kind:

@@ -46,7 +46,7 @@ from ghcommunity.jobs.ddat.classify import (
     DdatKit,
     DdatProblem,
 )
-from ghcommunity.jobs.ddat.corrections import Correction
+from ghcommunity.jobs.ddat.corrections import Correction, apply_correction
 from ghcommunity.jobs.ddat.form import LEVEL, ROLE, SKILLS, TYPE
 from ghcommunity.jobs.ddat.labels import DdatLabel, Kind
 from ghcommunity.jobs.ddat.messages import (
@@ -155,29 +155,6 @@ def correction_on(snapshot: IssueSnapshot, kit: DdatKit, labels: Sequence[str]) 
     out (see `corrections`)."""
     found = corrections.stored(snapshot.state.comments, COMMENT_KEYS)
     return corrections.trusted(found, labels, kit.labeller)
-
-
-def apply_correction(result: Classification, correction: Correction, kit: DdatKit) -> None:
-    """People's corrections win over what the body says (in place)."""
-    if not correction:
-        return
-    values = correction.values
-    if "role" in values:
-        result.role = _first(values["role"], None)
-        result.proposed.role = None
-    if "level" in values:
-        result.level = _first(values["level"], None)
-        result.proposed.level = None
-    if "skill" in values:
-        result.skills = list(values["skill"])
-        result.proposed.skills = []
-    if "type" in values:
-        result.type = _first(values["type"], None)
-    corrected = {"role": ROLE, "level": LEVEL, "skill": SKILLS, "type": TYPE}
-    fields = {corrected[k] for k in values}
-    result.problems = [pr for pr in result.problems if pr.field not in fields]
-    result.about_framework = True
-    result.labels = [name for name in kit.labels_for(result) if name != kit.needs_triage_label]
 
 
 def plan_ddat_issue(
