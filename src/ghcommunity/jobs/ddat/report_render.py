@@ -66,7 +66,7 @@ def summary_line(group: Group) -> str:
     return (
         f"{_plural(group.issues, 'piece', 'pieces')} of feedback "
         f"({group.open} open, {group.closed} closed), 👍 {group.thumbs_up}, "
-        f"{_plural(group.people, 'person', 'people')} supporting"
+        f"{_plural(group.people, 'person', 'people')} gave 👍 or commented"
     )
 
 
@@ -121,9 +121,12 @@ def _quote(text: str) -> list[str]:
     return lines or ["> (no words given)"]
 
 
-def _table(head: Sequence[str], rows: Iterable[Sequence[object]], numeric: int) -> list[str]:
-    """A Markdown table whose last `numeric` columns are right-aligned."""
-    align = ["---"] * (len(head) - numeric) + ["--:"] * numeric
+def _table(
+    head: Sequence[str], rows: Iterable[Sequence[object]], numeric: Iterable[int] = (1, 2, 3, 4, 5)
+) -> list[str]:
+    """A Markdown table whose `numeric` columns (by index) are right-aligned."""
+    right = set(numeric)
+    align = ["--:" if i in right else "---" for i in range(len(head))]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return lines
@@ -160,31 +163,25 @@ def render_markdown(report: Report) -> str:
         return "\n".join(lines) + "\n"
     most = max(g.issues for g in report.trend) if report.trend else 0
     lines += ["", "## Summary", "", "### By type of feedback", ""]
-    lines += _table(
-        ["Type", *COUNT_HEAD], ([_cell(g.name), *_counts_row(g)] for g in report.types), 5
-    )
+    lines += _table(["Type", *COUNT_HEAD], ([_cell(g.name), *_counts_row(g)] for g in report.types))
     lines += ["", "### By skill, across roles", ""]
     lines += _table(
         ["Skill", *COUNT_HEAD, "Roles"],
         ([_cell(g.name), *_counts_row(g), _cell(", ".join(g.roles) or "-")] for g in report.skills),
-        0,
     )
     lines += ["", "### By department", ""]
     lines += _table(
         ["Department", *COUNT_HEAD],
         ([_cell(g.name), *_counts_row(g)] for g in report.departments),
-        5,
     )
     lines += ["", f"### Trend by {report.trend_by}", ""]
     lines += _table(
         [report.trend_by.capitalize(), "Feedback", "👍", "Chart"],
         ([g.name, g.issues, g.thumbs_up, _bar(g.issues, most)] for g in report.trend),
-        0,
+        (1, 2),
     )
     lines += ["", "## By role, level and skill", ""]
-    lines += _table(
-        ["Role", *COUNT_HEAD], ([_cell(g.name), *_counts_row(g)] for g in report.roles), 5
-    )
+    lines += _table(["Role", *COUNT_HEAD], ([_cell(g.name), *_counts_row(g)] for g in report.roles))
     for role in report.roles:
         lines += ["", f"### {_cell(role.name)}", "", f"{summary_line(role)}."]
         for level in role.children:
@@ -201,7 +198,6 @@ def render_markdown(report: Report) -> str:
                     ]
                     for s in level.children
                 ),
-                0,
             )
     lines += ["", "## Every piece of feedback"]
     for item in report.items:
@@ -394,6 +390,25 @@ def render_html(report: Report) -> str:
 # -- XLSX ------------------------------------------------------------------------------------
 
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+XLSX_HEADINGS = {
+    "issue": "Issue",
+    "title": "Title",
+    "url": "Link",
+    "status": "Status",
+    "opened": "Opened",
+    "closed": "Closed",
+    "author": "Author",
+    "type": "Type of feedback",
+    "role": "Role",
+    "level": "Level",
+    "skills": "Skills",
+    "proposed_skill": "Proposed skill",
+    "department": "Department",
+    "thumbs_up": "👍",
+    "people": "People (👍 or comment)",
+    "words": "Feedback in their words",
+    "source": "Read from",
+}
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -437,7 +452,7 @@ def render_xlsx(report: Report) -> bytes:
             ["Open", everything.open],
             ["Closed", everything.closed],
             ["👍", everything.thumbs_up],
-            ["People supporting", everything.people],
+            ["People who gave 👍 or commented", everything.people],
             ["Anonymised", "yes" if report.anonymise else "no"],
         ],
         first=True,
@@ -454,7 +469,8 @@ def render_xlsx(report: Report) -> bytes:
     summary.cell(row=row + len(report.types) + 3, column=1, value=f"Names: {report.attribution}")
 
     rows = csv_rows(report)
-    feedback = sheet("Feedback", CSV_COLUMNS, ([r[c] for c in CSV_COLUMNS] for r in rows))
+    headings = [XLSX_HEADINGS.get(c, c) for c in CSV_COLUMNS]
+    feedback = sheet("Feedback", headings, ([r[c] for c in CSV_COLUMNS] for r in rows))
     words_col = get_column_letter(CSV_COLUMNS.index("words") + 1)
     feedback.column_dimensions[words_col].width = 80
     for cell in feedback[words_col][1:]:
