@@ -348,12 +348,27 @@ def report(
 @ddat.command()
 @click.option("--month", default=None, help="YYYY-MM (default: this month).")
 @click.option("--repo", default=None, help="OWNER/REPO (default: the config's repo).")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["md", "html", "csv", "csv-skills", "xlsx", "json"]),
+    help="Formats to put in the pull request (repeat; default: ddat.export_formats). The "
+    "Markdown is always there.",
+)
+@click.option(
+    "--anonymise/--no-anonymise",
+    default=None,
+    help="Without logins (default: ddat.export_anonymise).",
+)
 @config_option
 @github_options
 @plan_options
 def export(
     month: str | None,
     repo: str | None,
+    formats: tuple[str, ...],
+    anonymise: bool | None,
     config_path: str | None,
     api_url: str | None,
     token: str | None,
@@ -372,6 +387,8 @@ def export(
     target = repo or config.repo
     chosen = Month.parse(month) if month else Month.of(datetime.now(UTC), config.community.timezone)
     github = client(api_url, token)
-    plan, result = export_month(github, config, target, chosen)
+    plan, result = export_month(
+        github, config, target, chosen, list(formats) or None, anonymise=anonymise
+    )
     extra: dict[str, Any] = {"month": str(chosen), "issues": result.total}
     run_plan(plan, github, config, dry_run=dry_run, as_json=as_json, extra=extra)
