@@ -123,3 +123,19 @@ def test_an_issue_with_a_hashed_label_keeps_it_renamed(kit, config) -> None:  # 
     assert [(op.name, op.new_name) for op in renames] == [(old, "ddat-role: DevOps engineer")]
     added = [n for op in plan.operations if isinstance(op, AddLabels) for n in op.labels]
     assert "ddat-role: DevOps engineer" not in added  # the rename puts it on the issue
+
+
+def test_the_digest_shows_the_frameworks_name_for_a_short_label(config) -> None:  # type: ignore[no-untyped-def]
+    from ghcommunity.jobs.digest.metrics import DigestSettings, role_from_labels
+
+    names = DigestSettings.from_config(config).ddat_role_names
+    for label in (
+        "ddat-role: DevOps engineer",
+        "ddat-role: Development ops (DevOps) engineer ~7964",  # before short names
+    ):
+        assert role_from_labels([label], "ddat", names) == (
+            "Development operations (DevOps) engineer"
+        )
+    assert role_from_labels(["ddat-role: Software developer"], "ddat", names) == (
+        "Software developer"
+    )

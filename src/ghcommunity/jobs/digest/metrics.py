@@ -28,7 +28,7 @@ from dateutil.relativedelta import relativedelta
 
 from ghcommunity.core.departments import alias_table, normalise_name
 from ghcommunity.core.departments import department as normalise_department
-from ghcommunity.core.errors import InputError
+from ghcommunity.core.errors import GhcError, InputError
 from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, Item
 
 if TYPE_CHECKING:
@@ -166,6 +166,9 @@ class DigestSettings:
     trend_months: int = 12
     ddat_label: str = "ddat-feedback"
     ddat_prefix: str = "ddat"
+    # A DDaT role label's name (lower case, after the prefix) → the framework's name, for labels
+    # whose name is a short name ("DevOps engineer" → "Development operations (DevOps) engineer").
+    ddat_role_names: Mapping[str, str] = field(default_factory=dict)
     objectives: tuple[ObjectiveSpec, ...] = ()
 
     @classmethod
@@ -190,6 +193,7 @@ class DigestSettings:
             trend_months=digest.trend_months,
             ddat_label=config.ddat.feedback_label,
             ddat_prefix=config.ddat.label_prefix,
+            ddat_role_names=_ddat_role_names(config),
             objectives=tuple(
                 ObjectiveSpec(
                     o.id,
@@ -342,8 +346,29 @@ def first_response(
 _ROLE_LABEL_CACHE: dict[str, re.Pattern[str]] = {}
 
 
-def role_from_labels(labels: Iterable[str], prefix: str) -> str | None:
-    """A DDaT role label such as `ddat: role: Software developer` or `ddat-role/…`."""
+def _ddat_role_names(config: Config) -> dict[str, str]:
+    """DDaT role label names → the framework's names (the DDaT taxonomy's short names)."""
+    try:
+        from ghcommunity.jobs.ddat.setup import kit_for
+
+        labeller = kit_for(config).labeller
+    except (GhcError, ImportError, OSError):
+        return {}
+    head = f"{config.ddat.label_prefix}-role: ".lower()
+    names: dict[str, str] = {}
+    for label in labeller.all():
+        if label.kind == "role":
+            for name in (label.name, *label.previously):
+                if name.lower().startswith(head):
+                    names[name[len(head) :].lower()] = label.value
+    return names
+
+
+def role_from_labels(
+    labels: Iterable[str], prefix: str, names: Mapping[str, str] | None = None
+) -> str | None:
+    """A DDaT role label such as `ddat: role: Software developer` or `ddat-role/…`, as the
+    framework's name when `names` knows the label's (short) name."""
     pattern = _ROLE_LABEL_CACHE.get(prefix)
     if pattern is None:
         pattern = re.compile(
@@ -353,6 +378,9 @@ def role_from_labels(labels: Iterable[str], prefix: str) -> str | None:
     for label in labels:
         match = pattern.match(label)
         if match:
+            found = (names or {}).get(match[1].lower())
+            if found:
+                return found
             # A name too long for a label is shortened with a hash: `... eng ~eb9c`.
             return re.sub(r"\s+~[0-9a-f]{4}$", "", match[1])
     return None
@@ -535,7 +563,8 @@ def _compute(activity: Activity, settings: DigestSettings, month: str) -> dict[s
             continue
         feedback_total += 1
         # A role label (the DDaT labeller's, or a maintainer's correction) over the raw answer.
-        role = role_from_labels(item.labels, settings.ddat_prefix) or item.role
+        role = role_from_labels(item.labels, settings.ddat_prefix, settings.ddat_role_names)
+        role = role or item.role
         roles[role or ""] += 1
     by_role = [
         {"role": role, "count": count}
