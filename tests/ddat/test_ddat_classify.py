@@ -115,7 +115,9 @@ def test_outcome_free_text_about_the_framework(kit) -> None:  # type: ignore[no-
     assert result.source == "text"
     assert result.about_framework
     assert result.labels == ["ddat-feedback", "needs-triage"]
-    assert kinds(result) == [(None, "not_a_form")]
+    # what it says is missing is kept, in its words, as a proposed skill
+    assert kinds(result) == [(None, "not_a_form"), ("skills", "proposed_skill")]
+    assert result.proposed_skills == ["platform engineering"]
     assert result.to_json()["role"] is None
 
 

@@ -35,7 +35,7 @@ from ghcommunity.jobs.ddat.form import (
 )
 from ghcommunity.jobs.ddat.labels import Labeller
 from ghcommunity.jobs.ddat.names import ALL_LEVELS, normalise
-from ghcommunity.jobs.ddat.prose import Finding, ProseReader, about_framework
+from ghcommunity.jobs.ddat.prose import Finding, ProseReader, about_framework, missing_topics
 from ghcommunity.jobs.ddat.resolve import Resolution, Resolver, words
 from ghcommunity.jobs.ddat.taxonomy import Taxonomy
 
@@ -291,6 +291,18 @@ class DdatKit:
                 result.proposed.skills.append(finding.name)
         if result.proposed.level and not result.role and not result.proposed.role:
             result.proposed.role = self.taxonomy.role_of_level(result.proposed.level)
+        for topic in missing_topics(text, reading):
+            # Not a framework name: kept, in the author's words, as a proposed skill.
+            result.proposed_skills.append(topic)
+            result.problems.append(
+                DdatProblem(
+                    SKILLS,
+                    PROPOSED_SKILL,
+                    f"{topic!r} is not a skill in the framework yet: kept as a proposal",
+                    value=topic,
+                    severity="info",
+                )
+            )
         return result
 
     def _from_form(self, values: dict[str, Any], form_problems: Iterable[Any]) -> Classification:

@@ -166,6 +166,14 @@ def invite_comment(
         lines += ["", "It is labelled with " + "; ".join(read) + "."]
     if result.proposed:
         lines += ["", _proposal(result)]
+    proposals = [p for p in problems if p.kind == PROPOSED_SKILL and p.value]
+    problems = [p for p in problems if p not in proposals]
+    if proposals:
+        lines += [
+            "",
+            "Not in the framework yet, so kept as proposed new skills for the DDaT "
+            "representatives: " + ", ".join(code(p.value or "") for p in proposals) + ".",
+        ]
     if problems:
         lines += ["", "Not recognised yet:", "", *(f"- {describe(p)}" for p in problems)]
     if not (read or result.proposed or correction):

@@ -164,6 +164,7 @@ class ProseReading:
     cues: list[str] = field(default_factory=list)  # framework words in the text
     weak_cues: list[str] = field(default_factory=list)  # "skills", "role": cues with a skill
     other_roles: list[str] = field(default_factory=list)  # roles named as strongly as another
+    topics: list[str] = field(default_factory=list)  # what it says is missing, in its words
 
     @property
     def findings(self) -> list[Finding]:
@@ -370,6 +371,51 @@ class ProseReader:
                 first = next(f for f in reading.skills if f.name in self._role_skills[owner])
                 reading.role = Finding("role", owner, WEAK, first.evidence)
         return reading
+
+
+# "doesn't mention mentoring", "nothing on AI-assisted coding", "should include platform
+# engineering and SRE skills", "a skill for data engineering": what the text says is missing.
+_MISSING = re.compile(
+    r"\b(?:doesn'?t|does not|don'?t|do not|never|fails? to) (?:mention|cover|include|describe)s? "
+    r"(?P<a>[^.;:!?\n()]+)"
+    r"|\bnothing (?:on|about|for) (?P<b>[^.;:!?\n()]+)"
+    r"|\b(?:should|could|must|needs? to) (?:include|cover|add|mention) (?P<c>[^.;:!?\n()]+)"
+    r"|\b(?:a|no|new) skills? (?:for|on|about|covering) (?P<d>[^.;:!?\n()]+)"
+    r"|\bno skill (?:describes|covers) (?P<e>[^.;:!?\n()]+)",
+    re.I,
+)
+_TOPIC_END = re.compile(
+    r"\s(?:for|in|at|to|within|which|that|because|but|so|as|when|from|under|by|is|are|it)\s.*$"
+    r"|,.*$",
+    re.I,
+)
+_TOPIC_TRIM = re.compile(r"^(?:the|a|an|any|anything about|more about|about)\s+|\s+skills?$", re.I)
+
+
+def missing_topics(text: str, reading: ProseReading) -> list[str]:
+    """What a text says the framework lacks, in its own words ("mentoring", "data
+    engineering"), leaving out what was read as a framework name."""
+    placed = {normalise(f.evidence) for f in reading.findings} | {
+        normalise(f.name) for f in reading.findings
+    }
+    found: list[str] = []
+    for match in _MISSING.finditer(text):
+        raw = next(g for g in match.groups() if g)
+        if any(normalise(raw).startswith(p) for p in placed if p):
+            continue  # "says nothing about managing, reporting and resolving defects"
+        raw = _TOPIC_END.sub("", " " + raw.strip() + " ").strip()
+        for part in re.split(r"\s+(?:and|or|&)\s+|/", raw):
+            topic = part.strip(" '\"`")
+            for _ in range(2):
+                topic = _TOPIC_TRIM.sub("", topic).strip()
+            words = topic.split()
+            if not words or len(words) > 5 or normalise(topic) in placed:
+                continue
+            if normalise(topic) in {"it", "this", "that", "them", "skill", "role", "level"}:
+                continue
+            if topic not in found:
+                found.append(topic)
+    return found
 
 
 def about_framework(reading: ProseReading, mentions: Sequence[str]) -> bool:
