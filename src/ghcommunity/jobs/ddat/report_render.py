@@ -62,25 +62,25 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def summary_line(group: Group) -> str:
+def summary_line(group: Group, thumbs: str = "👍") -> str:
     return (
         f"{_plural(group.issues, 'piece', 'pieces')} of feedback "
-        f"({group.open} open, {group.closed} closed), 👍 {group.thumbs_up}, "
-        f"{_plural(group.people, 'person', 'people')} gave 👍 or commented"
+        f"({group.open} open, {group.closed} closed), {thumbs} {group.thumbs_up}, "
+        f"{_plural(group.people, 'person', 'people')} gave {thumbs} or commented"
     )
 
 
-def _intro(report: Report) -> str:
+def _intro(report: Report, thumbs: str = "👍") -> str:
     state = "" if report.state == "all" else f", {report.state} only"
     return (
         f"Feedback on the DDaT framework ({FRAMEWORK_NAME}) from the community in "
         f"{report.repo}, {report.period.describe()}{state}. Each piece of feedback is given "
-        "in its author's own words. Support: 👍 on the issue, and the distinct people who gave "
+        f"in its author's own words. Support: {thumbs} on the issue, and the distinct people who gave "
         "one or commented." + (" Names and logins have been removed." if report.anonymise else "")
     )
 
 
-def _facts(report: Report, item: Item) -> list[tuple[str, str]]:
+def _facts(report: Report, item: Item, thumbs: str = "👍") -> list[tuple[str, str]]:
     facts = [
         ("Type", item.type or "not given"),
         ("Role", item.role or "not given"),
@@ -91,7 +91,7 @@ def _facts(report: Report, item: Item) -> list[tuple[str, str]]:
         facts.append(("Proposed skill", "; ".join(item.proposed_skills)))
     facts += [
         ("Department", item.department or "not given"),
-        ("Support", f"👍 {item.issue.thumbs_up}, {_plural(item.people, 'person', 'people')}"),
+        ("Support", f"{thumbs} {item.issue.thumbs_up}, {_plural(item.people, 'person', 'people')}"),
         ("Status", item.status),
         ("Opened", item.opened.isoformat()),
     ]
@@ -137,6 +137,9 @@ def _counts_row(group: Group) -> list[object]:
 
 
 COUNT_HEAD = ["Feedback", "Open", "Closed", "👍", "People"]
+# In HTML, words: a printout or a screen reader may have no emoji.
+THUMBS_WORDS = "thumbs up"
+HTML_HEAD = ["Feedback", "Open", "Closed", "Thumbs up", "People"]
 
 
 def _ref(report: Report, item: Item) -> str:
@@ -300,8 +303,8 @@ def render_html(report: Report) -> str:
         "<body>",
         "<main>",
         f"<h1>{_e(title)}</h1>",
-        f"<p>{_e(_intro(report))}</p>",
-        f"<p><strong>{_e(summary_line(report.everything))}.</strong></p>",
+        f"<p>{_e(_intro(report, THUMBS_WORDS))}</p>",
+        f"<p><strong>{_e(summary_line(report.everything, THUMBS_WORDS))}.</strong></p>",
     ]
     if not report.items:
         out.append("<p>No feedback in this period.</p>")
@@ -310,25 +313,25 @@ def render_html(report: Report) -> str:
         out += ["<h2>Summary</h2>"]
         out += _html_table(
             "By type of feedback",
-            ["Type", *COUNT_HEAD],
+            ["Type", *HTML_HEAD],
             ([_e(g.name), *_html_counts(g)] for g in report.types),
             numeric,
         )
         out += _html_table(
             "By skill, across roles",
-            ["Skill", *COUNT_HEAD, "Roles"],
+            ["Skill", *HTML_HEAD, "Roles"],
             ([_e(g.name), *_html_counts(g), _e(", ".join(g.roles) or "-")] for g in report.skills),
             numeric,
         )
         out += _html_table(
             "By department",
-            ["Department", *COUNT_HEAD],
+            ["Department", *HTML_HEAD],
             ([_e(g.name), *_html_counts(g)] for g in report.departments),
             numeric,
         )
         out += _html_table(
             f"Feedback by {report.trend_by}",
-            [report.trend_by.capitalize(), "Feedback", "👍", "Chart"],
+            [report.trend_by.capitalize(), "Feedback", "Thumbs up", "Chart"],
             (
                 [
                     _e(g.name),
@@ -344,16 +347,16 @@ def render_html(report: Report) -> str:
         out += ["<h2>By role, level and skill</h2>"]
         out += _html_table(
             "By role",
-            ["Role", *COUNT_HEAD],
+            ["Role", *HTML_HEAD],
             ([_e(g.name), *_html_counts(g)] for g in report.roles),
             numeric,
         )
         for role in report.roles:
-            out += [f"<h3>{_e(role.name)}</h3>", f"<p>{_e(summary_line(role))}.</p>"]
+            out += [f"<h3>{_e(role.name)}</h3>", f"<p>{_e(summary_line(role, THUMBS_WORDS))}.</p>"]
             for level in role.children:
                 out += _html_table(
                     f"{role.name}: {level.name}",
-                    ["Skill", *COUNT_HEAD, "Feedback"],
+                    ["Skill", *HTML_HEAD, "Feedback"],
                     (
                         [
                             _e(s.name),
@@ -373,7 +376,10 @@ def render_html(report: Report) -> str:
                 "<article>",
                 f"<h3>{_html_ref(report, item)}: {_e(item.issue.title)}</h3>",
                 '<dl class="facts">',
-                *(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in _facts(report, item)),
+                *(
+                    f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>"
+                    for k, v in _facts(report, item, THUMBS_WORDS)
+                ),
                 "</dl>",
                 f"<blockquote>{_e(trim(item.words, EXCERPT)) or '(no words given)'}</blockquote>",
                 "</article>",
