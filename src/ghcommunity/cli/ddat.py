@@ -219,11 +219,24 @@ def classify(body_path: str, title: str | None, as_json: bool, config_path: str 
     if as_json:
         echo_json(result.to_json())
         return
+    click.echo(f"about the framework: {'yes' if result.about_framework else 'no'}")
     click.echo(f"role:   {result.role or '-'}")
     click.echo(f"level:  {result.level or '-'}")
     click.echo(f"skills: {', '.join(result.skills) or '-'}")
     click.echo(f"type:   {result.type or '-'}")
     click.echo(f"labels: {', '.join(result.labels) or '-'}")
+    proposed = result.proposed
+    if proposed:
+        names = [n for n in (proposed.role, proposed.level, *proposed.skills) if n]
+        click.echo(f"proposed (to confirm with /ddat ok): {', '.join(names)}")
+    if result.proposed_skills:
+        click.echo(f"proposed new skills: {', '.join(result.proposed_skills)}")
+    for finding in result.findings:
+        status = "labelled" if finding.confident else "proposed"
+        click.echo(
+            f"  {finding.kind} {finding.name!r} from {finding.evidence!r}: "
+            f"confidence {finding.confidence:.2f} ({status})"
+        )
     for problem in result.problems:
         click.echo(f"{problem.severity}: {problem.kind}: {problem.message}")
 
