@@ -11,6 +11,7 @@ shows at all (labelled or proposed in its comment). Asserts nothing.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,13 @@ def main(argv: list[str]) -> None:
             print(f"  {chosen:4} ({len(subset):2} cases)")
             for key, score in scores.items():
                 print(f"    {key:7} {score.figures()}")
+    started = time.perf_counter()
+    rounds = 20
+    for _ in range(rounds):
+        for case in cases:
+            kit.classify(case["text"], case.get("title"))
+    took = (time.perf_counter() - started) / (rounds * len(cases))
+    print(f"\nspeed: {took * 1000:.2f} ms per text (classify, {rounds} rounds)")
 
 
 if __name__ == "__main__":
