@@ -198,3 +198,10 @@ def test_report_and_export_bad_input_is_exit_2(capsys, argv, message) -> None:  
     code, _, err = run(capsys, "ddat", *argv, "--config", CONFIG, "--api-url", "http://127.0.0.1:9")
     assert code == 2
     assert message in err
+
+
+def test_report_xlsx_needs_an_out_file(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = run(capsys, "ddat", "report", "--config", CONFIG, "--format", "xlsx")
+    assert code == 2
+    assert "pass --out FILE.xlsx" in err
+    assert "Traceback" not in err
