@@ -16,7 +16,8 @@ from ghcommunity.config import load_config
 from ghcommunity.core.forms import render_body
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
 from ghcommunity.jobs.ddat.fetch import fetch_feedback
-from ghcommunity.jobs.ddat.report import build_report, render
+from ghcommunity.jobs.ddat.report import FORMATS, build_report
+from ghcommunity.jobs.ddat.report_render import render_bytes
 from ghcommunity.jobs.ddat.setup import load_kit
 from ghcommunity_sandbox.server import Sandbox
 
@@ -63,7 +64,7 @@ def main(count: int) -> None:
         fetched = time.perf_counter()
         report = build_report(issues, kit, repo=REPO)
         built = time.perf_counter()
-        sizes = {fmt: len(render(report, fmt).encode()) for fmt in ("md", "csv", "json")}
+        sizes = {fmt: len(render_bytes(report, fmt)) for fmt in FORMATS}
         rendered = time.perf_counter()
         stats = sandbox.stats()
         print(f"issues: {count}, in the report: {report.total}")
@@ -73,7 +74,7 @@ def main(count: int) -> None:
             f"classify + group: {built - fetched:.2f} s "
             f"({(built - fetched) / max(count, 1) * 1000:.2f} ms per issue)"
         )
-        print(f"render md + csv + json: {rendered - built:.2f} s; bytes: {sizes}")
+        print(f"render every format: {rendered - built:.2f} s; bytes: {sizes}")
     finally:
         sandbox.stop()
 

@@ -27,7 +27,15 @@ def kinds(result):  # type: ignore[no-untyped-def]
 
 def test_a_good_submission(kit) -> None:  # type: ignore[no-untyped-def]
     result = kit.classify(body(kit))
-    assert result.to_json() == {
+    data = result.to_json()
+    assert (data.pop("about_framework"), data.pop("source"), data.pop("findings")) == (
+        True,
+        "form",
+        [],
+    )
+    assert data.pop("proposed") == {"role": None, "level": None, "skills": []}
+    assert data.pop("proposed_skills") == []
+    assert data == {
         "role": "Software developer",
         "level": "Senior developer",
         "skills": ["Modern development standards", "Prototyping"],
@@ -48,7 +56,9 @@ def test_a_good_submission(kit) -> None:  # type: ignore[no-untyped-def]
 def test_outcome_unknown_skill(kit) -> None:  # type: ignore[no-untyped-def]
     # Documented: the known values are labelled; the unknown skill gets no label and is named
     # as a problem (and in the one DDaT comment).
-    result = kit.classify(body(kit, skills=["Prototyping", "Quantum computing"]))
+    result = kit.classify(
+        body(kit, skills=["Prototyping", "Quantum computing"], type=["Inaccurate description"])
+    )
     assert result.skills == ["Prototyping"]
     assert "ddat-skill: Prototyping" in result.labels
     assert not any("Quantum" in label for label in result.labels)
@@ -105,7 +115,9 @@ def test_outcome_free_text_about_the_framework(kit) -> None:  # type: ignore[no-
     assert result.source == "text"
     assert result.about_framework
     assert result.labels == ["ddat-feedback", "needs-triage"]
-    assert kinds(result) == [(None, "not_a_form")]
+    # what it says is missing is kept, in its words, as a proposed skill
+    assert kinds(result) == [(None, "not_a_form"), ("skills", "proposed_skill")]
+    assert result.proposed_skills == ["platform engineering"]
     assert result.to_json()["role"] is None
 
 

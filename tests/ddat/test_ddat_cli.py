@@ -139,10 +139,12 @@ def test_classify_json(capsys, tmp_path: Path, kit) -> None:  # type: ignore[no-
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"role", "level", "skills", "type", "labels", "problems"}
+    assert set(data) >= {"role", "level", "skills", "type", "labels", "problems", "findings"}
     assert data["role"] == "Software developer"
     assert data["skills"] == []
-    assert data["problems"][0]["kind"] == "unknown"
+    # "Missing skill" feedback: the unknown skill is the skill it proposes
+    assert data["problems"][0]["kind"] == "proposed_skill"
+    assert data["proposed_skills"] == ["Quantum computing"]
     assert data["labels"] == [
         "ddat-feedback",
         "ddat-role: Software developer",
@@ -196,3 +198,10 @@ def test_report_and_export_bad_input_is_exit_2(capsys, argv, message) -> None:  
     code, _, err = run(capsys, "ddat", *argv, "--config", CONFIG, "--api-url", "http://127.0.0.1:9")
     assert code == 2
     assert message in err
+
+
+def test_report_xlsx_needs_an_out_file(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = run(capsys, "ddat", "report", "--config", CONFIG, "--format", "xlsx")
+    assert code == 2
+    assert "pass --out FILE.xlsx" in err
+    assert "Traceback" not in err

@@ -21,7 +21,8 @@ from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.ddat.export import Month, plan_export, read_current
 from ghcommunity.jobs.ddat.fetch import fetch_feedback
 from ghcommunity.jobs.ddat.handlers import handle_issue
-from ghcommunity.jobs.ddat.report import build_report, render
+from ghcommunity.jobs.ddat.report import build_report
+from ghcommunity.jobs.ddat.report_render import render
 from ghcommunity_sandbox.shapes import Shapes
 from ghcommunity_sandbox.webhooks import payload_for
 
@@ -127,7 +128,7 @@ EXPECTED = {
         "ddat-role: Software developer",
         "ddat-level: Developer",
         "ddat-skill: Prototyping",
-        "ddat-skill: Managing, reporting & resolving ~077f",
+        "ddat-skill: Managing, reporting, resolving defects",
         "ddat-type: Level expectations",
         *PERSON_LABELS,
     },
@@ -206,7 +207,9 @@ def test_an_unknown_value_is_named_in_one_comment_updated_in_place(  # type: ign
     number = sandbox.state.add_issue(REPO, "Quantum", body, author="ada")
     handle(events("issues", "opened", number), config, github)
     (comment,) = bot_comments(sandbox, number)
-    assert "`Quantum computing` is not a name the framework uses" in comment
+    # "Missing skill": the unknown skill is kept as the proposal, never "corrected"
+    assert "`Quantum computing` is not a skill in the framework yet" in comment
+    assert "proposed new skill" in comment
     assert "ddat-skill: Prototyping" in labels_of(sandbox, number)
 
     issue = sandbox.state.issue(REPO, number)

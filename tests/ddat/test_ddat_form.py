@@ -42,6 +42,7 @@ def test_fields_options_and_order(taxonomy) -> None:  # type: ignore[no-untyped-
         "level",
         "skills",
         "type",
+        "proposed_skill",
         "department",
         "details",
         "evidence",

@@ -190,15 +190,24 @@ def test_missing_answers_are_left_to_triage_unless_triage_does_not_check_the_for
     assert "**Role**: this needs an answer" in comment.body
 
 
-def test_with_triage_checking_the_form_only_a_level_of_another_role_is_left_to_ddat(
-    kit, config
-) -> None:  # type: ignore[no-untyped-def]
-    # Triage's one comment lists answers that are not one of the form's options, so the DDaT
-    # job does not repeat them; a valid level of another role is for the DDaT comment.
+def test_unplaceable_answers_are_named_unless_triage_names_them(kit, config) -> None:  # type: ignore[no-untyped-def]
+    # The reference config has triage check the DDaT form with check_options: false, so
+    # triage does not name unknown answers: the DDaT comment must (nothing dropped silently).
     unknown = render_body(kit.form, {**ANSWERS, "skills": ["Quantum computing"]})
     plan = plan_ddat_issue(event("opened", unknown), snapshot(unknown, []), config, kit)
-    assert not ops(plan, Comment)
+    (comment,) = ops(plan, Comment)
+    assert "`Quantum computing`" in comment.body
     assert "ddat-skill: Prototyping" not in ops(plan, AddLabels)[0].labels
+    # With triage naming them (check_options: true), the DDaT job does not repeat them...
+    rules = [
+        r.model_copy(update={"check_options": True}) if r.template == "ddat-feedback.yml" else r
+        for r in config.triage.forms
+    ]
+    checking = config.model_copy(
+        update={"triage": config.triage.model_copy(update={"forms": rules})}
+    )
+    plan = plan_ddat_issue(event("opened", unknown), snapshot(unknown, []), checking, kit)
+    assert not ops(plan, Comment)
     mismatch = render_body(kit.form, {**ANSWERS, "level": ["Senior test engineer"]})
     plan = plan_ddat_issue(event("opened", mismatch), snapshot(mismatch, []), config, kit)
     (comment,) = ops(plan, Comment)
@@ -241,7 +250,7 @@ def test_free_text_with_role_lines_gets_labels_and_an_updated_invitation(kit, co
     )
     (add,) = ops(plan, AddLabels)
     assert add.labels == [
-        "ddat-role: Development ops (DevOps) engineer ~7964",
+        "ddat-role: DevOps engineer",
         "ddat-level: Senior DevOps engineer",
     ]
     (comment,) = ops(plan, Comment)

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 
 from ghcommunity.core.forms import render_body
 from ghcommunity.jobs.ddat.fetch import FeedbackIssue, from_node
-from ghcommunity.jobs.ddat.report import CSV_COLUMNS, Period, build_report, render
+from ghcommunity.jobs.ddat.report import CSV_COLUMNS, Period, build_report
+from ghcommunity.jobs.ddat.report_render import render
 
 REPO = "uk-x-gov-software-community/community-space"
 
@@ -139,11 +140,29 @@ def test_time_zone_decides_the_day(kit) -> None:  # type: ignore[no-untyped-def]
     assert build_report([late], kit, repo=REPO, period=june).total == 0
 
 
-def test_csv_has_a_header_and_one_row_per_issue_and_skill(kit) -> None:  # type: ignore[no-untyped-def]
+def test_csv_has_one_row_per_piece_of_feedback(kit) -> None:  # type: ignore[no-untyped-def]
     text = render(build_report(sample(kit), kit, repo=REPO), "csv")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == list(CSV_COLUMNS)
     body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert [(r["issue"], r["skills"]) for r in body] == [
+        ("1", "Prototyping; User focus"),
+        ("2", "Prototyping"),
+        ("3", ""),
+        ("4", "Managing, reporting and resolving defects"),
+        ("5", "Systems design"),
+        ("6", ""),
+    ]
+    # summing the support column in a spreadsheet gives the report's total: no double counts
+    assert sum(int(r["thumbs_up"]) for r in body) == 11
+    assert body[0]["thumbs_up"] == "3"
+    assert body[1]["status"] == "closed"
+    assert body[0]["words"] == "x"  # the Details answer
+
+
+def test_skills_csv_has_one_row_per_feedback_and_skill(kit) -> None:  # type: ignore[no-untyped-def]
+    text = render(build_report(sample(kit), kit, repo=REPO), "csv-skills")
+    body = list(csv.DictReader(io.StringIO(text)))
     # 1: two skills; 2, 4, 5: one; 3 and 6: none (one row each, skill empty)
     assert [(r["issue"], r["skill"]) for r in body] == [
         ("1", "Prototyping"),
@@ -154,8 +173,7 @@ def test_csv_has_a_header_and_one_row_per_issue_and_skill(kit) -> None:  # type:
         ("5", "Systems design"),
         ("6", ""),
     ]
-    assert body[0]["thumbs_up"] == "3"
-    assert body[2]["state"] == "closed"
+    assert "thumbs_up" not in body[0]  # nothing to double-count here
 
 
 def test_csv_cells_cannot_be_formulas(kit) -> None:  # type: ignore[no-untyped-def]
@@ -172,14 +190,19 @@ def test_markdown(kit) -> None:  # type: ignore[no-untyped-def]
     ]
     text = render(build_report(issues, kit, repo=REPO), "md")
     assert text.startswith(f"# DDaT framework feedback: {REPO}\n")
-    assert "**7 issues (6 open, 1 closed), 👍 11.**" in text
-    assert "| Software developer | 4 | 3 | 1 | 6 |" in text
-    assert "## Software developer" in text
-    assert "### Senior developer" in text
     assert (
-        f"| Prototyping | 2 | 1 | 1 | 4 | [#1](https://github.com/{REPO}/issues/1), "
+        "**7 pieces of feedback (6 open, 1 closed), 👍 11, 0 people gave 👍 or commented.**" in text
+    )
+    assert "| Software developer | 4 | 3 | 1 | 6 | 0 |" in text
+    assert "### Software developer" in text
+    assert "#### Senior developer" in text
+    assert (
+        f"| Prototyping | 2 | 1 | 1 | 4 | 0 | [#1](https://github.com/{REPO}/issues/1), "
         f"[#2](https://github.com/{REPO}/issues/2) (closed) |"
     ) in text
+    # each piece of feedback with its own words
+    assert "### [#5](https://github.com/" in text
+    assert "> The DDaT framework needs platform engineering." in text
     assert "Ping &#64;everyone \\| &lt;b>x&lt;/b>" in text  # no mention, no table break, no HTML
     assert text.rstrip().endswith(
         "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -194,7 +217,7 @@ def test_markdown_with_no_feedback(kit) -> None:  # type: ignore[no-untyped-def]
 
 def test_json(kit) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(render(build_report(sample(kit), kit, repo=REPO), "json"))
-    assert data["totals"] == {"issues": 6, "open": 5, "closed": 1, "thumbs_up": 11}
+    assert data["totals"] == {"issues": 6, "open": 5, "closed": 1, "thumbs_up": 11, "people": 0}
     software = data["roles"][0]
     assert software["name"] == "Software developer"
     assert software["issue_numbers"] == [1, 2, 3, 5]
@@ -204,6 +227,7 @@ def test_json(kit) -> None:  # type: ignore[no-untyped-def]
         "open": 1,
         "closed": 1,
         "thumbs_up": 4,
+        "people": 0,
         "issue_numbers": [1, 2],
     }
     assert data["issues"][0]["skills"] == ["Prototyping", "User focus"]

@@ -91,6 +91,15 @@ def _write_generated(text: str, out: str, *, check: bool, what: str) -> None:
     default=None,
     help="When the CSVs were downloaded (e.g. 2025-10). Default: the date recorded in --out.",
 )
+@click.option(
+    "--short-name",
+    "short_names",
+    multiple=True,
+    metavar="KIND:NAME=SHORT",
+    help="A short name for a label, for a name too long for one (repeat): e.g. "
+    "'skill:Programming and build (software engineering)=Programming and build'. Short names "
+    "already in --out are kept.",
+)
 @click.option("--check", is_flag=True, help="Fail (exit 1) if --out is not up to date.")
 def taxonomy(
     role_csv: str,
@@ -98,6 +107,7 @@ def taxonomy(
     out: str,
     families: tuple[str, ...],
     downloaded: str | None,
+    short_names: tuple[str, ...],
     check: bool,
 ) -> None:
     """Generate the DDaT taxonomy (config/ddat.yml) from the framework's official CSVs.
@@ -119,10 +129,26 @@ def taxonomy(
 
     chosen = [f.strip() for value in families for f in value.split(",") if f.strip()]
     chosen = chosen or list(DEFAULT_FAMILIES)
+    previous_path = Path(out)
+    previous = (
+        parse_taxonomy(previous_path.read_text(encoding="utf-8"), out)
+        if out != "-" and previous_path.is_file()
+        else None
+    )
+    shorts: dict[str, dict[str, str]] = {
+        kind: dict(table) for kind, table in (previous.short_names if previous else {}).items()
+    }
+    for given in short_names:
+        kind, sep, rest = given.partition(":")
+        name, eq, short = rest.partition("=")
+        if not sep or not eq or kind.strip() not in ("role", "level", "skill"):
+            raise InputError(
+                f"--short-name {given!r}: expected KIND:NAME=SHORT, KIND being role, level or skill"
+            )
+        shorts.setdefault(kind.strip(), {})[name.strip()] = short.strip()
     if downloaded is None:
-        previous = Path(out)
-        if out != "-" and previous.is_file():
-            downloaded = parse_taxonomy(previous.read_text(encoding="utf-8"), out).source.downloaded
+        if previous is not None:
+            downloaded = previous.source.downloaded
         else:
             raise InputError("pass --downloaded DATE: when the CSVs were downloaded (e.g. 2025-10)")
     downloaded = downloaded.strip()
@@ -138,6 +164,7 @@ def taxonomy(
         read_csv(skills_csv, SKILL_COLUMNS),
         families=chosen,
         source=source,
+        short_names=shorts,
     )
     _write_generated(dump_taxonomy(result), out, check=check, what="the CSVs")
 
@@ -192,11 +219,24 @@ def classify(body_path: str, title: str | None, as_json: bool, config_path: str 
     if as_json:
         echo_json(result.to_json())
         return
+    click.echo(f"about the framework: {'yes' if result.about_framework else 'no'}")
     click.echo(f"role:   {result.role or '-'}")
     click.echo(f"level:  {result.level or '-'}")
     click.echo(f"skills: {', '.join(result.skills) or '-'}")
     click.echo(f"type:   {result.type or '-'}")
     click.echo(f"labels: {', '.join(result.labels) or '-'}")
+    proposed = result.proposed
+    if proposed:
+        names = [n for n in (proposed.role, proposed.level, *proposed.skills) if n]
+        click.echo(f"proposed (to confirm with /ddat ok): {', '.join(names)}")
+    if result.proposed_skills:
+        click.echo(f"proposed new skills: {', '.join(result.proposed_skills)}")
+    for finding in result.findings:
+        status = "labelled" if finding.confident else "proposed"
+        click.echo(
+            f"  {finding.kind} {finding.name!r} from {finding.evidence!r}: "
+            f"confidence {finding.confidence:.2f} ({status})"
+        )
     for problem in result.problems:
         click.echo(f"{problem.severity}: {problem.kind}: {problem.message}")
 
@@ -226,9 +266,32 @@ def _parse_date(value: str | None, flag: str) -> date | None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "csv", "json"]),
+    type=click.Choice(["md", "html", "csv", "csv-skills", "xlsx", "json"]),
     default="md",
     show_default=True,
+    help="md: for a discussion or a meeting; html: accessible and printable; csv: one row per "
+    "piece of feedback; csv-skills: one row per feedback and skill; xlsx: a workbook (needs "
+    "--out); json: for tools.",
+)
+@click.option(
+    "--trend",
+    "trend_by",
+    type=click.Choice(["month", "quarter"]),
+    default="month",
+    show_default=True,
+    help="The trend's periods.",
+)
+@click.option(
+    "--anonymise",
+    is_flag=True,
+    help="Drop logins (authors, @mentions in the words) for an audience outside the community.",
+)
+@click.option(
+    "--links/--no-links",
+    default=True,
+    show_default=True,
+    help="Link each piece of feedback to its issue (the framework's owners cannot open a "
+    "private repository's links).",
 )
 @click.option("--out", default=None, help="Write to this file instead of standard output.")
 @config_option
@@ -239,19 +302,28 @@ def report(
     until: str | None,
     state: str,
     fmt: str,
+    trend_by: str,
+    anonymise: bool,
+    links: bool,
     out: str | None,
     config_path: str | None,
     api_url: str | None,
     token: str | None,
 ) -> None:
-    """All DDaT feedback grouped role → level → skill, with counts, 👍 support and links.
+    """Every piece of DDaT feedback in its own words, with roll-ups for the framework's owners.
 
-    Markdown for a discussion or a meeting, CSV for spreadsheets (one row per issue and skill),
-    JSON for tools. One GraphQL request per 100 issues.
+    Each piece: its words, type, proposed skill, role, level and skills, department, support
+    (👍 and distinct people), status and date. Roll-ups by skill, by role → level → skill, by
+    type and by department, and a trend by month or quarter. One GraphQL request per 100
+    issues.
     """
     from ghcommunity.jobs.ddat.fetch import fetch_feedback
-    from ghcommunity.jobs.ddat.report import Period, build_report, render
+    from ghcommunity.jobs.ddat.report import Period, build_report
+    from ghcommunity.jobs.ddat.report_render import render_bytes
     from ghcommunity.jobs.ddat.setup import load_kit
+
+    if fmt == "xlsx" and not out:
+        raise InputError("--format xlsx writes a binary workbook: pass --out FILE.xlsx")
 
     config = load(config_path)
     kit = load_kit(config)
@@ -264,25 +336,53 @@ def report(
         github, target, config.ddat.feedback_label, state=state, since=period.since
     )
     result = build_report(
-        issues, kit, repo=target, period=period, state=state, timezone=config.community.timezone
+        issues,
+        kit,
+        repo=target,
+        period=period,
+        state=state,
+        timezone=config.community.timezone,
+        departments=config.digest.departments,
+        trend_by=trend_by,
+        anonymise=anonymise,
+        links=links,
     )
-    text = render(result, fmt)
+    data = render_bytes(result, fmt)
     if out:
-        write_output(out, text)
-        click.echo(f"wrote {out}: {result.total} issue(s)", err=True)
+        try:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_bytes(data)
+        except OSError as exc:
+            raise OperationalError(f"{out}: cannot write the report: {exc}") from None
+        click.echo(f"wrote {out}: {result.total} piece(s) of feedback", err=True)
     else:
-        click.echo(text, nl=False)
+        click.echo(data.decode("utf-8"), nl=False)
 
 
 @ddat.command()
 @click.option("--month", default=None, help="YYYY-MM (default: this month).")
 @click.option("--repo", default=None, help="OWNER/REPO (default: the config's repo).")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["md", "html", "csv", "csv-skills", "xlsx", "json"]),
+    help="Formats to put in the pull request (repeat; default: ddat.export_formats). The "
+    "Markdown is always there.",
+)
+@click.option(
+    "--anonymise/--no-anonymise",
+    default=None,
+    help="Without logins (default: ddat.export_anonymise).",
+)
 @config_option
 @github_options
 @plan_options
 def export(
     month: str | None,
     repo: str | None,
+    formats: tuple[str, ...],
+    anonymise: bool | None,
     config_path: str | None,
     api_url: str | None,
     token: str | None,
@@ -298,7 +398,12 @@ def export(
     from ghcommunity.jobs.ddat.job import ExportOptions
 
     config = load(config_path)
-    options = ExportOptions(month=_month_text(month), dry_run=dry_run)
+    options = ExportOptions(
+        month=_month_text(month),
+        formats=list(formats) or None,
+        anonymise=anonymise,
+        dry_run=dry_run,
+    )
     ctx = job_context(config, client(api_url, token))
     run_job_and_print("ddat-export", ctx, options, as_json=as_json, repo=repo)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from ghcommunity.config.base import Section, monthly_path
 
+ExportFormat = Literal["md", "html", "csv", "csv-skills", "xlsx", "json"]
 _PREFIX = re.compile(r"^[a-z0-9][a-z0-9._/-]{0,11}$")
 
 
@@ -51,6 +53,17 @@ class Ddat(Section):
     export_path: str = Field(
         default="ddat-feedback/{month}.md",
         description="Where `ghcommunity ddat export` writes the report; {month} is YYYY-MM.",
+    )
+    export_formats: list[ExportFormat] = Field(
+        default_factory=lambda: list[ExportFormat](["md"]),
+        description=(
+            "The report's formats `ghcommunity ddat export` puts in its pull request, next to "
+            "export_path with their own extension (the Markdown is always there)."
+        ),
+    )
+    export_anonymise: bool = Field(
+        default=False,
+        description="Export the report without logins (for the framework's owners).",
     )
     export_branch: str = Field(
         default="ghcommunity/ddat-feedback-{month}",

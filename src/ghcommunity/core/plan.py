@@ -7,6 +7,7 @@ Planners return Plans; one executor (`ghcommunity.github.executor`) applies them
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
@@ -166,9 +167,19 @@ class FileChange(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     path: str
     content: str
+    encoding: Literal["utf-8", "base64"] = Field(
+        default="utf-8", description="base64: `content` is a binary file, base64-encoded."
+    )
     if_exists: Literal["skip", "update"] | None = Field(
         default=None, description="For this file only; default: the operation's."
     )
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes."""
+        if self.encoding == "base64":
+            return base64.b64decode(self.content)
+        return self.content.encode()
 
 
 class PutFile(_Op):

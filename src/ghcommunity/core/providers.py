@@ -6,7 +6,9 @@ job before any runs), and the using job asks here:
 - label sources: labels a job needs to exist before it first runs (the DDaT taxonomy's labels),
   so that `labels sync` creates them;
 - role resolvers: read a free-text DDaT role answer as the framework's role name (the digest's
-  feedback-by-role figures).
+  feedback-by-role figures);
+- role label names: a DDaT role label's (short) name → the framework's role name, so the digest
+  shows "Development operations (DevOps) engineer", not the label's shortened form.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ LabelSource = Callable[["Config", "set[str]"], "list[LabelSpec]"]
 RoleResolver = Callable[[str], "str | None"]
 RoleResolverFactory = Callable[["Config"], "RoleResolver | None"]
 
+RoleLabelNames = Callable[["Config"], "dict[str, str]"]
+
 _LABEL_SOURCES: dict[str, LabelSource] = {}
+_ROLE_LABEL_NAMES: dict[str, RoleLabelNames] = {}
 _ROLE_RESOLVERS: dict[str, RoleResolverFactory] = {}
 
 
@@ -60,3 +65,19 @@ def role_resolver(config: Config) -> RoleResolver | None:
         if resolve is not None:
             return resolve
     return None
+
+
+def role_label_names_provider(name: str) -> Callable[[RoleLabelNames], RoleLabelNames]:
+    def register(func: RoleLabelNames) -> RoleLabelNames:
+        _ROLE_LABEL_NAMES[name] = func
+        return func
+
+    return register
+
+
+def role_label_names(config: Config) -> dict[str, str]:
+    """Lower-cased DDaT role label names (without the prefix) → the framework's names."""
+    names: dict[str, str] = {}
+    for provider in _ROLE_LABEL_NAMES.values():
+        names.update(provider(config))
+    return names

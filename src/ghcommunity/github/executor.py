@@ -30,6 +30,7 @@ from ghcommunity.core.plan import (
     CreateLabel,
     DeleteComment,
     DeleteLabel,
+    FileChange,
     OpenPullRequest,
     Operation,
     Plan,
@@ -517,6 +518,18 @@ class Executor:
             (data.get("content") or {}).get("html_url"),
         )
 
+    def _tree_entry(self, repo: str, change: FileChange) -> dict[str, str]:
+        """A tree entry: text inline; a binary file as a blob written first."""
+        entry = {"path": change.path, "mode": "100644", "type": "blob"}
+        if change.encoding == "base64":
+            blob = self._write(
+                "POST",
+                f"{repo_path(repo)}/git/blobs",
+                json={"content": change.content, "encoding": "base64"},
+            )
+            return {**entry, "sha": str(blob["sha"])}
+        return {**entry, "content": change.content}
+
     def _commit_files(self, op: CommitFiles) -> Outcome:
         base = repo_path(op.repo)
         branch_exists = True
@@ -547,7 +560,7 @@ class Executor:
         for change in op.files:
             if change.path in existing and (
                 (change.if_exists or op.if_exists) == "skip"
-                or existing[change.path] == git_blob_sha(change.content.encode())
+                or existing[change.path] == git_blob_sha(change.data)
             ):
                 continue
             wanted.append(change)
@@ -558,10 +571,7 @@ class Executor:
             f"{base}/git/trees",
             json={
                 "base_tree": tree["sha"],
-                "tree": [
-                    {"path": f.path, "mode": "100644", "type": "blob", "content": f.content}
-                    for f in wanted
-                ],
+                "tree": [self._tree_entry(op.repo, f) for f in wanted],
             },
         )
         commit = self._write(

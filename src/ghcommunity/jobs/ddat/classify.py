@@ -23,9 +23,19 @@ from typing import Any, Literal
 
 from ghcommunity.config import Config
 from ghcommunity.core.forms import IssueForm, parse_body, split_choices
-from ghcommunity.jobs.ddat.form import DEPARTMENT, LABELS, LEVEL, ROLE, SKILLS, TYPE, feedback_form
+from ghcommunity.jobs.ddat.form import (
+    DEPARTMENT,
+    LABELS,
+    LEVEL,
+    PROPOSED,
+    ROLE,
+    SKILLS,
+    TYPE,
+    feedback_form,
+)
 from ghcommunity.jobs.ddat.labels import Labeller
 from ghcommunity.jobs.ddat.names import ALL_LEVELS, normalise
+from ghcommunity.jobs.ddat.prose import Finding, ProseReader, about_framework, missing_topics
 from ghcommunity.jobs.ddat.resolve import Resolution, Resolver, words
 from ghcommunity.jobs.ddat.taxonomy import Taxonomy
 
@@ -41,9 +51,12 @@ MISMATCH = "mismatch"  # the level belongs to another role
 MISSING = "missing"  # a required answer is empty
 INVALID = "invalid"  # e.g. several roles where the form allows one
 NOT_A_FORM = "not_a_form"  # the issue did not come through the DDaT feedback form
+PROPOSED_SKILL = "proposed_skill"  # "Missing skill" feedback naming the skill it proposes
 
 # The kinds worth telling the author about in a comment (the rest are in --json only).
-COMMENT_KINDS = frozenset({UNKNOWN, AMBIGUOUS, INTERPRETED, MISMATCH, INVALID})
+COMMENT_KINDS = frozenset({UNKNOWN, AMBIGUOUS, INTERPRETED, MISMATCH, INVALID, PROPOSED_SKILL})
+# Feedback types whose unknown skills are proposals of new skills, not mistakes.
+PROPOSING_TYPES = frozenset({"Missing skill", "Emerging need"})
 
 FIELD_NAMES = {"role": "role", "level": "level", "skill": "skill", "type": "feedback type"}
 
@@ -115,6 +128,22 @@ class DdatProblem:
 
 
 @dataclass
+class Proposal:
+    """What the text seems to be about but not surely: proposed in the bot's comment (to accept
+    with `/ddat ok`), never labelled."""
+
+    role: str | None = None
+    level: str | None = None
+    skills: list[str] = dc_field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.role or self.level or self.skills)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"role": self.role, "level": self.level, "skills": list(self.skills)}
+
+
+@dataclass
 class Classification:
     source: Source
     about_framework: bool
@@ -126,6 +155,9 @@ class Classification:
     problems: list[DdatProblem] = dc_field(default_factory=list)
     mentions: list[str] = dc_field(default_factory=list)
     labels: list[str] = dc_field(default_factory=list)
+    proposed: Proposal = dc_field(default_factory=Proposal)
+    findings: list[Finding] = dc_field(default_factory=list)
+    proposed_skills: list[str] = dc_field(default_factory=list)  # new skills it proposes
 
     @property
     def from_form(self) -> bool:
@@ -143,6 +175,11 @@ class Classification:
             "type": self.type,
             "labels": list(self.labels),
             "problems": [p.to_json() for p in self.problems],
+            "about_framework": self.about_framework,
+            "source": self.source,
+            "proposed": self.proposed.to_json(),
+            "proposed_skills": list(self.proposed_skills),
+            "findings": [f.to_json() for f in self.findings],
         }
 
 
@@ -159,8 +196,10 @@ class DdatKit:
     detect_mentions: bool = True
     _distinctive: list[tuple[str, str]] = dc_field(default_factory=list, init=False)
     _ordinary: list[tuple[str, str]] = dc_field(default_factory=list, init=False)
+    prose: ProseReader = dc_field(init=False)
 
     def __post_init__(self) -> None:
+        self.prose = ProseReader(self.taxonomy)
         # (normalised spelling, display name) of names that mark an issue as about the
         # framework on their own, and of those that need a framework word next to them.
         for entry in (
@@ -213,9 +252,7 @@ class DdatKit:
             result.about_framework = True
             result.mentions = mentions
         else:
-            result = Classification(
-                source="text", about_framework=bool(mentions), mentions=mentions
-            )
+            result = self._from_prose(text, mentions)
         result.problems.insert(
             0,
             DdatProblem(
@@ -227,6 +264,45 @@ class DdatKit:
             ),
         )
         result.labels = self.labels_for(result)
+        return result
+
+    def _from_prose(self, text: str, mentions: list[str]) -> Classification:
+        """Free text: confident findings are its values, the others proposals."""
+        reading = self.prose.read(text) if self.detect_mentions else None
+        if reading is None or not about_framework(reading, mentions):
+            return Classification(source="text", about_framework=bool(mentions), mentions=mentions)
+        result = Classification(source="text", about_framework=True, mentions=mentions)
+        result.findings = reading.findings
+        for finding in reading.findings:
+            sure = finding.confident
+            if finding.kind == "role":
+                if sure:
+                    result.role = finding.name
+                else:
+                    result.proposed.role = finding.name
+            elif finding.kind == "level":
+                if sure:
+                    result.level = finding.name
+                else:
+                    result.proposed.level = finding.name
+            elif sure:
+                result.skills.append(finding.name)
+            else:
+                result.proposed.skills.append(finding.name)
+        if result.proposed.level and not result.role and not result.proposed.role:
+            result.proposed.role = self.taxonomy.role_of_level(result.proposed.level)
+        for topic in missing_topics(text, reading):
+            # Not a framework name: kept, in the author's words, as a proposed skill.
+            result.proposed_skills.append(topic)
+            result.problems.append(
+                DdatProblem(
+                    SKILLS,
+                    PROPOSED_SKILL,
+                    f"{topic!r} is not a skill in the framework yet: kept as a proposal",
+                    value=topic,
+                    severity="info",
+                )
+            )
         return result
 
     def _from_form(self, values: dict[str, Any], form_problems: Iterable[Any]) -> Classification:
@@ -251,6 +327,9 @@ class DdatKit:
         )
         result.about_framework = True
         result.department = department if isinstance(department, str) else None
+        proposal = values.get(PROPOSED)
+        if isinstance(proposal, str) and proposal.strip():
+            result.proposed_skills.insert(0, " ".join(proposal.split()))
         for problem in form_problems:
             if problem.kind == "missing_required":
                 result.problems.append(
@@ -310,6 +389,18 @@ class DdatKit:
                 result.skills.append(found)
         if kind:
             result.type = self.note(result, TYPE, resolver.resolve("type", kind[0]))
+        if result.type in PROPOSING_TYPES:
+            # An unknown skill in "Missing skill" feedback is the skill it proposes: kept as
+            # written, never replaced by an existing one.
+            for problem in result.problems:
+                if problem.field == SKILLS and problem.kind == UNKNOWN and problem.value:
+                    problem.kind = PROPOSED_SKILL
+                    problem.severity = "info"
+                    problem.message = (
+                        f"{problem.value!r} is not a skill in the framework yet: kept as the "
+                        "proposed new skill"
+                    )
+                    result.proposed_skills.append(problem.value)
         return result
 
     def note(self, result: Classification, field_id: str, found: Resolution) -> str | None:

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from ghcommunity.core.plan import marker_key
 from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.jobs.ddat.queries import FEEDBACK_ISSUES
 
+DDAT_COMMENT_KEYS = ("ddat-values", "ddat-invite")  # messages.VALUES_KEY, INVITE_KEY
 STATES = {"open": ["OPEN"], "closed": ["CLOSED"], "all": ["OPEN", "CLOSED"]}
 
 
@@ -26,6 +28,20 @@ class FeedbackIssue:
     labels: tuple[str, ...] = ()
     thumbs_up: int = 0
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    thumbs_up_by: tuple[str, ...] = ()  # logins (the first 100)
+    commenters: tuple[str, ...] = ()  # logins of people who commented (the last 100 comments)
+    ddat_comment: str | None = None  # the body of the bot's DDaT comment, if any
+
+
+def _logins(nodes: Any, *path: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for node in nodes if isinstance(nodes, list) else []:
+        value: Any = node
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, str) and value:
+            found.append(value)
+    return tuple(dict.fromkeys(found))
 
 
 def from_node(node: dict[str, Any]) -> FeedbackIssue | None:
@@ -48,7 +64,20 @@ def from_node(node: dict[str, Any]) -> FeedbackIssue | None:
             if isinstance(lab, dict) and lab.get("name")
         ),
         thumbs_up=int((node.get("reactions") or {}).get("totalCount") or 0),
+        thumbs_up_by=_logins((node.get("reactions") or {}).get("nodes"), "user", "login"),
+        commenters=_logins((node.get("comments") or {}).get("nodes"), "author", "login"),
+        ddat_comment=_ddat_comment((node.get("comments") or {}).get("nodes")),
     )
+
+
+def _ddat_comment(nodes: Any) -> str | None:
+    """The bot's DDaT comment (found by its marker; what it records is checked against the
+    issue's labels before it is believed, see `corrections`)."""
+    for node in nodes if isinstance(nodes, list) else []:
+        body = node.get("body") if isinstance(node, dict) else None
+        if isinstance(body, str) and marker_key(body) in DDAT_COMMENT_KEYS:
+            return body
+    return None
 
 
 def fetch_feedback(

@@ -17,11 +17,12 @@ from ghcommunity.jobs.ddat.yamltext import dump_yaml
 FORM_FILE = "ddat-feedback.yml"
 
 # Field ids (stable: the report and the classifier read answers by these) and their headings.
-ROLE, LEVEL, SKILLS, TYPE, DEPARTMENT, DETAILS, EVIDENCE = (
+ROLE, LEVEL, SKILLS, TYPE, PROPOSED, DEPARTMENT, DETAILS, EVIDENCE = (
     "role",
     "level",
     "skills",
     "type",
+    "proposed_skill",
     "department",
     "details",
     "evidence",
@@ -31,6 +32,7 @@ LABELS = {
     LEVEL: "Level",
     SKILLS: "Skills",
     TYPE: "Type of feedback",
+    PROPOSED: "Proposed skill",
     DEPARTMENT: "Department or organisation",
     DETAILS: "Details",
     EVIDENCE: "Evidence or examples",
@@ -77,6 +79,16 @@ def form_data(taxonomy: Taxonomy, feedback_label: str) -> dict[str, Any]:
             multiple=True,
         ),
         _dropdown(TYPE, "What kind of feedback is it?", taxonomy.feedback_types, required=True),
+        {
+            "type": "input",
+            "id": PROPOSED,
+            "attributes": {
+                "label": LABELS[PROPOSED],
+                "description": 'For "Missing skill" or "Emerging need": the skill you propose, '
+                "in your words (e.g. Observability).",
+            },
+            "validations": {"required": False},
+        },
         {
             "type": "input",
             "id": DEPARTMENT,

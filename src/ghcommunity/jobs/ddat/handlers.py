@@ -27,10 +27,19 @@ from ghcommunity.core.errors import GhcError
 from ghcommunity.core.events import Event, on
 from ghcommunity.core.forms import detect_form
 from ghcommunity.core.labelling import reconcile_labels
-from ghcommunity.core.plan import AddLabels, Comment, CreateLabel, Operation, Plan, RemoveLabels
+from ghcommunity.core.plan import (
+    AddLabels,
+    Comment,
+    CreateLabel,
+    Operation,
+    Plan,
+    RemoveLabels,
+    UpdateLabel,
+)
 from ghcommunity.github.context import Context
 from ghcommunity.github.forms import context_forms
 from ghcommunity.github.snapshot import IssueSnapshot
+from ghcommunity.jobs.ddat import corrections
 from ghcommunity.jobs.ddat.classify import (
     AMBIGUOUS,
     MISMATCH,
@@ -40,11 +49,14 @@ from ghcommunity.jobs.ddat.classify import (
     DdatKit,
     DdatProblem,
 )
+from ghcommunity.jobs.ddat.corrections import Correction, apply_correction
 from ghcommunity.jobs.ddat.form import LEVEL, ROLE, SKILLS, TYPE
 from ghcommunity.jobs.ddat.labels import DdatLabel, Kind
 from ghcommunity.jobs.ddat.messages import (
     INVITE_KEY,
     VALUES_KEY,
+    corrected_comment,
+    correction_note,
     describe,
     invite_comment,
     values_comment,
@@ -130,6 +142,23 @@ def triage_checks_form(config: Config) -> bool:
     )
 
 
+def triage_checks_options(config: Config) -> bool:
+    """Whether triage also names DDaT answers that are not one of the form's options."""
+    return config.triage.enabled and any(
+        rule.template == config.ddat.form and rule.check_options for rule in config.triage.forms
+    )
+
+
+COMMENT_KEYS = (VALUES_KEY, INVITE_KEY)
+
+
+def correction_on(snapshot: IssueSnapshot, kit: DdatKit, labels: Sequence[str]) -> Correction:
+    """The `/ddat` correction kept in the bot's comment, as far as the issue's labels bear it
+    out (see `corrections`)."""
+    found = corrections.stored(snapshot.state.comments, COMMENT_KEYS)
+    return corrections.trusted(found, labels, kit.labeller)
+
+
 def plan_ddat_issue(
     event: Event,
     snapshot: IssueSnapshot,
@@ -145,15 +174,19 @@ def plan_ddat_issue(
     repo, number = snapshot.repo, snapshot.number
     issue = snapshot.issue
     author = str(issue.get("author") or p.login(event.payload, "issue", "user") or "there")
+    current = current_labels(snapshot, kit)
+    correction = correction_on(snapshot, kit, current)
     result = kit.classify(issue.get("body"), issue.get("title"))
     if other_form is not None and not result.from_form:
         result = Classification(source="text", about_framework=False)
+    apply_correction(result, correction, kit)
     before = previous_text(event)
     if before is None:
         previously = result.labels if event.action == "edited" else []
     else:
-        previously = kit.classify(*before).labels
-    current = snapshot.state.labels or []
+        earlier = kit.classify(*before)
+        apply_correction(earlier, correction, kit)
+        previously = earlier.labels
     to_add, to_remove = reconcile_labels(
         current,
         result.labels,
@@ -161,50 +194,67 @@ def plan_ddat_issue(
         owns=lambda name: kit.labeller.owns(name) and config.labels.owns(name),
     )
     plan = Plan()
+    for old in snapshot.state.labels or []:
+        label = kit.labeller.renamed(old)
+        if label is not None and label.name in current and config.labels.owns(label.name):
+            # The label's name before short names: renaming keeps it on every issue.
+            plan.add(
+                UpdateLabel(repo=repo, name=old, new_name=label.name, description=label.description)
+            )
     plan.add(*create_missing_labels(repo, to_add, snapshot.repo_labels, config, kit))
     if to_remove:
         plan.add(RemoveLabels(repo=repo, issue=number, labels=to_remove))
     if to_add:
         plan.add(AddLabels(repo=repo, issue=number, labels=to_add))
     form_url = f"{repo_url(event, repo)}/issues/new?template={config.ddat.form}"
-    comments = snapshot.state.comments or {}
-    if result.from_form:
-        if triage_checks_form(config):
-            # Triage's one comment already lists answers that are empty or not one of the
-            # form's options (unknown, misspelt, ambiguous); only a level of another role,
-            # which is one of the options, is left for this one.
-            problems = [pr for pr in result.problems if pr.kind == MISMATCH]
-        else:
-            problems = result.to_comment + [pr for pr in result.problems if pr.kind == MISSING]
-        if problems:
-            plan.add(
-                Comment(
-                    repo=repo,
-                    issue=number,
-                    key=VALUES_KEY,
-                    body=values_comment(author, problems, form_url),
-                )
-            )
-        elif VALUES_KEY in comments:
-            plan.add(
-                Comment(
-                    repo=repo, issue=number, key=VALUES_KEY, body=values_resolved_comment(author)
-                )
-            )
-    elif result.about_framework:
-        plan.add(
-            Comment(
-                repo=repo,
-                issue=number,
-                key=INVITE_KEY,
-                body=invite_comment(
-                    author, result, kit.taxonomy, form_url, config.triage.needs_triage_label
-                ),
-            )
-        )
+    comment = ddat_comment(result, snapshot, config, kit, correction, form_url, author)
+    if comment is not None:
+        plan.add(comment)
     if result.about_framework:
         plan.note(_summary(number, result))
     return plan
+
+
+def ddat_comment(
+    result: Classification,
+    snapshot: IssueSnapshot,
+    config: Config,
+    kit: DdatKit,
+    correction: Correction,
+    form_url: str,
+    author: str,
+) -> Comment | None:
+    """The bot's one DDaT comment on an issue (None: none needed)."""
+    repo, number = snapshot.repo, snapshot.number
+    comments = snapshot.state.comments or {}
+    note = correction_note(correction)
+    if result.from_form:
+        # Answers the framework cannot place are named here whatever triage does, unless
+        # triage is set to name them itself; triage asks for empty required answers.
+        problems = [
+            pr
+            for pr in result.to_comment
+            if pr.kind == MISMATCH or not triage_checks_options(config)
+        ]
+        if not triage_checks_form(config):
+            problems += [pr for pr in result.problems if pr.kind == MISSING]
+        key = INVITE_KEY if INVITE_KEY in comments and VALUES_KEY not in comments else VALUES_KEY
+        if problems:
+            body = values_comment(author, problems, form_url)
+        elif note:
+            body = corrected_comment(author)
+        elif key in comments:
+            body = values_resolved_comment(author)
+        else:
+            return None
+        return Comment(repo=repo, issue=number, key=key, body="\n".join([body, *note]))
+    if not result.about_framework:
+        return None
+    key = VALUES_KEY if VALUES_KEY in comments and INVITE_KEY not in comments else INVITE_KEY
+    text = invite_comment(
+        author, result, kit.taxonomy, form_url, config.triage.needs_triage_label, correction
+    )
+    return Comment(repo=repo, issue=number, key=key, body=text)
 
 
 def _summary(number: int, result: Classification) -> str:
@@ -235,6 +285,25 @@ def label_spec(name: str, config: Config, kit: DdatKit) -> LabelSpec:
     return LabelSpec(name=name, color="ededed", description=NEEDS_TRIAGE_DESCRIPTION)
 
 
+def current_labels(snapshot: IssueSnapshot, kit: DdatKit) -> list[str]:
+    """The issue's labels, a label under a previous name (e.g. hashed) read as its name now
+    when the repo does not have that name yet (`create_missing_labels` renames it, which
+    renames it on every issue)."""
+    repo_has = (
+        None
+        if snapshot.repo_labels is None
+        else {str(lab.get("name", "")).lower() for lab in snapshot.repo_labels}
+    )
+    out = []
+    for name in snapshot.state.labels or []:
+        now = kit.labeller.renamed(name)
+        if now is not None and (repo_has is None or now.name.lower() not in repo_has):
+            out.append(now.name)
+        else:
+            out.append(name)
+    return out
+
+
 def create_missing_labels(
     repo: str,
     names: Iterable[str],
@@ -250,6 +319,21 @@ def create_missing_labels(
     ops: list[Operation] = []
     for name in dict.fromkeys(names):
         if existing is not None and name.lower() in existing:
+            continue
+        ours = kit.labeller.parse(name)
+        old = (
+            next(
+                (o for o in ours.previously if existing is not None and o.lower() in existing),
+                None,
+            )
+            if ours is not None
+            else None
+        )
+        if old is not None and ours is not None:
+            # Renaming keeps the label on every issue that has it.
+            ops.append(
+                UpdateLabel(repo=repo, name=old, new_name=ours.name, description=ours.description)
+            )
             continue
         spec = label_spec(name, config, kit)
         ops.append(
@@ -308,6 +392,9 @@ class DdatCommandError(ValueError):
     """The command cannot run as written; the message says why (replied to the person)."""
 
 
+_OK = frozenset({"ok", "okay", "yes", "confirm", "accept"})
+
+
 def plan_ddat_command(
     args_text: str,
     snapshot: IssueSnapshot,
@@ -315,6 +402,8 @@ def plan_ddat_command(
     kit: DdatKit,
     *,
     labels: Sequence[str] | None = None,
+    actor: str = "",
+    repo_html_url: str | None = None,
 ) -> Plan:
     """What `/ddat role=... level=... skill=... type=...` on an issue does. Pure.
 
@@ -324,9 +413,12 @@ def plan_ddat_command(
     which and why. Free text is read as in forms ("senior dev" → "Senior developer").
     """
     repo, number = snapshot.repo, snapshot.number
-    args = parse_command_args(args_text)
     labeller, resolver = kit.labeller, kit.resolver
     current = list(labels if labels is not None else snapshot.state.labels or [])
+    body, title = snapshot.issue.get("body"), snapshot.issue.get("title")
+    if args_text.strip().lower() in _OK:
+        args_text = _confirmation(kit.classify(body, title))
+    args = parse_command_args(args_text)
     if args.unknown_keys:
         raise DdatCommandError(
             ", ".join(f"`{k}=`" for k in args.unknown_keys)
@@ -390,13 +482,47 @@ def plan_ddat_command(
         ]
     have = {name.lower() for name in current}
     to_add = [name for name in dict.fromkeys(to_add) if name.lower() not in have]
+    if needs_triage := next(
+        (n for n in current if n.lower() == kit.needs_triage_label.lower()), None
+    ):
+        to_remove.append(needs_triage)  # someone with triage access has looked at it
     plan = Plan()
     plan.add(*create_missing_labels(repo, to_add, snapshot.repo_labels, config, kit))
     if to_remove:
         plan.add(RemoveLabels(repo=repo, issue=number, labels=list(dict.fromkeys(to_remove))))
     if to_add:
         plan.add(AddLabels(repo=repo, issue=number, labels=to_add))
+    # Keep the correction in the bot's comment, so that it outlives edits of the body.
+    after = [n for n in current if n not in to_remove] + to_add
+    earlier = corrections.trusted(
+        corrections.stored(snapshot.state.comments, COMMENT_KEYS), current, labeller
+    )
+    correction = earlier.then(Correction(actor, wanted))
+    result = kit.classify(body, title)
+    apply_correction(result, correction, kit)
+    author = str(snapshot.issue.get("author") or "there")
+    base = (repo_html_url or f"https://github.com/{repo}").rstrip("/")
+    form_url = f"{base}/issues/new?template={config.ddat.form}"
+    comment = ddat_comment(result, snapshot, config, kit, correction, form_url, author)
+    if comment is not None:
+        plan.add(comment)
+    plan.note(f"#{number}: DDaT values set by /ddat: {correction.describe()} ({len(after)} labels)")
     return plan
+
+
+def _confirmation(result: Classification) -> str:
+    """`/ddat ok`: the arguments that confirm what the bot labelled and proposed."""
+    role = result.role or result.proposed.role
+    level = result.level or result.proposed.level
+    skills = list(dict.fromkeys([*result.skills, *result.proposed.skills]))
+    if not (role or level or skills):
+        raise DdatCommandError(
+            f"there is nothing proposed to confirm on this issue; set the values with `{USAGE}`"
+        )
+    parts = [f"role={role}" if role else "", f"level={level}" if level else ""]
+    if skills:
+        parts.append("skill=" + "; ".join(skills))
+    return " ".join(p for p in parts if p)
 
 
 def _first(names: list[str] | None, default: str | None) -> str | None:
@@ -412,15 +538,22 @@ def kind_of(kind: str) -> Kind:
 @slash_command(
     "ddat",
     permission="triage",
-    usage=USAGE,
-    help="Set this DDaT feedback's role, level, skills and feedback type (replaces those labels).",
+    usage=USAGE + " (or /ddat ok)",
+    help="Set this DDaT feedback's role, level, skills and feedback type (replaces those "
+    "labels, and holds when the issue is edited); `/ddat ok` confirms what the bot proposed.",
 )
 def ddat_command(call: CommandCall) -> Plan | None:
     if not call.config.ddat.enabled:
         raise CommandError("DDaT feedback is turned off in this community's config")
     try:
         return plan_ddat_command(
-            call.args, call.snapshot, call.config, kit_for(call.config), labels=call.labels
+            call.args,
+            call.snapshot,
+            call.config,
+            kit_for(call.config),
+            labels=call.labels,
+            actor=call.actor,
+            repo_html_url=p.text(call.event.payload, "repository", "html_url"),
         )
     except DdatCommandError as exc:
         raise CommandError(str(exc)) from None

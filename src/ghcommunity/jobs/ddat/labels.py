@@ -5,12 +5,12 @@ The scheme (documented in docs/ddat.md):
 - `{prefix}-role: <role>`, `{prefix}-level: <level>`, `{prefix}-skill: <skill>` and
   `{prefix}-type: <feedback type>`, with the framework's name exactly as it is written, when that
   fits in 50 characters; `prefix` is `ddat.label_prefix` ("ddat" by default).
-- A name too long for that is shortened, readably and always the same way (common words
-  abbreviated: "and" → "&", "engineer" → "eng", "quality assurance" → "QA", ...; then cut at a
-  word boundary), and followed by ` ~` and 4 hex digits of the SHA-1 of the kind and the
-  normalised name: `ddat-skill: Programming & build (SW eng) ~eb9c`.
-  The digits depend only on the name, so the label is the same on every run and after every
-  regeneration of the taxonomy, and two long names that begin alike still get different labels.
+- A name too long for that has a curated short name, kept in the taxonomy file
+  (`short_names:`): `ddat-role: DevOps engineer`, `ddat-skill: Programming and build`.
+- Only with a prefix longer than the default, a name that still does not fit is shortened
+  mechanically and followed by ` ~` and 4 hex digits of the SHA-1 of the kind and the name.
+  Such names (the scheme before short names) are each label's `previously`: the labels job
+  renames them, so every issue keeps its labels.
 - Every label's description (at most 100 characters) holds the full name.
 - The feedback label (`ddat.feedback_label`, "ddat-feedback") marks every piece of feedback.
 """
@@ -51,15 +51,19 @@ class DdatLabel:
     description: str
     kind: str  # "role", "level", "skill", "type" or "feedback"
     value: str  # the framework's name (or the feedback label itself)
+    previously: tuple[str, ...] = ()  # names this label had before (renamed, not re-created)
 
 
 def kind_prefix(prefix: str, kind: Kind) -> str:
     return f"{prefix}-{kind}: "
 
 
-def label_name(prefix: str, kind: Kind, name: str) -> str:
-    """The label for one framework name; see the module docstring for the scheme."""
+def label_name(prefix: str, kind: Kind, name: str, short: str | None = None) -> str:
+    """The label for one framework name (with its short name, if it has one); see the module
+    docstring for the scheme."""
     head = kind_prefix(prefix, kind)
+    if short and len(head) + len(short) <= MAX_NAME:
+        return head + short
     if len(head) + len(name) <= MAX_NAME:
         return head + name
     digest = hashlib.sha1(f"{kind}:{normalise(name)}".encode(), usedforsecurity=False).hexdigest()[
@@ -141,8 +145,12 @@ class Labeller:
         self.prefix = prefix
         self.feedback_label = feedback_label
         self._by_name: dict[str, DdatLabel] = {}
+        self._old: dict[str, DdatLabel] = {}  # lower-cased previous name → the label now
         for label in self._generate():
             self._by_name.setdefault(label.name.lower(), label)
+        for label in self._by_name.values():
+            for old in label.previously:
+                self._old.setdefault(old.lower(), label)
 
     def _generate(self) -> Iterator[DdatLabel]:
         tax = self.taxonomy
@@ -161,12 +169,16 @@ class Labeller:
             yield self._make("type", kind_name)
 
     def _make(self, kind: Kind, name: str, role: str | None = None) -> DdatLabel:
+        short = self.taxonomy.short_name(kind, name) if kind != "type" else None
+        label = label_name(self.prefix, kind, name, short)
+        hashed = label_name(self.prefix, kind, name)  # the scheme before short names
         return DdatLabel(
-            label_name(self.prefix, kind, name),
+            label,
             COLOURS[kind],
             label_description(kind, name, role),
             kind,
             name,
+            (hashed,) if hashed != label else (),
         )
 
     def all(self) -> list[DdatLabel]:
@@ -175,15 +187,20 @@ class Labeller:
     def for_value(self, kind: Kind, name: str) -> DdatLabel:
         """The label for a framework name (already resolved to the framework's spelling)."""
         role = self.taxonomy.role_of_level(name) if kind == "level" else None
-        found = self._by_name.get(label_name(self.prefix, kind, name).lower())
+        short = self.taxonomy.short_name(kind, name) if kind != "type" else None
+        found = self._by_name.get(label_name(self.prefix, kind, name, short).lower())
         return found or self._make(kind, name, role)
 
     def feedback(self) -> DdatLabel:
         return self._by_name[self.feedback_label.lower()]
 
     def parse(self, label: str) -> DdatLabel | None:
-        """What a label on an issue stands for, if it is one of ours."""
-        return self._by_name.get(label.lower())
+        """What a label on an issue stands for, if it is one of ours (also by a previous name)."""
+        return self._by_name.get(label.lower()) or self._old.get(label.lower())
+
+    def renamed(self, label: str) -> DdatLabel | None:
+        """The label a previous name (e.g. a hashed one) is now called, if it is one."""
+        return self._old.get(label.lower())
 
     def kind_of(self, label: str) -> str | None:
         """The kind of a DDaT label, by its prefix (also for names this taxonomy no longer has)."""

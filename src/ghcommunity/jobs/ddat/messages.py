@@ -11,10 +11,12 @@ from ghcommunity.jobs.ddat.classify import (
     INVALID,
     MISMATCH,
     MISSING,
+    PROPOSED_SKILL,
     UNKNOWN,
     Classification,
     DdatProblem,
 )
+from ghcommunity.jobs.ddat.corrections import Correction
 from ghcommunity.jobs.ddat.form import LABELS
 from ghcommunity.jobs.ddat.taxonomy import Taxonomy
 
@@ -39,6 +41,11 @@ def describe(problem: DdatProblem) -> str:
     """One bullet for one problem, for people."""
     value = code(problem.value or "")
     names = ", ".join(f"**{n}**" for n in problem.candidates)
+    if problem.kind == PROPOSED_SKILL:
+        return (
+            f"**{_field(problem)}**: {value} is not a skill in the framework yet; it is kept as "
+            "the proposed new skill, for the DDaT representatives."
+        )
     if problem.kind == UNKNOWN:
         hint = f" Did you mean {names}?" if problem.candidates else ""
         return f"**{_field(problem)}**: {value} is not a name the framework uses.{hint}"
@@ -77,6 +84,10 @@ def values_resolved_comment(author: str) -> str:
     )
 
 
+def corrected_comment(author: str) -> str:
+    return f"Thank you for your feedback on the DDaT framework, @{author}."
+
+
 def _read_so_far(result: Classification) -> list[str]:
     parts = []
     if result.role:
@@ -90,41 +101,115 @@ def _read_so_far(result: Classification) -> list[str]:
     return parts
 
 
-def invite_comment(
-    author: str, result: Classification, taxonomy: Taxonomy, form_url: str, needs_triage: str
-) -> str:
-    role = taxonomy.role("Software developer") or taxonomy.roles[0]
-    level = next(
-        (lv for lv in role.levels if lv.startswith("Senior") and "management" not in lv),
-        role.levels[len(role.levels) // 2],
-    )
-    skills = "; ".join(role.skills[:2])
-    read = _read_so_far(result)
-    problems = result.to_comment
-    lines = [
-        f"Thank you for this feedback on {FRAMEWORK}, @{author}.",
-        "",
-        "So that the community's DDaT representatives can group it with other feedback, please "
-        "say which **role**, **level** and **skills** it is about, using the framework's names. "
-        "Either edit this issue and add lines like these:",
-        "",
-        "```",
-        f"Role: {role.name}",
-        f"Level: {level}",
-        f"Skills: {skills}",
-        f"Feedback type: {taxonomy.feedback_types[0]}",
-        "```",
-        "",
-        f"or open it again with the [DDaT feedback form]({form_url}), which lists every role, "
-        "level and skill.",
+def _with_evidence(result: Classification, kind: str, name: str) -> str:
+    words = next((f.evidence for f in result.findings if f.kind == kind and f.name == name), "")
+    return f"**{name}** (from {code(words)})" if words else f"**{name}**"
+
+
+def _read_as(result: Classification) -> list[str]:
+    parts = []
+    if result.role:
+        parts.append("role " + _with_evidence(result, "role", result.role))
+    if result.level:
+        parts.append("level " + _with_evidence(result, "level", result.level))
+    if result.skills:
+        parts.append(
+            "skills " + ", ".join(_with_evidence(result, "skill", s) for s in result.skills)
+        )
+    return parts
+
+
+def _proposal(result: Classification) -> str:
+    proposed = result.proposed
+    names = [
+        _with_evidence(result, kind, name)
+        for kind, name in (
+            [("role", proposed.role), ("level", proposed.level)]
+            + [("skill", s) for s in proposed.skills]
+        )
+        if name
     ]
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return (
+        f"This looks like feedback about {listed}. Someone with triage access can confirm it "
+        "with `/ddat ok`, or correct it with `/ddat role=… level=… skill=…`."
+    )
+
+
+def correction_note(correction: Correction) -> list[str]:
+    """The paragraph (and hidden line) recording a `/ddat` correction; [] when there is none."""
+    if not correction:
+        return []
+    who = f" by @{correction.by}" if correction.by else ""
+    return [
+        "",
+        f"Set{who} with `/ddat`: {correction.describe()}. This holds when the issue is edited, "
+        "until someone with triage access sets it again.",
+        "",
+        correction.marker(),
+    ]
+
+
+def invite_comment(
+    author: str,
+    result: Classification,
+    taxonomy: Taxonomy,
+    form_url: str,
+    needs_triage: str,
+    correction: Correction | None = None,
+) -> str:
+    correction = correction or Correction("")
+    read = _read_as(result) if result.findings else _read_so_far(result)
+    problems = result.to_comment
+    lines = [f"Thank you for this feedback on {FRAMEWORK}, @{author}."]
     if read:
-        lines += ["", "So far this issue is read as: " + "; ".join(read) + "."]
+        lines += ["", "It is labelled with " + "; ".join(read) + "."]
+    if result.proposed:
+        lines += ["", _proposal(result)]
+    proposals = [p for p in problems if p.kind == PROPOSED_SKILL and p.value]
+    problems = [p for p in problems if p not in proposals]
+    if proposals:
+        lines += [
+            "",
+            "Not in the framework yet, so kept as proposed new skills for the DDaT "
+            "representatives: " + ", ".join(code(p.value or "") for p in proposals) + ".",
+        ]
     if problems:
         lines += ["", "Not recognised yet:", "", *(f"- {describe(p)}" for p in problems)]
-    lines += [
-        "",
-        f"A maintainer will also look at it (`{needs_triage}`); they can set the values with "
-        "`/ddat role=... level=... skill=...`.",
-    ]
+    if not (read or result.proposed or correction):
+        role = taxonomy.role("Software developer") or taxonomy.roles[0]
+        level = next(
+            (lv for lv in role.levels if lv.startswith("Senior") and "management" not in lv),
+            role.levels[len(role.levels) // 2],
+        )
+        skills = "; ".join(role.skills[:2])
+        lines += [
+            "",
+            "So that the community's DDaT representatives can group it with other feedback, "
+            "please say which **role**, **level** and **skills** it is about, using the "
+            "framework's names. Either edit this issue and add lines like these:",
+            "",
+            "```",
+            f"Role: {role.name}",
+            f"Level: {level}",
+            f"Skills: {skills}",
+            f"Feedback type: {taxonomy.feedback_types[0]}",
+            "```",
+            "",
+            f"or open it again with the [DDaT feedback form]({form_url}), which lists every "
+            "role, level and skill.",
+        ]
+        lines += [
+            "",
+            f"A maintainer will also look at it (`{needs_triage}`); they can set the values with "
+            "`/ddat role=... level=... skill=...`.",
+        ]
+    elif not result.proposed and not correction:
+        lines += [
+            "",
+            "If that is not right, someone with triage access can correct it with "
+            "`/ddat role=… level=… skill=…`; or use the "
+            f"[DDaT feedback form]({form_url}) next time.",
+        ]
+    lines += correction_note(correction)
     return "\n".join(lines)

@@ -7,7 +7,11 @@ from collections.abc import Callable
 
 from ghcommunity.config import Config, LabelSpec
 from ghcommunity.core.errors import GhcError
-from ghcommunity.core.providers import label_source, role_resolver_factory
+from ghcommunity.core.providers import (
+    label_source,
+    role_label_names_provider,
+    role_resolver_factory,
+)
 from ghcommunity.jobs.ddat.labels import Labeller
 from ghcommunity.jobs.ddat.resolve import Resolver
 from ghcommunity.jobs.ddat.setup import kit_for, load_configured_taxonomy
@@ -23,7 +27,12 @@ def ddat_labels(config: Config, declared: set[str]) -> list[LabelSpec]:
         return []  # the DDaT job reports a prefix outside labels.owned itself
 
     return [
-        LabelSpec(name=label.name, color=label.color, description=label.description)
+        LabelSpec(
+            name=label.name,
+            color=label.color,
+            description=label.description,
+            previously=list(label.previously),
+        )
         for label in kit_for(config).labeller.all()
         if label.name.lower() not in declared
     ]
@@ -42,3 +51,20 @@ def ddat_role_resolver(config: Config) -> Callable[[str], str | None] | None:
         return resolver.resolve("role", text).value
 
     return resolve
+
+
+@role_label_names_provider("ddat")
+def ddat_role_names(config: Config) -> dict[str, str]:
+    """DDaT role label names → the framework's names (the DDaT taxonomy's short names)."""
+    try:
+        labeller = kit_for(config).labeller
+    except (GhcError, OSError):
+        return {}
+    head = f"{config.ddat.label_prefix}-role: ".lower()
+    names: dict[str, str] = {}
+    for label in labeller.all():
+        if label.kind == "role":
+            for name in (label.name, *label.previously):
+                if name.lower().startswith(head):
+                    names[name[len(head) :].lower()] = label.value
+    return names

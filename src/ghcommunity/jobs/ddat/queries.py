@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 # Every issue carrying the feedback label, newest first, 100 a page: everything the report
-# needs (the body to classify, 👍 reactions, state, links) comes in the same page.
+# needs (the body to classify, who gave 👍 and who commented, the bot's comment with any /ddat
+# correction, state, links) comes in the same page.
 FEEDBACK_ISSUES = """
 query DdatFeedback($owner: String!, $name: String!, $labels: [String!], $states: [IssueState!],
                    $cursor: String) {
@@ -15,7 +16,8 @@ query DdatFeedback($owner: String!, $name: String!, $labels: [String!], $states:
         number title body url state createdAt closedAt
         author { login }
         labels(first: 50) { nodes { name } }
-        reactions(content: THUMBS_UP) { totalCount }
+        reactions(content: THUMBS_UP, first: 100) { totalCount nodes { user { login } } }
+        comments(last: 100) { totalCount nodes { author { login } body } }
       }
       pageInfo { hasNextPage endCursor }
     }

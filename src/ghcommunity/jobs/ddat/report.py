@@ -1,51 +1,51 @@
-"""The DDaT feedback report: every piece of feedback grouped role → level → skill. Pure.
+"""The DDaT feedback report, for the representatives to hand to the framework's owners. Pure.
 
-Each issue is classified from its body (with the form parser), so the report does not depend
-on labels being right; DDaT labels only fill in what the body does not say (e.g. values a
-maintainer set with `/ddat` on an issue that did not use the form). Counts at each level of the
-grouping are of distinct issues: an issue about two skills counts once for its role and level,
-and once under each skill. 👍 reactions on the issue are the measure of support.
+Every piece of feedback with its own words (the form's Details and Evidence answers, or the
+body of free-text feedback, trimmed sensibly), its type, the skill it proposes, its role, level
+and skills, the author's department (normalised with `digest.departments`, the same function
+as the digest), its support (👍, and the distinct people who gave one or commented), its status
+and date. Then roll-ups: by skill across roles, by role → level → skill, by type, by
+department, and a trend by month or quarter.
 
-Rendered as Markdown (for a discussion or a meeting), CSV (one row per issue and skill, for
-spreadsheets) or JSON (for tools).
+Each issue is classified from its body (with the form parser and the prose reader); a `/ddat`
+correction (kept in the bot's comment, believed while its labels are on the issue) wins over
+the body, and DDaT labels fill in what neither says. Counts are of distinct issues: an issue
+about two skills counts once for its role and level, once under each skill. 👍 on the issue is
+the measure of support; summing the CSV's `thumbs_up` column never double-counts (one row per
+piece of feedback).
+
+Rendered by `report_render`: Markdown, accessible printable HTML, CSV (one row per feedback,
+plus `csv-skills`: one row per feedback and skill), XLSX and JSON. `anonymise` drops logins
+(authors, @mentions) for an outside audience; `links` (on by default) can be turned off, since
+the owners cannot open a private repository.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ghcommunity.core.departments import alias_table
+from ghcommunity.core.departments import department as normalise_department
+from ghcommunity.core.forms import parse_body
+from ghcommunity.jobs.ddat import corrections
 from ghcommunity.jobs.ddat.classify import DdatKit
 from ghcommunity.jobs.ddat.fetch import FeedbackIssue
-from ghcommunity.jobs.ddat.names import ALL_LEVELS, FRAMEWORK_NAME
+from ghcommunity.jobs.ddat.form import DETAILS, EVIDENCE
+from ghcommunity.jobs.ddat.names import ALL_LEVELS
 
 NO_ROLE = "Role not given"
 NO_LEVEL = "Level not given"
 NO_SKILL = "No skill named"
 NO_TYPE = "Type not given"
+NO_DEPARTMENT = "Department not given"
 
-CSV_COLUMNS = (
-    "issue",
-    "title",
-    "url",
-    "state",
-    "opened",
-    "closed",
-    "author",
-    "role",
-    "level",
-    "skill",
-    "type",
-    "department",
-    "thumbs_up",
-    "source",
-)
+EXCERPT = 600  # characters of someone's words in Markdown and HTML
+WORDS_MAX = 3000  # in CSV, XLSX and JSON
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Period:
 
 @dataclass(frozen=True)
 class Item:
-    """One issue as the report sees it."""
+    """One piece of feedback as the report sees it."""
 
     issue: FeedbackIssue
     opened: date  # in the community's time zone
@@ -79,16 +79,27 @@ class Item:
     skills: tuple[str, ...]
     type: str | None
     department: str | None
-    source: str  # form, lines, text, or any of those + "+labels"
+    source: str  # form, lines, text; "+labels" / "+corrected" when they filled in or won
+    words: str = ""  # the feedback's own words, tidied, at most WORDS_MAX characters
+    proposed_skills: tuple[str, ...] = ()
+    supporters: frozenset[str] = frozenset()  # people who gave 👍 or commented (not the author)
 
     @property
     def open(self) -> bool:
         return self.issue.state == "open"
 
+    @property
+    def status(self) -> str:
+        return "open" if self.open else "closed"
+
+    @property
+    def people(self) -> int:
+        return len(self.supporters)
+
 
 @dataclass
 class Group:
-    """Counts for one role, level or skill."""
+    """Counts for one role, level, skill, type, department or period."""
 
     name: str
     items: list[Item] = field(default_factory=list)
@@ -110,12 +121,22 @@ class Group:
     def thumbs_up(self) -> int:
         return sum(i.issue.thumbs_up for i in self.items)
 
+    @property
+    def people(self) -> int:
+        """Distinct people across the group (someone supporting two pieces counts once)."""
+        return len(frozenset().union(*(i.supporters for i in self.items)))
+
+    @property
+    def roles(self) -> list[str]:
+        return list(dict.fromkeys(i.role for i in self.items if i.role))
+
     def counts(self) -> dict[str, int]:
         return {
             "issues": self.issues,
             "open": self.open,
             "closed": self.closed,
             "thumbs_up": self.thumbs_up,
+            "people": self.people,
         }
 
 
@@ -128,6 +149,12 @@ class Report:
     roles: list[Group]
     types: list[Group]
     attribution: str
+    skills: list[Group] = field(default_factory=list)
+    departments: list[Group] = field(default_factory=list)
+    trend: list[Group] = field(default_factory=list)
+    trend_by: str = "month"
+    anonymise: bool = False
+    links: bool = True
 
     @property
     def total(self) -> int:
@@ -137,14 +164,86 @@ class Report:
     def everything(self) -> Group:
         return Group("all", list(self.items))
 
+    def author(self, item: Item) -> str:
+        return "" if self.anonymise else item.issue.author
 
-def _classify(issue: FeedbackIssue, kit: DdatKit, zone: ZoneInfo) -> Item:
+    def url(self, item: Item) -> str:
+        return item.issue.url if self.links else ""
+
+
+# -- the feedback's own words ----------------------------------------------------------------
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[`~]*\s*$", re.M | re.S)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_HEADING = re.compile(r"^#{1,6}\s*", re.M)
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\b")
+_NO_ANSWER = {"_no response_", "none", "n/a", ""}
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
+
+
+def tidy_words(text: str, *, anonymise: bool = False) -> str:
+    """Someone's Markdown as plain words: no hidden comments, code blocks, images or tags;
+    paragraphs kept (one blank line), other runs of spaces collapsed."""
+    text = _HTML_COMMENT.sub(" ", text.replace("\r\n", "\n"))
+    text = _FENCE.sub(" [code] ", text)
+    text = _IMAGE.sub(lambda m: f"[image: {m.group(1)}]" if m.group(1) else "[image]", text)
+    text = _TAG.sub(" ", text)
+    text = _HEADING.sub("", text)
+    if anonymise:
+        text = _MENTION.sub("@(someone)", text)
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def trim(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at the end of a sentence if one is near, else at a
+    word, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head)]
+    if ends and ends[-1] >= limit * 0.6:
+        return head[: ends[-1]].rstrip() + " …"
+    space = head.rfind(" ")
+    return (head[:space] if space > limit * 0.6 else head).rstrip(" ,;:") + " …"
+
+
+def feedback_words(issue: FeedbackIssue, kit: DdatKit, *, anonymise: bool = False) -> str:
+    """The Details and Evidence answers of a form submission, or the body of free text."""
+    parsed = parse_body(issue.body, kit.form)
+    if parsed.from_form:
+        parts = []
+        for field_id, heading in ((DETAILS, ""), (EVIDENCE, "Evidence: ")):
+            value = parsed.values.get(field_id)
+            if isinstance(value, str) and value.strip().lower() not in _NO_ANSWER:
+                parts.append(heading + tidy_words(value, anonymise=anonymise))
+        text = "\n\n".join(p for p in parts if p.strip())
+    else:
+        text = tidy_words(issue.body, anonymise=anonymise)
+    return trim(text, WORDS_MAX)
+
+
+# -- building --------------------------------------------------------------------------------
+
+
+def _classify(
+    issue: FeedbackIssue,
+    kit: DdatKit,
+    zone: ZoneInfo,
+    departments: Mapping[str, str],
+    anonymise: bool,
+) -> Item:
     result = kit.classify(issue.body, issue.title)
+    found = corrections.trusted(corrections.parse(issue.ddat_comment), issue.labels, kit.labeller)
+    corrections.apply_correction(result, found, kit)
     role, level, skills, kind = result.role, result.level, list(result.skills), result.type
+    corrected = set(found.values) if found else set()
     from_labels = False
     for name in issue.labels:
         label = kit.labeller.parse(name)
-        if label is None:
+        if label is None or label.kind in corrected:
             continue
         if label.kind == "role" and role is None:
             role, from_labels = label.value, True
@@ -157,6 +256,14 @@ def _classify(issue: FeedbackIssue, kit: DdatKit, zone: ZoneInfo) -> Item:
             from_labels = True
     if role is None and level and level != ALL_LEVELS:
         role = kit.taxonomy.role_of_level(level)
+    department, _ = normalise_department(result.department, departments)
+    author = issue.author.lower()
+    supporters = frozenset(
+        login.lower()
+        for login in (*issue.thumbs_up_by, *issue.commenters)
+        if login.lower() != author and not login.lower().endswith("[bot]")
+    )
+    source = result.source + ("+corrected" if found else "") + ("+labels" if from_labels else "")
     return Item(
         issue=issue,
         opened=issue.created_at.astimezone(zone).date(),
@@ -164,14 +271,42 @@ def _classify(issue: FeedbackIssue, kit: DdatKit, zone: ZoneInfo) -> Item:
         level=level,
         skills=tuple(skills),
         type=kind,
-        department=result.department,
-        source=result.source + ("+labels" if from_labels else ""),
+        department=department,
+        source=source,
+        words=feedback_words(issue, kit, anonymise=anonymise),
+        proposed_skills=tuple(result.proposed_skills),
+        supporters=supporters,
     )
 
 
 def _ordered(names: Iterable[str], order: Sequence[str], last: str) -> list[str]:
     rank = {name: i for i, name in enumerate(order)}
     return sorted(set(names), key=lambda n: (n == last, rank.get(n, len(rank)), n.casefold()))
+
+
+def _groups(
+    items: Sequence[Item], key: Callable[[Item], Iterable[str]], order: Sequence[str], last: str
+) -> list[Group]:
+    names = _ordered((n for i in items for n in key(i)), order, last)
+    return [Group(name, [i for i in items if name in key(i)]) for name in names]
+
+
+def period_of(day: date, by: str) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}" if by == "quarter" else f"{day:%Y-%m}"
+
+
+def _periods(first: date, last: date, by: str) -> list[str]:
+    """Every month (or quarter) from first to last, so empty ones show as gaps."""
+    out: list[str] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        name = period_of(date(year, month, 1), by)
+        if name not in out:
+            out.append(name)
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return out
 
 
 def build_report(
@@ -182,14 +317,20 @@ def build_report(
     period: Period | None = None,
     state: str = "all",
     timezone: str = "Europe/London",
+    departments: Mapping[str, Iterable[str]] | None = None,
+    trend_by: str = "month",
+    anonymise: bool = False,
+    links: bool = True,
 ) -> Report:
+    """`departments`: the config's `digest.departments` (department → aliases)."""
     period = period or Period()
     zone = ZoneInfo(timezone)
+    aliases = alias_table(departments or {})
     items = []
     for issue in issues:
         if state != "all" and issue.state != state:
             continue
-        item = _classify(issue, kit, zone)
+        item = _classify(issue, kit, zone, aliases, anonymise)
         if period.contains(item.opened):
             items.append(item)
     items.sort(key=lambda i: i.issue.number)
@@ -199,180 +340,118 @@ def build_report(
     level_order = [ALL_LEVELS] + [lv for r in tax.roles for lv in r.levels]
     skill_order = [s.name for s in tax.skills]
     roles = []
-    for role_name in _ordered((i.role or NO_ROLE for i in items), role_order, NO_ROLE):
-        role_items = [i for i in items if (i.role or NO_ROLE) == role_name]
-        role_group = Group(role_name, role_items)
-        for level_name in _ordered(
-            (i.level or NO_LEVEL for i in role_items), level_order, NO_LEVEL
+    for role_group in _groups(items, lambda i: (i.role or NO_ROLE,), role_order, NO_ROLE):
+        for level_group in _groups(
+            role_group.items, lambda i: (i.level or NO_LEVEL,), level_order, NO_LEVEL
         ):
-            level_items = [i for i in role_items if (i.level or NO_LEVEL) == level_name]
-            level_group = Group(level_name, level_items)
-            skill_names = [s for i in level_items for s in (i.skills or (NO_SKILL,))]
-            for skill_name in _ordered(skill_names, skill_order, NO_SKILL):
-                level_group.children.append(
-                    Group(
-                        skill_name,
-                        [i for i in level_items if skill_name in (i.skills or (NO_SKILL,))],
-                    )
-                )
+            level_group.children = _groups(
+                level_group.items, lambda i: i.skills or (NO_SKILL,), skill_order, NO_SKILL
+            )
             role_group.children.append(level_group)
         roles.append(role_group)
-    types = [
-        Group(name, [i for i in items if (i.type or NO_TYPE) == name])
-        for name in _ordered((i.type or NO_TYPE for i in items), tax.feedback_types, NO_TYPE)
-    ]
+    trend: list[Group] = []
+    if items:
+        first, last = min(i.opened for i in items), max(i.opened for i in items)
+        trend = [
+            Group(name, [i for i in items if period_of(i.opened, trend_by) == name])
+            for name in _periods(first, last, trend_by)
+        ]
     return Report(
         repo=repo,
         period=period,
         state=state,
         items=items,
         roles=roles,
-        types=types,
+        types=_groups(items, lambda i: (i.type or NO_TYPE,), tax.feedback_types, NO_TYPE),
         attribution=tax.source.attribution,
-    )
-
-
-# -- rendering -------------------------------------------------------------------------------
-
-
-def render(report: Report, fmt: str) -> str:
-    if fmt == "md":
-        return render_markdown(report)
-    if fmt == "csv":
-        return render_csv(report)
-    if fmt == "json":
-        return render_json(report)
-    raise ValueError(f"unknown report format {fmt!r}")
-
-
-def _cell(text: str) -> str:
-    """Someone's text in a Markdown table cell: one line, no table breaks, no HTML, no
-    @-mentions (the report is posted where a mention would notify people)."""
-    flat = " ".join(text.split())
-    for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), ("@", "&#64;")):
-        flat = flat.replace(char, escaped)
-    return flat
-
-
-def _counts(group: Group) -> str:
-    return (
-        f"{group.issues} issue{'s' if group.issues != 1 else ''} "
-        f"({group.open} open, {group.closed} closed), 👍 {group.thumbs_up}"
-    )
-
-
-def _links(items: Iterable[Item]) -> str:
-    return ", ".join(
-        f"[#{i.issue.number}]({i.issue.url})" + (" (closed)" if not i.open else "") for i in items
-    )
-
-
-def render_markdown(report: Report) -> str:
-    everything = report.everything
-    state = "" if report.state == "all" else f", {report.state} only"
-    lines = [
-        f"# DDaT framework feedback: {report.repo}",
-        "",
-        f"Feedback on the DDaT framework ({FRAMEWORK_NAME}) in {report.repo}, "
-        f"{report.period.describe()}{state}.",
-        "",
-        f"**{_counts(everything)}.**",
-    ]
-    if not report.items:
-        lines += ["", "No feedback in this period."]
-        lines += ["", "---", "", f"Role, level and skill names: {report.attribution}"]
-        return "\n".join(lines) + "\n"
-    lines += [
-        "",
-        "| Role | Issues | Open | Closed | 👍 |",
-        "|---|--:|--:|--:|--:|",
-        *(
-            f"| {_cell(g.name)} | {g.issues} | {g.open} | {g.closed} | {g.thumbs_up} |"
-            for g in report.roles
+        skills=_groups(items, lambda i: i.skills or (NO_SKILL,), skill_order, NO_SKILL),
+        departments=_groups(
+            items, lambda i: (i.department or NO_DEPARTMENT,), list(aliases.values()), NO_DEPARTMENT
         ),
-        "",
-        "| Type of feedback | Issues | Open | Closed | 👍 |",
-        "|---|--:|--:|--:|--:|",
-        *(
-            f"| {_cell(g.name)} | {g.issues} | {g.open} | {g.closed} | {g.thumbs_up} |"
-            for g in report.types
-        ),
-    ]
-    for role in report.roles:
-        lines += ["", f"## {_cell(role.name)}", "", f"{_counts(role)}."]
-        for level in role.children:
-            lines += [
-                "",
-                f"### {_cell(level.name)}",
-                "",
-                f"{_counts(level)}.",
-                "",
-                "| Skill | Issues | Open | Closed | 👍 | Feedback |",
-                "|---|--:|--:|--:|--:|---|",
-            ]
-            lines += [
-                f"| {_cell(s.name)} | {s.issues} | {s.open} | {s.closed} | {s.thumbs_up} "
-                f"| {_links(s.items)} |"
-                for s in level.children
-            ]
-    lines += [
-        "",
-        "## Every piece of feedback",
-        "",
-        "| Issue | Title | Role | Level | Skills | Type | State | 👍 | Opened |",
-        "|---|---|---|---|---|---|---|--:|---|",
-    ]
-    for item in report.items:
-        lines.append(
-            f"| [#{item.issue.number}]({item.issue.url}) | {_cell(item.issue.title)} "
-            f"| {_cell(item.role or '')} | {_cell(item.level or '')} "
-            f"| {_cell('; '.join(item.skills))} | {_cell(item.type or '')} "
-            f"| {item.issue.state} | {item.issue.thumbs_up} | {item.opened.isoformat()} |"
-        )
-    lines += ["", "---", "", f"Role, level and skill names: {report.attribution}"]
-    return "\n".join(lines) + "\n"
+        trend=trend,
+        trend_by=trend_by,
+        anonymise=anonymise,
+        links=links,
+    )
 
+
+# -- plain data for every format ---------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "issue",
+    "title",
+    "url",
+    "status",
+    "opened",
+    "closed",
+    "author",
+    "type",
+    "role",
+    "level",
+    "skills",
+    "proposed_skill",
+    "department",
+    "thumbs_up",
+    "people",
+    "words",
+    "source",
+)
+SKILL_CSV_COLUMNS = ("issue", "title", "skill", "role", "level", "type", "status", "opened")
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe(text: str) -> str:
+def safe_cell(text: str) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas; people's text never should."""
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def csv_rows(report: Report) -> list[dict[str, Any]]:
+def feedback_row(report: Report, item: Item) -> dict[str, Any]:
+    """One piece of feedback as a row (CSV, XLSX); people's text is made formula-safe."""
+    issue = item.issue
+    return {
+        "issue": issue.number,
+        "title": safe_cell(issue.title),
+        "url": report.url(item),
+        "status": item.status,
+        "opened": item.opened.isoformat(),
+        "closed": issue.closed_at.date().isoformat() if issue.closed_at else "",
+        "author": report.author(item),
+        "type": item.type or "",
+        "role": item.role or "",
+        "level": item.level or "",
+        "skills": "; ".join(item.skills),
+        "proposed_skill": safe_cell("; ".join(item.proposed_skills)),
+        "department": safe_cell(item.department or ""),
+        "thumbs_up": issue.thumbs_up,
+        "people": item.people,
+        "words": safe_cell(item.words),
+        "source": item.source,
+    }
+
+
+def skill_rows(report: Report) -> list[dict[str, Any]]:
+    """One row per piece of feedback and skill (for a pivot by skill; do not sum 👍 here)."""
     rows = []
     for item in report.items:
-        issue = item.issue
         for skill in item.skills or ("",):
             rows.append(
                 {
-                    "issue": issue.number,
-                    "title": _safe(issue.title),
-                    "url": issue.url,
-                    "state": issue.state,
-                    "opened": item.opened.isoformat(),
-                    "closed": issue.closed_at.date().isoformat() if issue.closed_at else "",
-                    "author": issue.author,
+                    "issue": item.issue.number,
+                    "title": safe_cell(item.issue.title),
+                    "skill": skill,
                     "role": item.role or "",
                     "level": item.level or "",
-                    "skill": skill,
                     "type": item.type or "",
-                    "department": _safe(item.department or ""),
-                    "thumbs_up": issue.thumbs_up,
-                    "source": item.source,
+                    "status": item.status,
+                    "opened": item.opened.isoformat(),
                 }
             )
     return rows
 
 
-def render_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(csv_rows(report))
-    return out.getvalue()
+def csv_rows(report: Report) -> list[dict[str, Any]]:
+    return [feedback_row(report, item) for item in report.items]
 
 
 def _group_json(group: Group, child_key: str | None, grandchild: str | None) -> dict[str, Any]:
@@ -391,24 +470,34 @@ def report_json(report: Report) -> dict[str, Any]:
             "until": report.period.until.isoformat() if report.period.until else None,
         },
         "state": report.state,
+        "anonymised": report.anonymise,
         "totals": report.everything.counts(),
         "types": [{"name": g.name, **g.counts()} for g in report.types],
+        "skills": [{"name": g.name, **g.counts(), "roles": g.roles} for g in report.skills],
+        "departments": [{"name": g.name, **g.counts()} for g in report.departments],
+        "trend": {
+            "by": report.trend_by,
+            "periods": [{"name": g.name, **g.counts()} for g in report.trend],
+        },
         "roles": [_group_json(g, "levels", "skills") for g in report.roles],
         "issues": [
             {
                 "number": i.issue.number,
                 "title": i.issue.title,
-                "url": i.issue.url,
+                "url": report.url(i) or None,
                 "state": i.issue.state,
                 "opened": i.opened.isoformat(),
                 "closed_at": i.issue.closed_at.isoformat() if i.issue.closed_at else None,
-                "author": i.issue.author,
+                "author": report.author(i) or None,
+                "type": i.type,
                 "role": i.role,
                 "level": i.level,
                 "skills": list(i.skills),
-                "type": i.type,
+                "proposed_skills": list(i.proposed_skills),
                 "department": i.department,
                 "thumbs_up": i.issue.thumbs_up,
+                "people": i.people,
+                "words": i.words,
                 "source": i.source,
             }
             for i in report.items
@@ -417,5 +506,12 @@ def report_json(report: Report) -> dict[str, Any]:
     }
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+FORMATS = ("md", "html", "csv", "csv-skills", "xlsx", "json")
+EXTENSIONS = {
+    "md": "md",
+    "html": "html",
+    "csv": "csv",
+    "csv-skills": "skills.csv",
+    "xlsx": "xlsx",
+    "json": "json",
+}

@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from ghcommunity.jobs.ddat.names import ALL_LEVELS, normalise, tidy
+from ghcommunity.jobs.ddat.prose_words import ROLE_FORMS, SKILL_STRONG, SKILL_WEAK
 from ghcommunity.jobs.ddat.taxonomy import Taxonomy
 
 Kind = Literal["role", "level", "skill", "type"]
@@ -164,6 +165,8 @@ class Resolver:
 
     taxonomy: Taxonomy
     _choices: dict[str, list[_Choice]] = field(default_factory=dict, init=False)
+    _short_forms: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict, init=False)
+    _paraphrases: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         tax = self.taxonomy
@@ -175,6 +178,21 @@ class Resolver:
                 _Choice(s.name, a, words(a)) for s in tax.skills for a in (s.name, *s.aliases)
             ],
             "type": [_Choice(t, t, words(t)) for t in tax.feedback_types],
+        }
+        roles = {r.name for r in tax.roles}
+        skills = {s.name for s in tax.skills}
+        self._short_forms = {
+            ("role", phrase(form)): name
+            for name, forms in ROLE_FORMS.items()
+            if name in roles
+            for form in forms
+        }
+        self._paraphrases = {
+            ("skill", phrase(words_)): name
+            for table in (SKILL_STRONG, SKILL_WEAK)
+            for name, spellings in table.items()
+            if name in skills
+            for words_ in spellings
         }
 
     def resolve(self, kind: Kind, text: str | None, *, role: str | None = None) -> Resolution:
@@ -199,6 +217,9 @@ class Resolver:
             found = self._by_typo(kind, written, scope)
             if found is not None:
                 return found
+        short = self._short_forms.get((kind, phrase(written)))
+        if short is not None:  # "QAT analyst", "FE dev": a short form people use for a role
+            return Resolution(kind, written, short, "interpreted")
         return Resolution(kind, written, None, "unknown", self.suggest(kind, written))
 
     # -- the careful guesses ----------------------------------------------------------------
@@ -225,6 +246,10 @@ class Resolver:
         general = all(_stem(q) in GENERIC or q in GENERIC for q in query)
         if len(names) == 1 and not general:
             return Resolution(kind, written, names[0], "interpreted")
+        if len(names) == 1:
+            # One name contains these general words ("level" → "Level expectations"): offered,
+            # not applied, and not "ambiguous" (there is nothing to choose between).
+            return Resolution(kind, written, None, "unknown", (names[0],))
         if names:
             return Resolution(kind, written, None, "ambiguous", tuple(names))
         return None
@@ -251,7 +276,10 @@ class Resolver:
         return None
 
     def suggest(self, kind: Kind, written: str, limit: int = 3) -> tuple[str, ...]:
-        """The nearest names, to offer (never to apply)."""
+        """Names to offer (never to apply): near-misspellings of a name (every word close to
+        the name's word, with the same first letter), and for a skill, the one a common
+        paraphrase means ("architecture" → Systems design). Nothing merely similar: "Data
+        engineering" is not a misspelling of "Test engineering"."""
         choices = {c.spelling: c.name for c in self._choices[kind]}
         found = process.extract(
             normalise(written),
@@ -260,5 +288,52 @@ class Resolver:
             limit=limit * 2,
             score_cutoff=SUGGEST_SCORE,
         )
-        names = [choices[spelling] for _, _, spelling in found]
+        names = [
+            choices[spelling]
+            for _, _, spelling in found
+            if _near_misspelling(normalise(written), normalise(spelling))
+        ]
+        meant = self._paraphrases.get((kind, phrase(written)))
+        if meant:
+            names.insert(0, meant)
         return tuple(dict.fromkeys(names))[:limit]
+
+
+def _near_misspelling(written: str, name: str) -> bool:
+    """Word by word: as many words, each starting with the same letter and at most 2 edits
+    (1 for short words) from the name's."""
+    mine, theirs = written.split(), name.split()
+    if len(mine) != len(theirs):
+        return False
+    for a, b in zip(mine, theirs, strict=True):
+        limit = 1 if len(b) <= 5 else 2
+        if a[:1] != b[:1]:
+            return False
+        if (
+            OSA.distance(a, b, score_cutoff=limit) > limit
+            and not _abbreviates(a, b)
+            and _prose_stem(a) != _prose_stem(b)  # "missed" for "missing"
+        ):
+            return False
+    return True
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """'dvlpr' for 'developer': the word's letters in order, at least half of them."""
+    if len(short) * 2 < len(word):
+        return False
+    letters = iter(word)
+    return all(char in letters for char in short)
+
+
+def _prose_stem(word: str) -> str:
+    from ghcommunity.jobs.ddat.prose import stem
+
+    return stem(word)
+
+
+def phrase(text: str) -> tuple[str, ...]:
+    """A comparison key for short forms and paraphrases (the prose reader's words)."""
+    from ghcommunity.jobs.ddat.prose import phrase as prose_phrase
+
+    return prose_phrase(text)

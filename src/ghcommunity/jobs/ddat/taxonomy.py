@@ -30,6 +30,7 @@ from ghcommunity.jobs.ddat.names import (
     normalise,
     tidy,
 )
+from ghcommunity.jobs.ddat.short_names import DEFAULT_PREFIX, SHORT_NAMES
 from ghcommunity.jobs.ddat.yamltext import dump_yaml
 
 log = logging.getLogger(__name__)
@@ -152,12 +153,47 @@ class Entry:
     role: str | None = None  # for a level: its role
 
 
+ShortKind = Literal["role", "level", "skill"]
+LABEL_MAX = 50
+
+
+def label_room(kind: str, prefix: str = DEFAULT_PREFIX) -> int:
+    """How many characters a name can have in a `<prefix>-<kind>: <name>` label."""
+    return LABEL_MAX - len(f"{prefix}-{kind}: ")
+
+
 class Taxonomy(Section):
     framework: str = f"{FRAMEWORK_NAME} (the {FRAMEWORK_SHORT})"
     source: Source
     feedback_types: list[str] = Field(default_factory=lambda: list(FEEDBACK_TYPES))
+    short_names: dict[ShortKind, dict[str, str]] = Field(
+        default_factory=dict,
+        description=(
+            "Kind → framework name → the short name its label uses, for names too long for a "
+            "50-character label. Curated; kept when the taxonomy is regenerated."
+        ),
+    )
     families: list[Family]
     skills: list[Skill]
+
+    def short_name(self, kind: str, name: str) -> str | None:
+        table = self.short_names.get(kind)  # type: ignore[call-overload]
+        return table.get(name) if table else None
+
+    def missing_short_names(self) -> list[tuple[str, str]]:
+        """(kind, name) of every name too long for its label that has no short name."""
+        missing = []
+        for kind, names in (
+            ("role", [r.name for r in self.roles]),
+            ("level", [lv for r in self.roles for lv in r.levels]),
+            ("skill", [s.name for s in self.skills]),
+        ):
+            missing += [
+                (kind, n)
+                for n in names
+                if len(n) > label_room(kind) and not self.short_name(kind, n)
+            ]
+        return missing
 
     @model_validator(mode="after")
     def _consistent(self) -> Taxonomy:
@@ -171,6 +207,34 @@ class Taxonomy(Section):
                 if normalise(skill) not in known:
                     raise ValueError(
                         f"role {role.name!r} lists skill {skill!r}, which is not under skills:"
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _short_names_fit(self) -> Taxonomy:
+        names = {
+            "role": [r.name for r in self.roles],
+            "level": [lv for r in self.roles for lv in r.levels],
+            "skill": [s.name for s in self.skills],
+        }
+        for kind, table in self.short_names.items():
+            known = {normalise(n) for n in names[kind]}
+            labels: dict[str, str] = {}
+            for name in names[kind]:
+                label = normalise(table.get(name, name))
+                if label in labels and labels[label] != name:
+                    raise ValueError(
+                        f"short_names: {kind} {name!r} would have the same label as "
+                        f"{labels[label]!r}; short names must differ"
+                    )
+                labels[label] = name
+            for name, short in table.items():
+                if normalise(name) not in known:
+                    raise ValueError(f"short_names: {kind} {name!r} is not in the taxonomy")
+                if not short.strip() or len(short) > label_room(kind):
+                    raise ValueError(
+                        f"short_names: {kind} {name!r}: the short name {short!r} must have 1 to "
+                        f"{label_room(kind)} characters"
                     )
         return self
 
@@ -360,8 +424,13 @@ def generate_taxonomy(
     *,
     families: Sequence[str] = DEFAULT_FAMILIES,
     source: Source,
+    short_names: dict[str, dict[str, str]] | None = None,
 ) -> Taxonomy:
-    """Build the taxonomy for some role families from the two framework CSVs (already read)."""
+    """Build the taxonomy for some role families from the two framework CSVs (already read).
+
+    `short_names` (kind → name → short name; e.g. those of the taxonomy being regenerated)
+    add to and override the curated `SHORT_NAMES`. A name too long for its label with no
+    short name stops generation with an InputError asking for one."""
     available = list(dict.fromkeys(tidy(r["Role Family"]) for r in role_rows if r["Role Family"]))
     chosen = list(dict.fromkeys(_match_family(f, available) for f in families))
     descriptions = {normalise(r["Skill Name"]): r for r in skill_rows if r.get("Skill Name")}
@@ -445,7 +514,43 @@ def generate_taxonomy(
         skill_models.append(
             Skill(name=name, description=description, aliases=list(SKILL_ALIASES.get(name, ())))
         )
-    return Taxonomy(source=source, families=out_families, skills=skill_models)
+    draft = Taxonomy(source=source, families=out_families, skills=skill_models)
+    wanted: dict[str, dict[str, str]] = {}
+    for table in (SHORT_NAMES, short_names or {}):
+        for kind, names in table.items():
+            wanted.setdefault(kind, {}).update(names)
+    present = {
+        "role": {r.name for r in draft.roles},
+        "level": {lv for r in draft.roles for lv in r.levels},
+        "skill": {s.name for s in draft.skills},
+    }
+    chosen_short = {
+        kind: {n: wanted[kind][n] for n in sorted(wanted.get(kind, {})) if n in names}
+        for kind, names in present.items()
+    }
+    try:
+        result = Taxonomy(
+            source=source,
+            short_names={k: v for k, v in chosen_short.items() if v},
+            families=out_families,
+            skills=skill_models,
+        )
+    except ValidationError as exc:
+        reason = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+        raise InputError(reason) from None
+    missing = result.missing_short_names()
+    if missing:
+        listed = "; ".join(
+            f"{kind} {name!r} ({len(name)} characters, at most {label_room(kind)})"
+            for kind, name in missing
+        )
+        example_kind, example = missing[0]
+        raise InputError(
+            f"too long for a label, with no short name: {listed}. Choose a readable short "
+            f"name for each and pass it as --short-name '{example_kind}:{example}=SHORT NAME' "
+            "(or add it under short_names: in the taxonomy file)"
+        )
+    return result
 
 
 def _plain(data: Any) -> Any:

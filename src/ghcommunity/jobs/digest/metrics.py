@@ -25,7 +25,10 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from ghcommunity.core.departments import alias_table, normalise_name
+from ghcommunity.core.departments import department as normalise_department
 from ghcommunity.core.errors import InputError
+from ghcommunity.core.providers import role_label_names
 from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, Item
 
 if TYPE_CHECKING:
@@ -102,26 +105,6 @@ def is_bot(login: str, kind: str, bots: frozenset[str]) -> bool:
     return kind == "Bot" or name.endswith("[bot]") or name in bots
 
 
-_NORMAL = re.compile(r"[^a-z0-9]+")
-
-
-def normalise_name(text: str) -> str:
-    """'@HMRC', 'H.M. Revenue & Customs ' and 'hm revenue and customs' compare alike."""
-    text = text.strip().lstrip("@").lower().replace("&", " and ").replace(".", "")
-    text = _NORMAL.sub(" ", text).strip()
-    return text.removeprefix("the ").strip()
-
-
-def alias_table(departments: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for name, aliases in departments.items():
-        for alias in (name, *aliases):
-            key = normalise_name(alias)
-            if key:
-                table.setdefault(key, name)
-    return table
-
-
 _NO_ANSWER = {"", "_no response_", "none", "n/a", "na", "-", "prefer not to say"}
 _HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 
@@ -183,6 +166,9 @@ class DigestSettings:
     trend_months: int = 12
     ddat_label: str = "ddat-feedback"
     ddat_prefix: str = "ddat"
+    # A DDaT role label's name (lower case, after the prefix) → the framework's name, for labels
+    # whose name is a short name ("DevOps engineer" → "Development operations (DevOps) engineer").
+    ddat_role_names: Mapping[str, str] = field(default_factory=dict)
     objectives: tuple[ObjectiveSpec, ...] = ()
 
     @classmethod
@@ -207,6 +193,7 @@ class DigestSettings:
             trend_months=digest.trend_months,
             ddat_label=config.ddat.feedback_label,
             ddat_prefix=config.ddat.label_prefix,
+            ddat_role_names=role_label_names(config),
             objectives=tuple(
                 ObjectiveSpec(
                     o.id,
@@ -313,13 +300,12 @@ class _People:
             self.forms.get(key),
             person.company if person else None,
         ):
-            if not text or not normalise_name(text):
+            found, how = normalise_department(text, self.aliases)
+            if how == "unknown" or text is None:
                 continue
-            if not self.aliases:  # no aliases configured: organisations as people write them
-                return self._as_written(text), "known"
-            found = self.aliases.get(normalise_name(text))
-            if found:
-                return found, "known"
+            if how == "known":
+                # no aliases configured: organisations as people write them (first spelling met)
+                return (found if self.aliases else self._as_written(text)), "known"
             status = "unrecognised"
         return None, status
 
@@ -360,8 +346,11 @@ def first_response(
 _ROLE_LABEL_CACHE: dict[str, re.Pattern[str]] = {}
 
 
-def role_from_labels(labels: Iterable[str], prefix: str) -> str | None:
-    """A DDaT role label such as `ddat: role: Software developer` or `ddat-role/…`."""
+def role_from_labels(
+    labels: Iterable[str], prefix: str, names: Mapping[str, str] | None = None
+) -> str | None:
+    """A DDaT role label such as `ddat: role: Software developer` or `ddat-role/…`, as the
+    framework's name when `names` knows the label's (short) name."""
     pattern = _ROLE_LABEL_CACHE.get(prefix)
     if pattern is None:
         pattern = re.compile(
@@ -371,6 +360,9 @@ def role_from_labels(labels: Iterable[str], prefix: str) -> str | None:
     for label in labels:
         match = pattern.match(label)
         if match:
+            found = (names or {}).get(match[1].lower())
+            if found:
+                return found
             # A name too long for a label is shortened with a hash: `... eng ~eb9c`.
             return re.sub(r"\s+~[0-9a-f]{4}$", "", match[1])
     return None
@@ -541,7 +533,8 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[st
             continue
         feedback_total += 1
         # A role label (the DDaT labeller's, or a maintainer's correction) over the raw answer.
-        role = role_from_labels(item.labels, settings.ddat_prefix) or item.role
+        role = role_from_labels(item.labels, settings.ddat_prefix, settings.ddat_role_names)
+        role = role or item.role
         roles[role or ""] += 1
     by_role = [
         {"role": role, "count": count}
