@@ -545,6 +545,10 @@ class Executor:
                     existing[change.path] = found.get("sha")
         wanted = []
         for change in op.files:
+            if change.delete:
+                if change.path in existing:
+                    wanted.append(change)
+                continue
             if change.path in existing and (
                 (change.if_exists or op.if_exists) == "skip"
                 or existing[change.path] == git_blob_sha(change.content.encode())
@@ -559,7 +563,9 @@ class Executor:
             json={
                 "base_tree": tree["sha"],
                 "tree": [
-                    {"path": f.path, "mode": "100644", "type": "blob", "content": f.content}
+                    {"path": f.path, "mode": "100644", "type": "blob", "sha": None}
+                    if f.delete
+                    else {"path": f.path, "mode": "100644", "type": "blob", "content": f.content}
                     for f in wanted
                 ],
             },
