@@ -68,6 +68,17 @@ def render_format(figures: dict[str, Any], fmt: Format, title: str, config: Conf
 )
 @store_option
 @click.option("--no-sync", is_flag=True, help="Use the store as it is; fetch nothing first.")
+@click.option(
+    "--figures",
+    "figures_path",
+    type=click.Path(dir_okay=False),
+    help="Maintainer-supplied figures (YAML); default: digest.figures from the config.",
+)
+@click.option(
+    "--recompute",
+    is_flag=True,
+    help="Compute a past month afresh instead of the figures kept when it was first compiled.",
+)
 @config_option
 @github_options
 @plan_options
@@ -79,6 +90,8 @@ def digest(
     publish: str | None,
     store_url: str,
     no_sync: bool,
+    figures_path: str | None,
+    recompute: bool,
     config_path: str | None,
     api_url: str | None,
     token: str | None,
@@ -97,7 +110,9 @@ def digest(
     if not no_sync:
         # With --json nothing but the JSON is printed (progress would mix into it).
         run_sync(github, store_url, target_repo, config, quiet=as_json)
-    figures, title = compile_digest(store_url, target_repo, chosen, config)
+    figures, title = compile_digest(
+        store_url, target_repo, chosen, config, figures_path=figures_path, recompute=recompute
+    )
     text = render_format(figures, fmt, title, config)
     if out:
         write_output(out, text)

@@ -156,4 +156,50 @@ def group_health(
             f"the notes prepared for {len(planned)} meeting(s) are untouched: no meeting is "
             "recorded yet",
         )
-    return GroupHealth("unknown", None, None, "no notes: when it last met is unknown")
+    return GroupHealth("unknown", None, None, "no notes")
+
+
+# -- attendance recorded in notes ----------------------------------------------------------------
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_ATTENDANCE = re.compile(r"\b(attendees|attendance|attending|present|who came)\b", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
+_LOGIN = re.compile(r"^@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\b")
+
+
+def attendees(text: str) -> list[str]:
+    """Who the notes record as attending: the list items under an "Attendees" (or
+    "Attendance", "Present") heading, each as a key — `@login` (lower case) for a GitHub login,
+    else `name:` and a hash of the name as written (case and spaces ignored), so the store keeps
+    no names and nothing is inferred about anyone. Empty placeholders are skipped."""
+    found: list[str] = []
+    inside = False
+    level = 0
+    for line in text.replace("\r\n", "\n").split("\n"):
+        heading = _HEADING.match(line)
+        if heading:
+            depth = len(heading.group(1))
+            if inside and depth <= level:
+                inside = False
+            if not inside and _ATTENDANCE.search(heading.group(2)):
+                inside, level = True, depth
+            continue
+        if not inside:
+            continue
+        item = _BULLET.match(line)
+        if not item:
+            continue
+        entry = item.group(1).strip().strip("*_").strip()
+        if not entry or entry in ("-", "…", "...") or entry.startswith("<!--"):
+            continue
+        login = _LOGIN.match(entry)
+        if login:
+            key = "@" + login.group(1).lower()
+        else:
+            name = " ".join(re.split(r"[(,\-–—]", entry, maxsplit=1)[0].split()).casefold()
+            if not name:
+                continue
+            key = "name:" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+        if key not in found:
+            found.append(key)
+    return found

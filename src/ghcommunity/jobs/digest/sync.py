@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ghcommunity.core.errors import GhcError, OperationalError
+from ghcommunity.core.held import attendees, notes_state
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.jobs.digest.activity import (
     GHOST,
@@ -333,7 +334,19 @@ def note_files(folder: str, tree: Any) -> list[NoteFile]:
                     or name.lower().startswith(("readme", "template"))
                 ):
                     continue
-                found.append(NoteFile(folder, path, meeting_date(name)))
+                text = (entry.get("object") or {}).get("text")
+                if isinstance(text, str):
+                    found.append(
+                        NoteFile(
+                            folder,
+                            path,
+                            meeting_date(name),
+                            notes_state(text) == "held",
+                            tuple(attendees(text)),
+                        )
+                    )
+                else:
+                    found.append(NoteFile(folder, path, meeting_date(name)))
 
     if isinstance(tree, dict):
         visit(tree.get("entries"), 0)
