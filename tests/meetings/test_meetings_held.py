@@ -132,7 +132,8 @@ def test_a_moved_meeting_removes_the_bots_untouched_file_and_fixes_its_links() -
     assert not any(f.delete for f in commit.files)
     assert result.kept == ["lean-coffees/2026-12-24.md"]
     (pull,) = [op for op in result.plan.operations if isinstance(op, OpenPullRequest)]
-    assert "**Please decide**" in pull.body and "`lean-coffees/2026-12-24.md`" in pull.body
+    assert "**Please decide**" in pull.body
+    assert "`lean-coffees/2026-12-24.md`" in pull.body
 
 
 def test_a_cancelled_meeting_after_generation_is_removed_too() -> None:
