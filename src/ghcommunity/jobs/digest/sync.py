@@ -332,6 +332,7 @@ def note_files(folder: str, tree: Any) -> list[NoteFile]:
                     not name
                     or name.startswith(".")
                     or name.lower().startswith(("readme", "template"))
+                    or name.lower().endswith(".ics")  # a meeting's calendar file, not notes
                 ):
                     continue
                 text = (entry.get("object") or {}).get("text")

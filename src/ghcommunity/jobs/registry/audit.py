@@ -33,7 +33,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from ghcommunity.config import Config, Group
-from ghcommunity.core.held import DatedNotes, GroupHealth, group_health, notes_state
+from ghcommunity.core.held import (
+    DatedNotes,
+    GroupHealth,
+    group_health,
+    notes_state,
+    recorded_hash,
+)
 from ghcommunity.core.plan import CloseIssue, Comment, CreateIssue, Plan
 from ghcommunity.core.schedules import ScheduleError, expand
 from ghcommunity.core.similar import Candidate, find_similar
@@ -70,6 +76,7 @@ class NotesFolder:
     files: tuple[str, ...] = ()  # file paths relative to the folder, one level down at most
     last_commit: datetime | None = None  # the latest commit touching the folder
     untouched: frozenset[str] = frozenset()  # files still exactly as the bot generated them
+    generated: frozenset[str] = frozenset()  # files the bot made (with its marker), edited or not
 
     def dated(self) -> list[tuple[date, str]]:
         found = []
@@ -245,9 +252,14 @@ def last_met(folder: NotesFolder, today: date) -> tuple[date | None, str | None]
 
 
 def moved_notes(group: Group, folder: NotesFolder, zone: str) -> list[tuple[str, str]]:
-    """(file, why) for edited notes of dates the group's schedule no longer holds."""
+    """(file, why) for notes the bot made, that people then edited, of dates the group's
+    schedule no longer holds (the meeting moved or was cancelled after they were made)."""
     schedule = group.schedule
-    dated = [(d, name) for d, name in folder.dated() if name not in folder.untouched]
+    dated = [
+        (d, name)
+        for d, name in folder.dated()
+        if name in folder.generated and name not in folder.untouched
+    ]
     if schedule is None or not dated:
         return []
     try:
@@ -255,12 +267,9 @@ def moved_notes(group: Group, folder: NotesFolder, zone: str) -> list[tuple[str,
     except (ScheduleError, ValueError):
         return []
     held = {s.date for s in slots if s.held}
-    if not slots:
-        return []
-    first = min(s.original for s in slots)
     out = []
     for day, name in dated:
-        if day in held or day < first:
+        if day in held:
             continue
         why = "no longer in the schedule"
         for s in slots:
@@ -589,6 +598,7 @@ def notes_query(count: int) -> str:
 def _folder_from(path: str, tree: Any, history: Any) -> NotesFolder:
     files: list[str] = []
     untouched: set[str] = set()
+    generated: set[str] = set()
     exists = isinstance(tree, dict) and "entries" in tree
     entries = (tree.get("entries") or []) if isinstance(tree, dict) else []
 
@@ -596,8 +606,10 @@ def _folder_from(path: str, tree: Any, history: Any) -> NotesFolder:
         files.append(name)
         text = (entry.get("object") or {}).get("text")
         dated = _DATED.match(name.rsplit("/", 1)[-1])
-        if isinstance(text, str) and dated and notes_state(text) == "untouched":
-            untouched.add(name)
+        if isinstance(text, str) and dated and recorded_hash(text) is not None:
+            generated.add(name)
+            if notes_state(text) == "untouched":
+                untouched.add(name)
 
     for entry in entries:
         if entry.get("type") == "blob":
@@ -616,6 +628,7 @@ def _folder_from(path: str, tree: Any, history: Any) -> NotesFolder:
         files=tuple(sorted(files)),
         last_commit=commit,
         untouched=frozenset(untouched),
+        generated=frozenset(generated),
     )
 
 
