@@ -187,3 +187,32 @@ def test_departmental_representation_is_a_change_in_points_from_the_baseline_mon
     assert share["status"] == "met"
     md = render(figures, "md", title="October")
     assert "+16.7 percentage points" in md
+
+
+def test_members_are_the_reading_at_the_months_end_or_just_after_never_later() -> None:
+    from ghcommunity.jobs.digest.activity import Activity, CountSample
+
+    config = load_config(reference_config())
+    settings = DigestSettings.from_config(config)
+
+    def members(*readings: tuple[str, int]) -> tuple[Any, Any]:
+        activity = Activity(
+            REPO,
+            counts=[
+                CountSample("org_members", datetime.fromisoformat(at), value)
+                for at, value in readings
+            ],
+        )
+        figures = compute(activity, settings, "2026-10")
+        found = next(o for o in figures["objectives"] if o["id"] == "members")
+        return found["value"], figures["trend"][-1]["members"]
+
+    # The digest's own sync on 1 November reads the count: October's figure.
+    assert members(("2026-11-01T06:00:00+00:00", 640)) == (640, 640)
+    # A later reading never rewrites October; the first one in the week after it stands.
+    assert members(("2026-11-01T06:00:00+00:00", 640), ("2026-11-05T06:00:00+00:00", 700)) == (
+        640,
+        640,
+    )
+    # Read only a fortnight later: not known for October.
+    assert members(("2026-11-16T09:00:00+00:00", 37)) == (None, None)

@@ -216,7 +216,7 @@ def test_objectives(october):
     assert all(o["source"] for o in objectives.values())
     # 37 members in the org, but the only reading was taken in November: not known in October.
     assert (objectives["members"]["value"], objectives["members"]["status"]) == (None, "unknown")
-    assert "none was read by this month's end" in objectives["members"]["note"]
+    assert "none was read by this month's end" in objectives["members"]["note"]  # 16 Nov
     # 18 of the 21 departments over the year; no baseline month compiled: no change yet.
     assert objectives["departmental-representation"]["value"] is None
     assert "85.7% of the 21 departments" in objectives["departmental-representation"]["note"]

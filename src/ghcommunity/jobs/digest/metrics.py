@@ -28,7 +28,7 @@ from dateutil.relativedelta import relativedelta
 
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.held import DatedNotes, group_health
-from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, Item
+from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, CountSample, Item
 
 if TYPE_CHECKING:
     from ghcommunity.config import Config
@@ -691,17 +691,28 @@ def _departments(logins: Iterable[str], people: _People) -> tuple[dict[str, int]
     return dict(found), unknown, unrecognised
 
 
+# GitHub gives only the current member count, read at each sync. A month's figure is the last
+# reading in it, or else the first reading in the week after it ended (the digest's own sync on
+# the 1st); a month with neither has none ("–"). Either way the reading is fixed once taken.
+COUNT_GRACE = timedelta(days=7)
+
+
+def _month_sample(samples: list[CountSample], start: datetime, end: datetime) -> CountSample | None:
+    inside = [s for s in samples if start <= s.at < end]
+    if inside:
+        return inside[-1]
+    after = [s for s in samples if end <= s.at < end + COUNT_GRACE]
+    return after[0] if after else None
+
+
 def _members_by_month(activity: Activity, months: _Months) -> list[int | None]:
-    """The organisation's member count at the end of each month (the last sample in it): GitHub
-    gives only the current count, so a month before the first sample has none ("–")."""
-    series: list[int | None] = [None] * len(months.months)
-    for sample in activity.counts:
-        if sample.metric != "org_members":
-            continue
-        at = months.index(sample.at)
-        if at is not None:
-            series[at] = sample.value  # samples come in time order: the last one wins
-    return series
+    """The organisation's member count at the end of each month (see COUNT_GRACE)."""
+    samples = sorted((s for s in activity.counts if s.metric == "org_members"), key=lambda s: s.at)
+    out: list[int | None] = []
+    for i in range(len(months.months)):
+        found = _month_sample(samples, months.bounds[i], months.bounds[i + 1])
+        out.append(found.value if found else None)
+    return out
 
 
 def _groups(
@@ -848,7 +859,10 @@ def _objectives(
             value, as_of = _latest_count(activity, "org_members", end)
             period = "at month end"
             if value is None:
-                note = "GitHub gives only the current count, and none was read by this month's end"
+                note = (
+                    "GitHub gives only the current count, and none was read by this month's end "
+                    "or in the week after it"
+                )
             else:
                 source = f"GitHub: the organisation's member count, read {(as_of or '')[:10]}"
         elif objective.metric == "groups_active":
@@ -952,11 +966,14 @@ def _supplied(found: Iterable[Supplied], objective: str, day: date) -> Supplied 
 
 
 def _latest_count(activity: Activity, metric: str, end: datetime) -> tuple[int | None, str | None]:
-    """The last sample before the month's end; none: the figure was not known then."""
-    before = [s for s in activity.counts if s.metric == metric and s.at < end]
-    if not before:
+    """The last reading before the month's end, else the first in the week after it (see
+    COUNT_GRACE); none: the figure was not known then."""
+    samples = sorted((s for s in activity.counts if s.metric == metric), key=lambda s: s.at)
+    before = [s for s in samples if s.at < end]
+    after = [s for s in samples if end <= s.at < end + COUNT_GRACE]
+    chosen = before[-1] if before else (after[0] if after else None)
+    if chosen is None:
         return None, None
-    chosen = before[-1]
     return chosen.value, chosen.at.isoformat().replace("+00:00", "Z")
 
 
