@@ -172,3 +172,23 @@ def test_agenda_items_do_not_repeat_agenda_from_their_titles() -> None:
     assert agenda_title("agenda item: open code") == "open code"
     assert agenda_title("Agendas for hack days") == "Agendas for hack days"
     assert agenda_title("Agenda:") == "Agenda:"
+
+
+def test_an_edited_file_linking_to_a_removed_one_is_named_not_changed() -> None:
+    nov = _texts("", datetime(2026, 11, 20, 8, 0, tzinfo=UTC))["lean-coffees/2026-11-26.md"]
+    dec = _texts("", datetime(2026, 12, 11, 8, 0, tzinfo=UTC))["lean-coffees/2026-12-24.md"]
+    view = RepoView(
+        default_branch="main",
+        default_files={"lean-coffees/2026-11-26.md": "a", "lean-coffees/2026-12-24.md": "b"},
+        texts={
+            "lean-coffees/2026-11-26.md": nov.replace("-\n", "- Ada\n", 1),
+            "lean-coffees/2026-12-24.md": dec,
+        },
+    )
+    moved = make_config(GROUPS.format(extra="moved: [{from: 2026-12-24, to: 2026-12-17}]"))
+    result = plan_generate(moved, datetime(2026, 12, 5, 8, 0, tzinfo=UTC), view)
+    (commit,) = [op for op in result.plan.operations if isinstance(op, CommitFiles)]
+    assert "lean-coffees/2026-11-26.md" not in {f.path for f in commit.files}
+    assert result.removed == ["lean-coffees/2026-12-24.md"]
+    (pull,) = [op for op in result.plan.operations if isinstance(op, OpenPullRequest)]
+    assert "- `lean-coffees/2026-11-26.md` links to `lean-coffees/2026-12-24.md`" in pull.body

@@ -462,6 +462,8 @@ class Moves:
     kept: list[Stale] = field(default_factory=list)  # edited by people: never touched
     unread: list[Stale] = field(default_factory=list)
     relinked: list[str] = field(default_factory=list)
+    # Edited files that still link to a removed date: named, never changed.
+    stale_links: list[tuple[str, str]] = field(default_factory=list)  # (file, removed file)
 
 
 def plan_moves(config: Config, now: datetime, view: RepoView, *, group: str | None = None) -> Moves:
@@ -497,6 +499,8 @@ def plan_moves(config: Config, now: datetime, view: RepoView, *, group: str | No
         path = f"{folder}{max(before).isoformat()}.md"
         text = view.texts.get(path)
         if not is_untouched(text):
+            if text is not None and f"{item.day.isoformat()}.md" in text:
+                moves.stale_links.append((path, item.path))
             continue
         assert text is not None
         later = group_meetings(
@@ -1072,6 +1076,14 @@ def _moves_text(moves: Moves) -> list[str]:
     if moves.relinked:
         lines += ["Links to the next meeting fixed in the bot's untouched notes:", ""]
         lines += [f"- `{p}`" for p in moves.relinked]
+        lines.append("")
+    if moves.stale_links:
+        lines += [
+            "These notes were edited by people, so the bot leaves them as they are, but they "
+            "still link to a file this pull request removes:",
+            "",
+        ]
+        lines += [f"- `{path}` links to `{gone}`" for path, gone in moves.stale_links]
         lines.append("")
     if moves.kept:
         lines += [
