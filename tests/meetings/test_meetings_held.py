@@ -192,3 +192,17 @@ def test_an_edited_file_linking_to_a_removed_one_is_named_not_changed() -> None:
     assert result.removed == ["lean-coffees/2026-12-24.md"]
     (pull,) = [op for op in result.plan.operations if isinstance(op, OpenPullRequest)]
     assert "- `lean-coffees/2026-11-26.md` links to `lean-coffees/2026-12-24.md`" in pull.body
+
+
+def test_notes_people_wrote_for_an_extra_meeting_are_none_of_the_bots_business() -> None:
+    view = RepoView(
+        default_branch="main",
+        default_files={"lean-coffees/2026-12-15.md": "a"},
+        texts={"lean-coffees/2026-12-15.md": "# An extra session\n\nWe will meet on the 15th.\n"},
+    )
+    config = make_config(GROUPS.format(extra=""))
+    result = plan_generate(config, datetime(2026, 12, 5, 8, 0, tzinfo=UTC), view)
+    assert (result.removed, result.kept) == ([], [])
+    for op in result.plan.operations:
+        if isinstance(op, OpenPullRequest):
+            assert "Please decide" not in op.body

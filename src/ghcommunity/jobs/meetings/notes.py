@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ghcommunity.config import Config, Group
 from ghcommunity.core.errors import InputError
-from ghcommunity.core.held import is_untouched, stamp
+from ghcommunity.core.held import is_untouched, recorded_hash, stamp
 from ghcommunity.core.plan import (
     CommitFiles,
     CreateDiscussion,
@@ -477,6 +477,8 @@ def plan_moves(config: Config, now: datetime, view: RepoView, *, group: str | No
         text = view.texts.get(item.path)
         if text is None:
             moves.unread.append(item)
+        elif recorded_hash(text) is None:
+            continue  # not the bot's file (e.g. notes of an extra meeting): none of its business
         elif is_untouched(text):
             paths = [item.path]
             moves.files.append(FileChange(path=item.path, content="", delete=True))
