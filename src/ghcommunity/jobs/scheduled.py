@@ -213,7 +213,17 @@ def _digest(event: Event, ctx: Context, args: Overrides, repo: str) -> Plan:
         # Without a store (the Action's door) the sync starts from nothing, in a scratch file.
         url = ctx.store_url or f"sqlite:///{scratch}/store.sqlite"
         sync_store(ctx.client, url, repo, config)
-        figures, title = compile_digest(url, repo, month, config)
+        # Maintainer-supplied figures: read from the repository (the App has no checkout).
+        supplied = None
+        if config.digest.figures:
+            from ghcommunity.github.contents import read_text
+
+            supplied = read_text(
+                ctx.client, repo, config.digest.figures, config.community.default_branch
+            )
+            if supplied is None:
+                raise InputError(f"digest.figures: {config.digest.figures} is not in {repo}")
+        figures, title = compile_digest(url, repo, month, config, figures_text=supplied or "")
     template, name = _repo_template(ctx, repo, config.digest.templates.md)
     markdown = render(figures, "md", title=title, template=template, template_name=name)
     return plan_digest(

@@ -37,11 +37,6 @@ def load_supplied(path: str | Path | None) -> tuple[Supplied, ...]:
     file, line and column. No file given: none."""
     if path is None:
         return ()
-    from pydantic import ValidationError
-
-    from ghcommunity.config import ConfigError, format_errors
-    from ghcommunity.config.objectives import SuppliedFigures
-    from ghcommunity.config.yamlmarks import YamlError, load_marked
 
     found = Path(path)
     try:
@@ -50,8 +45,20 @@ def load_supplied(path: str | Path | None) -> tuple[Supplied, ...]:
         raise InputError(f"{found}: no such figures file (digest.figures)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{found}: cannot read the figures: {exc}") from None
+    return parse_supplied(text, str(found))
+
+
+def parse_supplied(text: str, source: str) -> tuple[Supplied, ...]:
+    """Maintainer-supplied figures from the text of a figures file (read from a checkout, or
+    from the repository by a door without one)."""
+    from pydantic import ValidationError
+
+    from ghcommunity.config import ConfigError, format_errors
+    from ghcommunity.config.objectives import SuppliedFigures
+    from ghcommunity.config.yamlmarks import YamlError, load_marked
+
     try:
-        doc = load_marked(text, str(found))
+        doc = load_marked(text, source)
     except YamlError as exc:
         raise ConfigError([str(exc)]) from None
     data = doc.data if doc.data is not None else {}
@@ -60,7 +67,7 @@ def load_supplied(path: str | Path | None) -> tuple[Supplied, ...]:
     try:
         model = SuppliedFigures.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(format_errors(exc, doc, str(found))) from None
+        raise ConfigError(format_errors(exc, doc, source)) from None
     return tuple(Supplied(f.objective, f.date, f.value, f.source, f.note) for f in model.figures)
 
 
@@ -71,6 +78,7 @@ def compile_digest(
     config: Config,
     *,
     figures_path: str | Path | None = None,
+    figures_text: str | None = None,
     recompute: bool = False,
 ) -> tuple[dict[str, Any], str]:
     """The figures and the title of a month's digest, from the store.
@@ -101,7 +109,9 @@ def compile_digest(
                         baselines[objective.id] = float(share)
             settings = replace(
                 settings,
-                supplied=load_supplied(figures_path or config.digest.figures),
+                supplied=parse_supplied(figures_text, config.digest.figures or "figures")
+                if figures_text is not None
+                else load_supplied(figures_path or config.digest.figures),
                 baselines=baselines,
             )
             activity = store.activity(repo, start, end)
