@@ -129,6 +129,11 @@ def test_a_moved_meeting_after_merging_loses_the_bots_file_and_links_but_never_p
     assert result.relinked == ["lean-coffees/2026-11-26.md"]
     (pull,) = [op for op in result.plan.operations if isinstance(op, OpenPullRequest)]
     assert "(moved to 2026-12-17)" in pull.body
+    # Run again before anyone merges: the same pull request, nothing written.
+    again = generate(github, moved, datetime(2026, 12, 5, 9, 0, tzinfo=UTC), local_root=False)
+    outcomes = Executor(github, actor="ghcommunity[bot]").apply(again.plan)
+    assert [o.status for o in outcomes] == ["unchanged", "unchanged"]
+    assert again.relinked == ["lean-coffees/2026-11-26.md"]
     merge(sandbox)
     assert read_text(github, REPO, "lean-coffees/2026-12-24.md", "main") is None
     assert read_text(github, REPO, "lean-coffees/2026-12-24.ics", "main") is None

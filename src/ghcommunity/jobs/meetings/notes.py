@@ -230,6 +230,8 @@ class RepoView:
     branch_state: BranchState = "absent"  # "stale": exists but has no open pull request
     branch_files: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # previous notes and templates, by path
+    # The default branch's text where the open branch has a different version (moves only).
+    default_texts: dict[str, str] = field(default_factory=dict)
     agenda: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # slug → open issues
 
     def exists(self, path: str) -> bool:
@@ -425,20 +427,27 @@ def stale_notes(
     return found
 
 
+def _neighbours(view: RepoView, item: Stale, gone: set[str]) -> list[date]:
+    """The two newest notes files before a stale one: the one whose "next meeting" link points
+    at it, and (when the meeting moved earlier) the new date's own file."""
+    folder = item.meeting_group.notes_folder
+    before = [
+        d
+        for d in view.notes_dates(folder)
+        if d < item.day and f"{folder}{d.isoformat()}.md" not in gone
+    ]
+    return sorted(before)[-2:]
+
+
 def stale_neighbours(view: RepoView, stale: Sequence[Stale]) -> list[str]:
-    """The notes file just before each stale one (its "next meeting" link may point there)."""
+    """The notes files whose links may point at the stale ones (read before planning)."""
     gone = {s.path for s in stale}
-    out: list[str] = []
-    for item in stale:
-        folder = item.meeting_group.notes_folder
-        before = [
-            d
-            for d in view.notes_dates(folder)
-            if d < item.day and f"{folder}{d.isoformat()}.md" not in gone
-        ]
-        if before:
-            out.append(f"{folder}{max(before).isoformat()}.md")
-    return sorted(set(out))
+    out = {
+        f"{item.meeting_group.notes_folder}{day.isoformat()}.md"
+        for item in stale
+        for day in _neighbours(view, item, gone)
+    }
+    return sorted(out)
 
 
 def _relink(text: str, old: date, new: date | None) -> str | None:
@@ -491,31 +500,29 @@ def plan_moves(config: Config, now: datetime, view: RepoView, *, group: str | No
             moves.kept.append(item)
     for item, _ in moves.removed:
         folder = item.meeting_group.notes_folder
-        before = [
-            d
-            for d in view.notes_dates(folder)
-            if d < item.day and f"{folder}{d.isoformat()}.md" not in gone
-        ]
-        if not before:
-            continue
-        path = f"{folder}{max(before).isoformat()}.md"
-        text = view.texts.get(path)
-        if not is_untouched(text):
-            if text is not None and f"{item.day.isoformat()}.md" in text:
-                moves.stale_links.append((path, item.path))
-            continue
-        assert text is not None
-        later = group_meetings(
-            config,
-            item.meeting_group,
-            max(before) + timedelta(days=1),
-            item.day + timedelta(days=366),
-        )
-        following = next((m.date for m in later if m.occurrence.held), None)
-        changed = _relink(text, item.day, following)
-        if changed is not None:
-            moves.files.append(FileChange(path=path, content=changed, if_exists="update"))
-            moves.relinked.append(path)
+        old_name = f"{item.day.isoformat()}.md"
+        for day in _neighbours(view, item, gone):
+            path = f"{folder}{day.isoformat()}.md"
+            text = view.texts.get(path)
+            earlier = view.default_texts.get(path)
+            if text is None:
+                continue
+            if not is_untouched(text):
+                if old_name in text:
+                    moves.stale_links.append((path, item.path))
+                continue
+            if old_name not in text:
+                if is_untouched(earlier) and earlier is not None and old_name in earlier:
+                    moves.relinked.append(path)  # fixed on the open pull request's branch
+                continue
+            later = group_meetings(
+                config, item.meeting_group, day + timedelta(days=1), item.day + timedelta(days=366)
+            )
+            following = next((m.date for m in later if m.occurrence.held), None)
+            changed = _relink(text, item.day, following)
+            if changed is not None:
+                moves.files.append(FileChange(path=path, content=changed, if_exists="update"))
+                moves.relinked.append(path)
     return moves
 
 
@@ -1362,6 +1369,16 @@ def read_held_and_stale(
     stale = stale_notes(config, now, view, group=group)
     for path in [s.path for s in stale] + stale_neighbours(view, stale):
         _read_into(client, repo, view, path)
+    for path in stale_neighbours(view, stale):
+        on_both = path in view.default_files and path in view.branch_files
+        if (
+            view.branch_state == "open"
+            and on_both
+            and view.default_files[path] != view.branch_files[path]
+        ):
+            text = read_text(client, repo, path, view.default_branch)
+            if text is not None:
+                view.default_texts[path] = text
 
 
 def generate(
