@@ -316,11 +316,13 @@ def test_demo_runs_every_job_and_writes_a_summary(tmp_path: Path) -> None:
     meetings = summary["Next month's meeting notes"]
     assert "in one pull request" in meetings["lines"][0]
     assert meetings["lines"][1].startswith("run again: 0 writes")
+    # Each group's next meeting only: 24 December's notes wait until 26 November has been held.
     assert (
-        (out / "meetings" / "lean-coffees" / "2026-12-24.md")
+        (out / "meetings" / "lean-coffees" / "2026-11-26.md")
         .read_text()
-        .startswith("# Lean Coffee: Thursday 24 December 2026")
+        .startswith("# Lean Coffee: Thursday 26 November 2026")
     )
+    assert not (out / "meetings" / "lean-coffees" / "2026-12-24.md").exists()
     assert (out / "ddat-report.csv").read_text().splitlines()[0].startswith("issue")
     html = (out / "digest-2026-10.html").read_text()
     assert '<html lang="en-GB"' in html

@@ -49,6 +49,7 @@ def options(command: click.Command) -> set[str]:
 # Commands that read or write GitHub. `init` reads it only to pin a release to its commit.
 TALKS_TO_GITHUB = {
     "audit",
+    "directory",  # reads the notes folders for each group's status (--no-notes: none)
     "ddat export",
     "ddat report",
     "digest",

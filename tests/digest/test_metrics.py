@@ -97,6 +97,9 @@ def test_participants_new_and_returning(figures):
         "returning": 3,
         "deleted_account_contributions": 2,
         "active_12_months": 7,  # and erin, in June
+        "engaged_12_months": 7,  # no notes record attendance
+        "attendees_12_months": 0,
+        "held_meetings_with_attendance": 0,
     }
 
 
@@ -176,15 +179,21 @@ def test_groups_activity_meetings_and_dormancy(figures):
         "last_meeting": "2026-10-09",  # the November file is next meeting's, not a meeting
         "months_since_meeting": 0,
         "dormant": False,
+        "planned_not_held": [],
+        "health": "active",
+        "health_reason": "last met on 2026-10-09",
+        "status_text": "Active",
     }
     # Lean Coffee last met on 26 March: more than six months before 31 October
     assert groups["lean-coffee"]["dormant"] is True
     assert groups["lean-coffee"]["last_meeting"] == "2026-03-26"
     assert groups["lean-coffee"]["months_since_meeting"] == 7
-    assert groups["sustainable-software"]["dormant"] is True
+    # No notes at all is no evidence either way: unknown, never defunct.
+    assert groups["sustainable-software"]["dormant"] is False
+    assert groups["sustainable-software"]["health"] == "unknown"
     assert groups["sustainable-software"]["last_meeting"] is None
     assert groups["proposed-one"]["dormant"] is False  # not meeting yet, not defunct
-    assert figures["dormant_groups"] == ["lean-coffee", "sustainable-software"]
+    assert figures["dormant_groups"] == ["lean-coffee"]
 
 
 def test_six_months_exactly_is_not_yet_dormant():
@@ -232,8 +241,10 @@ def test_objectives(figures):
 
 def test_trend_has_the_twelve_months_before(figures):
     trend = figures["trend"]
-    assert [row["month"] for row in trend][:2] == ["2025-10", "2025-11"]
-    assert len(trend) == 13
+    # The trend starts with the repository's first activity (December 2025), not with months
+    # of zeros before it.
+    assert [row["month"] for row in trend][:2] == ["2025-12", "2026-01"]
+    assert len(trend) == 11
     october, september = trend[-1], trend[-2]
     assert october == {
         "month": "2026-10",

@@ -125,6 +125,11 @@ def test_participants(october):
         "returning": 16,
         "deleted_account_contributions": 0,
         "active_12_months": 36,
+        # Active engagement: the 36, and the people held meetings' notes record as attending
+        # (32 in 17 meetings from November 2025 to October 2026; all but one are among the 36).
+        "engaged_12_months": 37,
+        "attendees_12_months": 32,
+        "held_meetings_with_attendance": 17,
     }
     assert october["engagement"] == {"comments": 15, "reactions": 2}
 
@@ -163,9 +168,10 @@ def test_groups_and_meetings(october):
         "sustainable-software": (1, "2026-10-21", False),
         "inclusive-recruitment": (0, "2026-04-15", True),  # six months and more
         "open-source": (1, "2026-10-09", False),
-        "heads-of-engineering": (0, None, True),  # no notes at all
+        "heads-of-engineering": (0, None, False),  # no notes at all: unknown, not defunct
     }
-    assert october["dormant_groups"] == ["inclusive-recruitment", "heads-of-engineering"]
+    assert october["dormant_groups"] == ["inclusive-recruitment"]
+    assert groups["heads-of-engineering"]["health"] == "unknown"
     assert groups["inclusive-recruitment"]["months_since_meeting"] == 6
     assert {slug: g["notes_commits"] for slug, g in groups.items()} == {
         "lean-coffee": 1,
@@ -197,12 +203,28 @@ def test_ddat_feedback(october):
 
 def test_objectives(october):
     objectives = {o["id"]: o for o in october["objectives"]}
-    # 37 members in the org; the only reading was taken in November.
-    assert (objectives["members"]["value"], objectives["members"]["status"]) == (37, "missed")
-    assert objectives["members"]["as_of"] == "2026-11-16T09:00:00Z"
-    assert (objectives["departments"]["value"], objectives["departments"]["status"]) == (18, "missed")  # fmt: skip
-    assert objectives["departments"]["percent"] == 60.0
-    assert (objectives["active-groups"]["value"], objectives["active-groups"]["status"]) == (4, "in progress")  # fmt: skip
+    # Every objective on the community's page, each with its figure (or none) and its source.
+    assert list(objectives) == [
+        "members",
+        "departmental-representation",
+        "active-engagement",
+        "passive-engagement",
+        "comms",
+        "women-representation",
+        "ddat-representation",
+    ]
+    assert all(o["source"] for o in objectives.values())
+    # 37 members in the org, but the only reading was taken in November: not known in October.
+    assert (objectives["members"]["value"], objectives["members"]["status"]) == (None, "unknown")
+    assert "none was read by this month's end" in objectives["members"]["note"]  # 16 Nov
+    # 18 of the 21 departments over the year; no baseline month compiled: no change yet.
+    assert objectives["departmental-representation"]["value"] is None
+    assert "85.7% of the 21 departments" in objectives["departmental-representation"]["note"]
+    assert objectives["active-engagement"]["value"] == 37
+    for supplied in ("passive-engagement", "comms", "women-representation"):
+        assert objectives[supplied]["value"] is None
+        assert objectives[supplied]["source"] == "supplied by a maintainer: none yet"
+    assert objectives["ddat-representation"]["value"] == 14
 
 
 def test_trend(october):
@@ -223,4 +245,5 @@ def test_trend(october):
 def test_the_sample_month_renders(october):
     md = render(october, "md", title="October")
     assert "**22 people** took part: **6** for the first time and 16 returning." in md
-    assert "Inclusive Recruitment, Heads of Engineering." in md
+    assert "which the terms of reference call defunct: Inclusive Recruitment." in md
+    assert "| Heads of Engineering | 0 | 0 | 0 | 0 | unknown | Unknown: no notes |" in md

@@ -293,7 +293,11 @@ def test_the_rota_turns_with_each_meeting() -> None:
             first: 2026-04-02
         """
     )
-    files = rendered(config)
+    first = plan_generate(config, NOW, RepoView(default_branch="main"))
+    # 23 April waits until 16 April has taken place; then it is made.
+    after = datetime(2026, 4, 16, 12, 0, tzinfo=UTC)
+    second = plan_generate(config, after, view_after(first.plan, RepoView(default_branch="main")))
+    files = files_of(first.plan) | files_of(second.plan)
     people = [
         line.split("@")[1]
         for path, text in sorted(files.items())
@@ -313,7 +317,7 @@ def test_gmt_is_named_in_winter_and_times_follow_the_wall_clock() -> None:
     assert "11:00 to 12:00 GMT (UK time)" in text
 
 
-def test_actions_flow_through_meetings_generated_in_the_same_run() -> None:
+def test_notes_wait_for_the_previous_meeting_and_carry_over_from_held_notes_only() -> None:
     config = make_config(
         """
         - slug: weekly
@@ -328,12 +332,36 @@ def test_actions_flow_through_meetings_generated_in_the_same_run() -> None:
         default_files={"weekly/2026-04-06.md": "sha"},
         texts={"weekly/2026-04-06.md": "- [ ] Carry me\n"},
     )
-    files = rendered(config, view)
+    result = plan_generate(config, NOW, view)
+    files = files_of(result.plan)
     assert "- [ ] Carry me" in files["weekly/2026-04-13.md"]
-    assert "- [ ] Carry me" in files["weekly/2026-04-20.md"]  # via the 13 April notes
-    assert (
-        "Previous meeting: [Monday 13 April 2026](2026-04-13.md)" in files["weekly/2026-04-20.md"]
+    # 20 April is not made ahead of 13 April: what people tick on the 13th must reach it.
+    assert "weekly/2026-04-20.md" not in files
+    assert any("wait until the 2026-04-13 meeting" in n for n in result.plan.notes)
+
+    # The 13 April notes merged and left untouched (not held): once the 13th has passed,
+    # the 20 April notes carry over from 6 April, the newest notes people used.
+    later = datetime(2026, 4, 14, 8, 0, tzinfo=UTC)
+    merged = RepoView(
+        default_branch="main",
+        default_files={"weekly/2026-04-06.md": "sha", "weekly/2026-04-13.md": "sha2"},
+        texts={
+            "weekly/2026-04-06.md": "- [ ] Carry me\n",
+            "weekly/2026-04-13.md": files["weekly/2026-04-13.md"],
+        },
     )
+    text = files_of(plan_generate(config, later, merged).plan)["weekly/2026-04-20.md"]
+    assert "Still open from the [Monday 6 April 2026 notes](2026-04-06.md)" in text
+    assert "Previous meeting: [Monday 13 April 2026](2026-04-13.md)" in text
+
+    # Edited on the 13th (an action ticked, one added): that is where actions come from.
+    edited = files["weekly/2026-04-13.md"].replace("- [ ] Carry me", "- [x] Carry me")
+    edited = edited.replace("## New actions\n\n- [ ] ", "## New actions\n\n- [ ] Book a room")
+    merged.texts["weekly/2026-04-13.md"] = edited
+    text = files_of(plan_generate(config, later, merged).plan)["weekly/2026-04-20.md"]
+    assert "Still open from the [Monday 13 April 2026 notes](2026-04-13.md)" in text
+    assert "- [ ] Book a room" in text
+    assert "Carry me" not in text
 
 
 def test_a_moved_meeting_says_so() -> None:
@@ -367,8 +395,8 @@ def test_a_group_template_renders_sandboxed_and_strict() -> None:
     )
     templates = {".github/lean-coffee.md.j2": "# {{ group.name }} on {{ date }} {{ time_zone }}"}
     result = plan_generate(config, NOW, RepoView(default_branch="main"), templates=templates)
-    assert (
-        files_of(result.plan)["lean-coffees/2026-04-23.md"] == "# Lean Coffee on 2026-04-23 BST\n"
+    assert files_of(result.plan)["lean-coffees/2026-04-23.md"].startswith(
+        "# Lean Coffee on 2026-04-23 BST\n\n<!-- ghcommunity:generated sha256="
     )
 
     templates = {".github/lean-coffee.md.j2": "{{ facilitatr }}"}

@@ -290,8 +290,8 @@ def test_group_proposal_is_compared_with_the_registry(config, forms) -> None:
     body = form_body(
         "propose-a-group.yml",
         name="Green software",
-        aim="Share practice on measuring and reducing the environmental impact of the software "
-        "government builds and runs.",
+        aim="Coordinate work across the Civil Service to drive change in green software "
+        "engineering.",
         leads="@ada",
         cadence=["Monthly"],
         checks=["I have looked through the existing groups and none of them covers this."],

@@ -102,24 +102,52 @@ def audit(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "json"]),
+    type=click.Choice(["md", "html", "json"]),
     default=None,
     help="Default: from --out's extension, else md.",
 )
 @click.option("--now", "now_text", default=None, help="Next meetings as of this time (ISO).")
+@click.option(
+    "--no-notes",
+    is_flag=True,
+    help="Skip reading the notes folders (no GitHub access; every status is then unknown).",
+)
+@click.option("--repo", default=None, help="OWNER/REPO holding the notes (default: the config's).")
 @config_option
+@github_options
 def directory(
-    out: str | None, fmt: str | None, now_text: str | None, config_path: str | None
+    out: str | None,
+    fmt: str | None,
+    now_text: str | None,
+    no_notes: bool,
+    repo: str | None,
+    config_path: str | None,
+    api_url: str | None,
+    token: str | None,
 ) -> None:
-    """Write the directory of groups: Markdown with Eleventy front matter, or JSON."""
+    """Write the directory of groups: Markdown with Eleventy front matter, a standalone HTML
+    page, or JSON. Each group's status comes from its notes, as in the audit."""
     config = load(config_path)
     now = parse_now(now_text)
-    chosen = fmt or ("json" if out and out.endswith(".json") else "md")
+    health = None
+    if not no_notes:
+        notes = registry_audit.read_notes(client(api_url, token), config, repo or config.repo)
+        health = {
+            g.slug: registry_audit.health_of(
+                notes[g.slug], now.date(), config.registry.dormant_months
+            )
+            for g in config.groups
+            if g.slug in notes
+        }
+    suffix = (out or "").rsplit(".", 1)[-1].lower() if out and "." in out else ""
+    chosen = fmt or ({"json": "json", "html": "html", "htm": "html"}.get(suffix, "md"))
     if chosen == "json":
-        data = registry_directory.render_json(config, now)
+        data = registry_directory.render_json(config, now, health)
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif chosen == "html":
+        text = registry_directory.render_html(config, now, health)
     else:
-        text = registry_directory.render_markdown(config, now)
+        text = registry_directory.render_markdown(config, now, health)
     if out is None:
         click.echo(text, nl=False)
         return

@@ -47,6 +47,17 @@ from ghcommunity.jobs.digest.render import FORMATS, Format
 )
 @store_option
 @click.option("--no-sync", is_flag=True, help="Use the store as it is; fetch nothing first.")
+@click.option(
+    "--figures",
+    "figures_path",
+    type=click.Path(dir_okay=False),
+    help="Maintainer-supplied figures (YAML); default: digest.figures from the config.",
+)
+@click.option(
+    "--recompute",
+    is_flag=True,
+    help="Compute a past month afresh instead of the figures kept when it was first compiled.",
+)
 @config_option
 @github_options
 @plan_options
@@ -58,6 +69,8 @@ def digest(
     publish: str | None,
     store_url: str,
     no_sync: bool,
+    figures_path: str | None,
+    recompute: bool,
     config_path: str | None,
     api_url: str | None,
     token: str | None,
@@ -79,6 +92,8 @@ def digest(
         format=fmt,
         publish="none" if publish is None else publish,
         sync=not no_sync,
+        figures=figures_path,
+        recompute=recompute,
         dry_run=dry_run,
     )
     github = client(api_url, token)

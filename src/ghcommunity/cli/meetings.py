@@ -135,7 +135,7 @@ def plan_command(
         occ = meeting.occurrence
         when = f"{occ.start:%H:%M}-{occ.end:%H:%M} {occ.zone_abbreviation}"
         status = row["status"]
-        if occ.reason:
+        if occ.reason and occ.reason.lower() != status:
             status += f" ({occ.reason})"
         there = ""
         if "exists" in row:

@@ -168,6 +168,13 @@ class Schedule(Section):
 
 class Channels(Section):
     slack: str | None = Field(default=None, description="Slack channel, e.g. #lean-coffee.")
+    slack_url: str | None = Field(default=None, description="A link to the Slack channel.")
+    slack_workspace: str | None = Field(
+        default=None, description="Which Slack, e.g. UK Government Digital Slack."
+    )
+    slack_note: str | None = Field(
+        default=None, description="How to join, e.g. 'request an invite for the channel'."
+    )
     mailing_list: str | None = None
     other: list[str] = Field(default_factory=list)
 
@@ -203,6 +210,16 @@ class Group(Section):
     keywords: list[str] = Field(default_factory=list, description="Words that route issues here.")
     related: list[str] = Field(default_factory=list, description="Slugs of related groups.")
     template: str | None = Field(default=None, description="A notes template path for this group.")
+    aim_url: str | None = Field(default=None, description="Where the group states its aim.")
+    published_notes: str | None = Field(
+        default=None,
+        description="Where the group's notes are published besides the repo (a link or path).",
+    )
+    supported_by: str | None = Field(
+        default=None,
+        description="Who supports the group, as its page says (not a senior sponsor unless "
+        "the page says so).",
+    )
 
     @field_validator("slug")
     @classmethod

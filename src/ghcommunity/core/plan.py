@@ -173,6 +173,10 @@ class FileChange(BaseModel):
     if_exists: Literal["skip", "update"] | None = Field(
         default=None, description="For this file only; default: the operation's."
     )
+    delete: bool = Field(
+        default=False,
+        description="Remove the file (content is ignored); a file already absent is nothing to do.",
+    )
 
     @property
     def data(self) -> bytes:
@@ -222,7 +226,7 @@ class CommitFiles(_Op):
         return ", ".join(f.path for f in self.files)
 
     def describe(self) -> str:
-        paths = ", ".join(f.path for f in self.files)
+        paths = ", ".join(("remove " if f.delete else "") + f.path for f in self.files)
         return f"commit {len(self.files)} file(s) to {self.branch}: {paths}"
 
 

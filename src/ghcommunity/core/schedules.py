@@ -596,7 +596,7 @@ def _cancel_if(slot: Slot, cancelled: set[date]) -> Slot:
             slot.date,
             slot.time,
             "cancelled",
-            "cancelled" + (f" ({slot.reason})" if slot.reason else ""),
+            slot.reason,  # the status says "cancelled"; the reason only adds to it
             slot.sequence + 1,
             True,
         )

@@ -100,4 +100,9 @@ def _build(
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*loc, i), doc, loader, source) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # e.g. a date such as 2026-13-01 that YAML reads as a timestamp
+        raise YamlError(
+            source, _mark(node), f"{node.value!r} is not a valid value: {exc}"
+        ) from None

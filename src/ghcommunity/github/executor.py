@@ -518,9 +518,12 @@ class Executor:
             (data.get("content") or {}).get("html_url"),
         )
 
-    def _tree_entry(self, repo: str, change: FileChange) -> dict[str, str]:
-        """A tree entry: text inline; a binary file as a blob written first."""
-        entry = {"path": change.path, "mode": "100644", "type": "blob"}
+    def _tree_entry(self, repo: str, change: FileChange) -> dict[str, str | None]:
+        """A tree entry: text inline; a binary file as a blob written first; a deleted file as
+        a null sha (GitHub's way to remove a path in a new tree)."""
+        entry: dict[str, str | None] = {"path": change.path, "mode": "100644", "type": "blob"}
+        if change.delete:
+            return {**entry, "sha": None}
         if change.encoding == "base64":
             blob = self._write(
                 "POST",
@@ -558,6 +561,10 @@ class Executor:
                     existing[change.path] = found.get("sha")
         wanted = []
         for change in op.files:
+            if change.delete:
+                if change.path in existing:
+                    wanted.append(change)
+                continue
             if change.path in existing and (
                 (change.if_exists or op.if_exists) == "skip"
                 or existing[change.path] == git_blob_sha(change.data)

@@ -86,6 +86,8 @@ class NoteFile:
     folder: str
     path: str
     meeting_date: date | None
+    held: bool | None = None  # core.held: people used the notes (None: text not read)
+    attendees: tuple[str, ...] = ()  # keys of the people the notes record (core.held.attendees)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,8 @@ class Activity:
     people: dict[str, Person] = field(default_factory=dict)  # login (lower) → person
     first_seen: dict[str, datetime] = field(default_factory=dict)  # login (lower) → first
     form_departments: dict[str, str] = field(default_factory=dict)  # login (lower) → answer
+    # login (lower) → [(first seen, profile company)], oldest first: the company in force
+    companies: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
     notes: list[NoteFile] = field(default_factory=list)
     note_commits: list[NoteCommit] = field(default_factory=list)
     counts: list[CountSample] = field(default_factory=list)

@@ -11,7 +11,7 @@ from ghcommunity.core.plan import Plan
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.metrics import DigestSettings, previous_month
 from ghcommunity.jobs.digest.publish import compile_digest, plan_digest
-from ghcommunity.jobs.digest.read import Format, read_template
+from ghcommunity.jobs.digest.read import Format, read_supplied, read_template
 from ghcommunity.jobs.digest.render import render
 from ghcommunity.jobs.digest.sync import sync_store
 
@@ -29,6 +29,10 @@ class DigestOptions(JobOptions):
     format: Annotated[Format, choice("md", "html", "slack", "json")] = "md"
     # Fetch what changed before compiling (false: use the store as it is).
     sync: StrictBool = True
+    # Maintainer-supplied figures (a YAML file in the checkout); default: digest.figures.
+    figures: str | None = None
+    # Compute a past month afresh instead of the figures kept when it was first compiled.
+    recompute: StrictBool = False
 
 
 def run(ctx: Context, options: DigestOptions, repo: str) -> JobResult:
@@ -42,7 +46,14 @@ def run(ctx: Context, options: DigestOptions, repo: str) -> JobResult:
         url = ctx.store_url or f"sqlite:///{scratch}/store.sqlite"
         if options.sync:
             sync_store(ctx.client, url, repo, config, progress=ctx.progress)
-        figures, title = compile_digest(url, repo, month, config)
+        figures, title = compile_digest(
+            url,
+            repo,
+            month,
+            config,
+            figures_text=read_supplied(ctx, repo, options.figures),
+            recompute=options.recompute,
+        )
     text = _render(ctx, repo, figures, options.format, title)
     details: dict[str, Any] = {"month": month, "title": title, "figures": figures}
     if options.publish == "none":

@@ -28,8 +28,9 @@ from dateutil.relativedelta import relativedelta
 from ghcommunity.core.departments import alias_table, normalise_name
 from ghcommunity.core.departments import department as normalise_department
 from ghcommunity.core.errors import InputError
+from ghcommunity.core.held import DatedNotes, group_health
 from ghcommunity.core.providers import role_label_names
-from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, Item
+from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, CountSample, Item
 
 if TYPE_CHECKING:
     from ghcommunity.config import Config
@@ -145,11 +146,24 @@ class ObjectiveSpec:
     id: str
     title: str
     metric: str
-    target: float
+    target: float | None
     by: date | None = None
     baseline: float | None = None
     baseline_date: date | None = None
     period: str | None = None
+    baseline_month: str | None = None  # department_share: the month the change counts from
+    stated: str | None = None  # where the community states the objective
+
+
+@dataclass(frozen=True)
+class Supplied:
+    """A figure a maintainer supplies (it cannot be read from GitHub), with its date and source."""
+
+    objective: str
+    day: date
+    value: float
+    source: str
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +184,8 @@ class DigestSettings:
     # whose name is a short name ("DevOps engineer" → "Development operations (DevOps) engineer").
     ddat_role_names: Mapping[str, str] = field(default_factory=dict)
     objectives: tuple[ObjectiveSpec, ...] = ()
+    supplied: tuple[Supplied, ...] = ()  # maintainer-supplied figures (digest.figures)
+    baselines: Mapping[str, float] = field(default_factory=dict)  # objective id → kept figure
 
     @classmethod
     def from_config(cls, config: Config) -> DigestSettings:
@@ -204,6 +220,8 @@ class DigestSettings:
                     o.baseline,
                     o.baseline_date,
                     o.period,
+                    o.baseline_month,
+                    o.stated,
                 )
                 for o in config.objectives
             ),
@@ -272,10 +290,20 @@ def _per_kind(keys: Iterable[tuple[str, int]] | Iterable[str]) -> dict[str, int]
 
 
 class _People:
-    def __init__(self, activity: Activity, settings: DigestSettings) -> None:
+    def __init__(
+        self, activity: Activity, settings: DigestSettings, end: datetime | None = None
+    ) -> None:
         self.settings = settings
         self.people = activity.people
-        self.forms = activity.form_departments
+        self.forms = activity.form_departments  # the store gives the answers in force at `end`
+        # The profile company in force at the month's end: the last one seen before it, or
+        # the first one ever seen (which stands for everything before the store saw it).
+        self.companies: dict[str, str] = {}
+        for login, seen in activity.companies.items():
+            before = [company for at, company in seen if end is None or at < end]
+            chosen = before[-1] if before else (seen[0][1] if seen else None)
+            if chosen:
+                self.companies[login] = chosen
         self.aliases = alias_table(settings.departments)
         self._spellings: dict[str, str] = {}
         self._counts: dict[tuple[str, str], bool] = {}
@@ -295,10 +323,15 @@ class _People:
         key = login.lower()
         person = self.people.get(key)
         status = "unknown"
+        company = (
+            self.companies.get(key, person.company if person else None)
+            if self.companies
+            else (person.company if person else None)
+        )
         for text in (
             self.settings.members.get(key),
             self.forms.get(key),
-            person.company if person else None,
+            company,
         ):
             found, how = normalise_department(text, self.aliases)
             if how == "unknown" or text is None:
@@ -376,7 +409,7 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[st
     this = len(months.months) - 1
     start, end = months.this_start, months.end
     bots = settings.bots
-    people = _People(activity, settings)
+    people = _People(activity, settings, end)
 
     items = activity.items
     by_key: dict[tuple[str, int], Item] = {i.key: i for i in items}
@@ -449,6 +482,11 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[st
         if counts_as_person(login, kind):
             new[at].add(login)
     members_series = _members_by_month(activity, months)
+    # The trend starts at the repository's first activity, not with months of zeros.
+    first_activity = min(activity.first_seen.values(), default=None)
+    first_index = months.index(first_activity) if first_activity is not None else this
+    if first_index is None:  # first activity before the trend's window (or after the month)
+        first_index = 0 if first_activity is not None and first_activity < months.start else this
     trend = [
         {
             "month": month_id(y, m),
@@ -462,6 +500,7 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[st
             "members": members_series[i],
         }
         for i, (y, m) in enumerate(months.months)
+        if i >= first_index
     ]
 
     def in_month(when: datetime | None) -> bool:
@@ -509,6 +548,7 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[st
     returning = active_now - new_now
     departments, dept_unknown, dept_unrecognised = _departments(active_now, people)
     year_people: set[str] = set().union(*active[1:])  # the twelve months ending with this one
+    engaged = _engaged(activity, settings, months, year_people)
     year_departments, _, _ = _departments(year_people, people)
     month_items = [by_key[key] for key in opened_keys]
     ghost_contributions = sum(1 for c in month_contribs if is_ghost(c.author, c.author_type)) + sum(
@@ -577,6 +617,9 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[st
             "returning": len(returning),
             "deleted_account_contributions": ghost_contributions,
             "active_12_months": len(year_people),
+            "engaged_12_months": engaged["total"],
+            "attendees_12_months": engaged["attendees"],
+            "held_meetings_with_attendance": engaged["meetings"],
         },
         "engagement": {
             "comments": comment_counts[this],
@@ -591,6 +634,10 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[st
             "unknown": dept_unknown,
             "unrecognised": dept_unrecognised,
             "represented_12_months": len(year_departments),
+            "known": len(settings.departments),
+            "share_12_months": round(100 * len(year_departments) / len(settings.departments), 1)
+            if settings.departments
+            else None,
         },
         "groups": groups,
         "dormant_months": settings.dormant_months,
@@ -624,16 +671,28 @@ def _departments(logins: Iterable[str], people: _People) -> tuple[dict[str, int]
     return dict(found), unknown, unrecognised
 
 
+# GitHub gives only the current member count, read at each sync. A month's figure is the last
+# reading in it, or else the first reading in the week after it ended (the digest's own sync on
+# the 1st); a month with neither has none ("–"). Either way the reading is fixed once taken.
+COUNT_GRACE = timedelta(days=7)
+
+
+def _month_sample(samples: list[CountSample], start: datetime, end: datetime) -> CountSample | None:
+    inside = [s for s in samples if start <= s.at < end]
+    if inside:
+        return inside[-1]
+    after = [s for s in samples if end <= s.at < end + COUNT_GRACE]
+    return after[0] if after else None
+
+
 def _members_by_month(activity: Activity, months: _Months) -> list[int | None]:
-    """The organisation's member count at the end of each month (the last sample in it)."""
-    series: list[int | None] = [None] * len(months.months)
-    for sample in activity.counts:
-        if sample.metric != "org_members":
-            continue
-        at = months.index(sample.at)
-        if at is not None:
-            series[at] = sample.value  # samples come in time order: the last one wins
-    return series
+    """The organisation's member count at the end of each month (see COUNT_GRACE)."""
+    samples = sorted((s for s in activity.counts if s.metric == "org_members"), key=lambda s: s.at)
+    out: list[int | None] = []
+    for i in range(len(months.months)):
+        found = _month_sample(samples, months.bounds[i], months.bounds[i + 1])
+        out.append(found.value if found else None)
+    return out
 
 
 def _groups(
@@ -647,15 +706,17 @@ def _groups(
     zone = settings.zone
     first_day = months.this_start.astimezone(zone).date()
     last_day = (months.end - timedelta(seconds=1)).astimezone(zone).date()
-    dormant_before = last_day - relativedelta(months=settings.dormant_months)
     start, end = months.this_start, months.end
-    notes_by_folder: dict[str, list[date]] = defaultdict(list)
+    notes_by_folder: dict[str, list[DatedNotes]] = defaultdict(list)
     undated: Counter[str] = Counter()
     for note in activity.notes:
         if note.meeting_date is None:
             undated[note.folder] += 1
         else:
-            notes_by_folder[note.folder].append(note.meeting_date)
+            # A file whose text was not read (None) is taken as held, as before the marker.
+            notes_by_folder[note.folder].append(
+                DatedNotes(note.meeting_date, note.held is not False, note.path)
+            )
     commits_in_month: Counter[str] = Counter(
         c.folder for c in activity.note_commits if start <= c.committed_at < end
     )
@@ -674,11 +735,23 @@ def _groups(
             for c in contribs_by_item.get(key, [])
             if start <= c.created_at < end
         )
-        dates = sorted(d for d in notes_by_folder.get(group.folder, []) if d <= last_day)
-        last = dates[-1] if dates else None
-        in_month = [d for d in dates if first_day <= d <= last_day]
+        notes = [n for n in notes_by_folder.get(group.folder, []) if n.day <= last_day]
+        verdict = group_health(notes, last_day, settings.dormant_months)
+        last = verdict.last_met
+        in_month = sorted(n.day for n in notes if n.held and first_day <= n.day <= last_day)
+        planned = sorted(n.day for n in notes if not n.held and first_day <= n.day <= last_day)
         watch = group.status in ("active", "dormant")
-        dormant = watch and (last is None or last < dormant_before)
+        dormant = watch and verdict.health == "dormant"
+        if not watch:
+            status_text = group.status.capitalize()
+        elif dormant and last is not None:
+            status_text = f"Dormant: not met for {_months_between(last, last_day)} months"
+        elif dormant:
+            status_text = f"Dormant: {verdict.reason}"
+        elif verdict.health == "unknown":
+            status_text = f"Unknown: {verdict.reason}"
+        else:
+            status_text = group.status.capitalize()
         out.append(
             {
                 "slug": group.slug,
@@ -690,6 +763,10 @@ def _groups(
                 "comments": comments,
                 "meetings": len(in_month),
                 "meeting_dates": [d.isoformat() for d in in_month],
+                "planned_not_held": [d.isoformat() for d in planned],
+                "health": verdict.health if watch else group.status,
+                "health_reason": verdict.reason,
+                "status_text": status_text,
                 "notes_commits": commits_in_month.get(group.folder, 0),
                 "last_meeting": last.isoformat() if last else None,
                 "months_since_meeting": _months_between(last, last_day) if last else None,
@@ -704,6 +781,46 @@ def _months_between(earlier: date, later: date) -> int:
     return delta.years * 12 + delta.months
 
 
+def _engaged(
+    activity: Activity, settings: DigestSettings, months: _Months, year_people: set[str]
+) -> dict[str, int]:
+    """Active engagement over the twelve months ending with this one: the people active on
+    GitHub and the attendees that held meetings' notes record (a `@login` there is the same
+    person as on GitHub; a name is counted once however often it appears)."""
+    folders = {g.folder for g in settings.groups}
+    zone = settings.zone
+    first = months.bounds[1].astimezone(zone).date()
+    last = (months.end - timedelta(seconds=1)).astimezone(zone).date()
+    keys: set[str] = set()
+    meetings = 0
+    for note in activity.notes:
+        if note.folder not in folders or not note.held or note.meeting_date is None:
+            continue
+        if not first <= note.meeting_date <= last or not note.attendees:
+            continue
+        meetings += 1
+        keys.update(k[1:] if k.startswith("@") else k for k in note.attendees)
+    return {
+        "total": len(year_people | keys),
+        "attendees": len(keys),
+        "meetings": meetings,
+    }
+
+
+GITHUB_SOURCES = {
+    "org_members": "GitHub: the organisation's member count, read at sync",
+    "departments": "GitHub activity in the repository, departments from form answers, "
+    "profiles and the config",
+    "department_share": "GitHub activity in the repository, departments from form answers, "
+    "profiles and the config",
+    "active_participants": "GitHub activity in the repository",
+    "new_participants": "GitHub activity in the repository",
+    "active_engagement": "GitHub activity in the repository and attendance in held meetings' notes",
+    "groups_active": "the groups' meeting notes (held meetings only)",
+    "ddat_feedback": "issues labelled as DDaT framework feedback",
+}
+
+
 def _objectives(
     figures: dict[str, Any], activity: Activity, settings: DigestSettings, end: datetime
 ) -> list[dict[str, Any]]:
@@ -714,12 +831,23 @@ def _objectives(
         period = objective.period or "12-months"
         value: float | None
         as_of: str | None = None
+        source = GITHUB_SOURCES.get(objective.metric, "")
+        note: str | None = None
+        unit = "count"
+        change: float | None = None
         if objective.metric == "org_members":
             value, as_of = _latest_count(activity, "org_members", end)
             period = "at month end"
+            if value is None:
+                note = (
+                    "GitHub gives only the current count, and none was read by this month's end "
+                    "or in the week after it"
+                )
+            else:
+                source = f"GitHub: the organisation's member count, read {(as_of or '')[:10]}"
         elif objective.metric == "groups_active":
             watched = [g for g in figures["groups"] if g["status"] in ("active", "dormant")]
-            value = sum(1 for g in watched if not g["dormant"])
+            value = sum(1 for g in watched if g["health"] == "active")
             period = "at month end"
         elif objective.metric == "new_participants":
             value = (
@@ -733,20 +861,62 @@ def _objectives(
                 if period == "month"
                 else figures["participants"]["active_12_months"]
             )
+        elif objective.metric == "active_engagement":
+            period = "12-months"
+            value = figures["participants"]["engaged_12_months"]
+            note = (
+                f"{figures['participants']['active_12_months']} active on GitHub, "
+                f"{figures['participants']['attendees_12_months']} recorded as attending "
+                f"{figures['participants']['held_meetings_with_attendance']} held meeting(s)"
+            )
         elif objective.metric == "departments":
             value = (
                 figures["departments"]["represented"]
                 if period == "month"
                 else figures["departments"]["represented_12_months"]
             )
+        elif objective.metric == "department_share":
+            period = "12-months"
+            unit = "percentage points"
+            share = figures["departments"]["share_12_months"]
+            baseline = settings.baselines.get(objective.id, objective.baseline)
+            if share is None:
+                value = None
+                note = "no departments are listed in the config (digest.departments)"
+            elif baseline is None:
+                value = None
+                note = (
+                    f"{share}% of the {figures['departments']['known']} departments now; the "
+                    f"baseline month {objective.baseline_month or '(none set)'} has not been "
+                    "compiled"
+                )
+            else:
+                value = round(share - baseline, 1)
+                change = value
+                note = (
+                    f"{share}% of the {figures['departments']['known']} departments, from "
+                    f"{baseline}% in {objective.baseline_month or objective.baseline_date}"
+                )
         elif objective.metric == "ddat_feedback":
             value = (
                 figures["ddat"]["total"]
                 if period == "month"
                 else figures["ddat"]["total_12_months"]
             )
+        elif objective.metric == "supplied":
+            period = "as supplied"
+            chosen = _supplied(settings.supplied, objective.id, month_end_day)
+            if chosen is None:
+                value = None
+                source = "supplied by a maintainer: none yet"
+            else:
+                value = chosen.value
+                as_of = chosen.day.isoformat()
+                source = f"supplied by a maintainer: {chosen.source}, {chosen.day.isoformat()}"
+                note = chosen.note
         else:  # the config model only allows the metrics above
             value = None
+        target = objective.target
         out.append(
             {
                 "id": objective.id,
@@ -754,22 +924,34 @@ def _objectives(
                 "metric": objective.metric,
                 "period": period,
                 "value": value,
+                "unit": unit,
+                "change": change,
                 "as_of": as_of,
-                "target": objective.target,
+                "target": target,
                 "by": objective.by.isoformat() if objective.by else None,
-                "percent": round(100 * value / objective.target, 1)
-                if value is not None and objective.target
-                else None,
+                "percent": round(100 * value / target, 1) if value is not None and target else None,
                 "status": _status(objective, value, month_end_day),
+                "source": source,
+                "stated": objective.stated,
+                "note": note,
             }
         )
     return out
 
 
+def _supplied(found: Iterable[Supplied], objective: str, day: date) -> Supplied | None:
+    """The newest figure supplied for an objective dated on or before `day`."""
+    dated = [f for f in found if f.objective == objective and f.day <= day]
+    return max(dated, key=lambda f: f.day, default=None)
+
+
 def _latest_count(activity: Activity, metric: str, end: datetime) -> tuple[int | None, str | None]:
-    samples = [s for s in activity.counts if s.metric == metric]
+    """The last reading before the month's end, else the first in the week after it (see
+    COUNT_GRACE); none: the figure was not known then."""
+    samples = sorted((s for s in activity.counts if s.metric == metric), key=lambda s: s.at)
     before = [s for s in samples if s.at < end]
-    chosen = before[-1] if before else (samples[0] if samples else None)
+    after = [s for s in samples if end <= s.at < end + COUNT_GRACE]
+    chosen = before[-1] if before else (after[0] if after else None)
     if chosen is None:
         return None, None
     return chosen.value, chosen.at.isoformat().replace("+00:00", "Z")
@@ -779,6 +961,8 @@ def _status(objective: ObjectiveSpec, value: float | None, today: date) -> str:
     """met, missed, on track, behind, in progress, or unknown (no figure)."""
     if value is None:
         return "unknown"
+    if objective.target is None:
+        return "tracked"
     if value >= objective.target:
         return "met"
     if objective.by and today >= objective.by:

@@ -253,7 +253,8 @@ def meta_query(
             variables[f"e{index}"] = f"HEAD:{folder.path}"
             trees.append(
                 f"    t{index}: object(expression: $e{index}) {{ ... on Tree {{ entries {{ "
-                "name path type object { ... on Tree { entries { name path type } } } } } }"
+                "name path type object { ... on Blob { text } "
+                "... on Tree { entries { name path type object { ... on Blob { text } } } } } } } }"
             )
     probes = ""
     if probe:

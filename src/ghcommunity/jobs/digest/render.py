@@ -117,6 +117,25 @@ def chart_rows(trend: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def objective_figure(objective: Mapping[str, Any]) -> str:
+    """An objective's figure as people read it: "+3.2 percentage points", "1,450", or "–"."""
+    value = objective.get("value")
+    if value is None:
+        return "–"
+    if objective.get("unit") == "percentage points":
+        return f"{value:+g} percentage points"
+    return number(value)
+
+
+def objective_target(objective: Mapping[str, Any]) -> str:
+    target = objective.get("target")
+    if target is None:
+        return "–"
+    if objective.get("unit") == "percentage points":
+        return f"+{target:g} percentage points"
+    return number(target)
+
+
 def context(figures: Mapping[str, Any], title: str) -> dict[str, Any]:
     trend = list(figures["trend"])
     first, last = (trend[0]["label"], trend[-1]["label"]) if trend else ("", "")
@@ -135,6 +154,8 @@ def context(figures: Mapping[str, Any], title: str) -> dict[str, Any]:
         "plural": plural,
         "md": md,
         "slack": slack,
+        "objective_figure": objective_figure,
+        "objective_target": objective_target,
         "unanswered_shown": list(figures["unanswered"]["entries"])[:20],
     }
 

@@ -53,7 +53,7 @@ from ghcommunity.jobs.digest.activity import (
 T = TypeVar("T")
 
 DEFAULT_URL = "sqlite:///.ghcommunity/store.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: notes held/attendees, company history, kept months
 
 metadata = MetaData()
 
@@ -144,7 +144,30 @@ notes_files = Table(
     Column("path", String(500), primary_key=True),
     Column("folder", String(500), nullable=False),
     Column("meeting_date", String(10)),
+    Column("held", Integer),  # 1 held, 0 the bot's untouched notes, NULL text not read
+    Column("attendees", Text),  # JSON list of attendee keys (core.held.attendees): no names
     Index("ix_notes_folder", "repo", "folder"),
+)
+
+# Each profile company a person has shown, with when the store first saw it: a past month uses
+# the company in force then (the first one seen stands for everything before it).
+company_history = Table(
+    "company_history",
+    metadata,
+    Column("login_key", String(100), primary_key=True),
+    Column("seen_at", String(20), primary_key=True),
+    Column("company", Text, nullable=False),
+)
+
+# A month's figures as first compiled once the month was over: compiling it again gives the
+# same digest, whatever was synced since.
+kept_months = Table(
+    "kept_months",
+    metadata,
+    Column("repo", String(200), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("kept_at", String(20), nullable=False),
+    Column("figures", Text, nullable=False),
 )
 
 notes_commits = Table(
@@ -487,6 +510,60 @@ class Store:
             for p in found
         }
         self._upsert(conn, people, list(rows.values()), ("login_key",))
+        self._save_companies(conn, rows)
+
+    def _save_companies(self, conn: Connection, rows: dict[str, dict[str, Any]]) -> None:
+        """Add a company_history row when a person's profile company differs from the one
+        last seen (dated now: GitHub does not say when a profile changed)."""
+        shown = {k: r["company"].strip() for k, r in rows.items() if (r["company"] or "").strip()}
+        if not shown:
+            return
+        latest: dict[str, str] = {}
+        keys = sorted(shown)
+        for start in range(0, len(keys), 500):
+            for row in conn.execute(
+                select(company_history)
+                .where(company_history.c.login_key.in_(keys[start : start + 500]))
+                .order_by(company_history.c.seen_at)
+            ):
+                latest[row.login_key] = row.company
+        now = to_text(datetime.now(UTC))
+        new = [
+            {"login_key": k, "seen_at": now, "company": c}
+            for k, c in shown.items()
+            if latest.get(k) != c
+        ]
+        self._upsert(conn, company_history, new, ("login_key", "seen_at"))
+
+    # -- months kept as first compiled -------------------------------------------------------
+
+    def kept_month(self, repo: str, month: str) -> dict[str, Any] | None:
+        with self._tx() as conn:
+            found = conn.execute(
+                select(kept_months.c.figures).where(
+                    kept_months.c.repo == repo.lower(), kept_months.c.month == month
+                )
+            ).scalar()
+        if found is None:
+            return None
+        figures: dict[str, Any] = json.loads(found)
+        return figures
+
+    def keep_month(self, repo: str, month: str, figures: dict[str, Any], at: datetime) -> None:
+        with self._tx() as conn:
+            self._upsert(
+                conn,
+                kept_months,
+                [
+                    {
+                        "repo": repo.lower(),
+                        "month": month,
+                        "kept_at": to_text(at),
+                        "figures": json.dumps(figures, sort_keys=True),
+                    }
+                ],
+                ("repo", "month"),
+            )
 
     def _save_state(self, conn: Connection, repo: str, resource: str, state: SyncState) -> None:
         self._upsert(
@@ -559,6 +636,8 @@ class Store:
                             "path": f.path,
                             "folder": folder,
                             "meeting_date": f.meeting_date.isoformat() if f.meeting_date else None,
+                            "held": None if f.held is None else int(f.held),
+                            "attendees": json.dumps(list(f.attendees)) if f.attendees else None,
                         }
                         for f in _unique(files, lambda f: f.path)
                     ],
@@ -683,20 +762,27 @@ class Store:
             departments: dict[str, str] = {}
             for row in conn.execute(
                 select(items.c.author, items.c.department)
-                .where(items.c.repo == repo, items.c.department.is_not(None))
+                .where(
+                    items.c.repo == repo,
+                    items.c.department.is_not(None),
+                    items.c.created_at < end_t,  # the answer in force at the month's end
+                )
                 .order_by(items.c.created_at)
             ):
                 departments[row.author.lower()] = row.department  # the latest answer wins
+            companies: dict[str, list[tuple[datetime, str]]] = {}
+            for row in conn.execute(
+                select(company_history).order_by(
+                    company_history.c.login_key, company_history.c.seen_at
+                )
+            ):
+                companies.setdefault(row.login_key, []).append((_when(row.seen_at), row.company))
             persons = {
                 row.login_key: Person(row.login, row.type, row.company)
                 for row in conn.execute(select(people))
             }
             notes = [
-                NoteFile(
-                    row.folder,
-                    row.path,
-                    date.fromisoformat(row.meeting_date) if row.meeting_date else None,
-                )
+                _note_from(row)
                 for row in conn.execute(select(notes_files).where(notes_files.c.repo == repo))
             ]
             commits = [
@@ -721,6 +807,7 @@ class Store:
             people=persons,
             first_seen=first_seen,
             form_departments=departments,
+            companies=companies,
             notes=notes,
             note_commits=commits,
             counts=samples,
@@ -745,11 +832,7 @@ class Store:
         """Every notes file known for a repo (for "when did this group last meet")."""
         with self._tx() as conn:
             return [
-                NoteFile(
-                    row.folder,
-                    row.path,
-                    date.fromisoformat(row.meeting_date) if row.meeting_date else None,
-                )
+                _note_from(row)
                 for row in conn.execute(
                     select(notes_files).where(notes_files.c.repo == repo.lower())
                 )
@@ -777,6 +860,16 @@ class Store:
                     .group_by(items.c.kind)
                 )
             }
+
+
+def _note_from(row: Any) -> NoteFile:
+    return NoteFile(
+        row.folder,
+        row.path,
+        date.fromisoformat(row.meeting_date) if row.meeting_date else None,
+        None if row.held is None else bool(row.held),
+        tuple(json.loads(row.attendees)) if row.attendees else (),
+    )
 
 
 def _unique(rows: Iterable[T], key: Callable[[T], Any]) -> list[T]:

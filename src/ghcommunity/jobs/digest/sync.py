@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ghcommunity.core.errors import OperationalError
+from ghcommunity.core.held import attendees, notes_state
 from ghcommunity.core.providers import role_resolver
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.jobs.digest.activity import (
@@ -332,9 +333,22 @@ def note_files(folder: str, tree: Any) -> list[NoteFile]:
                     not name
                     or name.startswith(".")
                     or name.lower().startswith(("readme", "template"))
+                    or name.lower().endswith(".ics")  # a meeting's calendar file, not notes
                 ):
                     continue
-                found.append(NoteFile(folder, path, meeting_date(name)))
+                text = (entry.get("object") or {}).get("text")
+                if isinstance(text, str):
+                    found.append(
+                        NoteFile(
+                            folder,
+                            path,
+                            meeting_date(name),
+                            notes_state(text) == "held",
+                            tuple(attendees(text)),
+                        )
+                    )
+                else:
+                    found.append(NoteFile(folder, path, meeting_date(name)))
 
     if isinstance(tree, dict):
         visit(tree.get("entries"), 0)

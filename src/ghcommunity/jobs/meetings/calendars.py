@@ -31,6 +31,7 @@ class CalendarEvent:
     url: str | None = None
     location: str | None = None
     categories: tuple[str, ...] = ()
+    stamp: datetime | None = None  # DTSTAMP: when this entry was made (aware)
 
 
 def meeting_uid(repo: str, slug: str, original: date) -> str:
@@ -41,9 +42,12 @@ def meeting_uid(repo: str, slug: str, original: date) -> str:
 def _event(item: CalendarEvent) -> Event:
     event = Event()
     event.add("uid", item.uid)
-    # DTSTAMP must not come from the clock, or every run would rewrite every feed. The
-    # original date at midnight UTC is stable; SEQUENCE tells clients which version is newer.
-    event.add("dtstamp", datetime.combine(item.start.date(), time(), tzinfo=UTC))
+    # DTSTAMP is when the entry was made: the run that wrote a meeting's own .ics (written
+    # once), or for a feed the start of its window (a past moment that changes only when the
+    # window moves, so an unchanged feed is not rewritten). SEQUENCE tells clients which
+    # version of a meeting is newer.
+    made = item.stamp or datetime.combine(item.start.date(), time(), tzinfo=UTC)
+    event.add("dtstamp", made.astimezone(UTC).replace(microsecond=0))
     event.add("dtstart", item.start)
     event.add("dtend", item.end)
     event.add("summary", item.summary)

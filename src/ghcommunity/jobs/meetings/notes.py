@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ghcommunity.config import Config, Group
 from ghcommunity.core.errors import InputError
+from ghcommunity.core.held import is_untouched, recorded_hash, stamp
 from ghcommunity.core.jobs import parse_lead_time as core_lead_time
 from ghcommunity.core.plan import (
     CommitFiles,
@@ -224,6 +225,8 @@ class RepoView:
     branch_state: BranchState = "absent"  # "stale": exists but has no open pull request
     branch_files: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # previous notes and templates, by path
+    # The default branch's text where the open branch has a different version (moves only).
+    default_texts: dict[str, str] = field(default_factory=dict)
     agenda: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # slug → open issues
 
     def exists(self, path: str) -> bool:
@@ -283,16 +286,32 @@ def due_meetings(
     *,
     group: str | None = None,
 ) -> tuple[list[Meeting], list[str]]:
-    """Meetings in the lead window whose notes file does not exist yet, and notes on the rest."""
+    """Meetings in the lead window whose notes file does not exist yet, and notes on the rest.
+
+    A meeting's notes wait until the group's previous meeting has started, so the actions
+    people tick there reach them: of a group's meetings still to come, only the next one is
+    prepared (meetings already under way today are too).
+    """
     due: list[Meeting] = []
     notes: list[str] = []
     for each in scheduled_groups(config, group):
         first, last = lead_window(now, config.timezone_for(each), lead_time)
+        waiting_for: Meeting | None = None
         for meeting in group_meetings(config, each, first, last):
             label = f"{meeting.slug} {meeting.date}"
             if not meeting.occurrence.held:
-                notes.append(f"{label}: {meeting.occurrence.reason or 'cancelled'}; no notes")
-            elif meeting.path in view.default_files:
+                reason = meeting.occurrence.reason
+                notes.append(f"{label}: cancelled{f' ({reason})' if reason else ''}; no notes")
+                continue
+            if waiting_for is not None:
+                notes.append(
+                    f"{label}: notes wait until the {waiting_for.date} meeting has taken place "
+                    "(its open actions carry over)"
+                )
+                continue
+            if meeting.occurrence.start > now:
+                waiting_for = meeting
+            if meeting.path in view.default_files:
                 notes.append(f"{label}: {meeting.path} exists; left as it is")
             elif view.exists(meeting.path):
                 notes.append(f"{label}: {meeting.path} is already on {view.branch}")
@@ -318,10 +337,188 @@ def due_agenda_issues(config: Config, now: datetime, *, group: str | None = None
     return found
 
 
-def previous_notes(view: RepoView, meeting: Meeting, extra: Iterable[date] = ()) -> date | None:
+def previous_notes(
+    view: RepoView, meeting: Meeting, extra: Iterable[date] = (), skip: Iterable[str] = ()
+) -> date | None:
     """The newest notes file of the group dated before this meeting, if any."""
-    dates = [d for d in (*view.notes_dates(meeting.group.notes_folder), *extra) if d < meeting.date]
+    folder = meeting.group.notes_folder
+    gone = set(skip)
+    dates = [
+        d
+        for d in (*view.notes_dates(folder), *extra)
+        if d < meeting.date and f"{folder}{d.isoformat()}.md" not in gone
+    ]
     return max(dates, default=None)
+
+
+def previous_held(view: RepoView, meeting: Meeting) -> date | None:
+    """The newest notes file before this meeting that people used (held): open actions carry
+    over from it. Files whose text was not read, and the bot's untouched ones, are passed by."""
+    folder = meeting.group.notes_folder
+    for day in sorted(view.notes_dates(folder), reverse=True):
+        if day >= meeting.date:
+            continue
+        text = view.texts.get(f"{folder}{day.isoformat()}.md")
+        if text is not None and not is_untouched(text):
+            return day
+    return None
+
+
+def held_candidates(view: RepoView, meeting: Meeting) -> list[str]:
+    """The notes files before a meeting, newest first: read until one is held."""
+    folder = meeting.group.notes_folder
+    return [
+        f"{folder}{day.isoformat()}.md"
+        for day in sorted(view.notes_dates(folder), reverse=True)
+        if day < meeting.date
+    ]
+
+
+# -- meetings that moved or were cancelled after their notes were made ----------------------
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A notes file for a date the schedule no longer has (moved or cancelled)."""
+
+    meeting_group: Group
+    day: date
+    path: str
+    ics_path: str
+    why: str  # "moved to 2026-12-17", "cancelled", "no longer in the schedule"
+
+
+def stale_notes(
+    config: Config, now: datetime, view: RepoView, *, group: str | None = None
+) -> list[Stale]:
+    """Notes files dated today or later whose date is no longer a meeting the group holds."""
+    found: list[Stale] = []
+    for each in scheduled_groups(config, group):
+        folder = each.notes_folder
+        today = lead_window(now, config.timezone_for(each), timedelta())[0]
+        days = [d for d in view.notes_dates(folder) if d >= today]
+        if not days:
+            continue
+        meetings = group_meetings(config, each, today, max(days))
+        held = {m.date for m in meetings if m.occurrence.held}
+        for day in days:
+            if day in held:
+                continue
+            why = "no longer in the schedule"
+            for m in meetings:
+                if m.occurrence.original == day and m.occurrence.held:
+                    why = f"moved to {m.date}"
+                elif m.date == day and not m.occurrence.held:
+                    why = "cancelled"
+            found.append(
+                Stale(
+                    each,
+                    day,
+                    f"{folder}{day.isoformat()}.md",
+                    f"{folder}{day.isoformat()}.ics",
+                    why,
+                )
+            )
+    return found
+
+
+def _neighbours(view: RepoView, item: Stale, gone: set[str]) -> list[date]:
+    """The two newest notes files before a stale one: the one whose "next meeting" link points
+    at it, and (when the meeting moved earlier) the new date's own file."""
+    folder = item.meeting_group.notes_folder
+    before = [
+        d
+        for d in view.notes_dates(folder)
+        if d < item.day and f"{folder}{d.isoformat()}.md" not in gone
+    ]
+    return sorted(before)[-2:]
+
+
+def stale_neighbours(view: RepoView, stale: Sequence[Stale]) -> list[str]:
+    """The notes files whose links may point at the stale ones (read before planning)."""
+    gone = {s.path for s in stale}
+    out = {
+        f"{item.meeting_group.notes_folder}{day.isoformat()}.md"
+        for item in stale
+        for day in _neighbours(view, item, gone)
+    }
+    return sorted(out)
+
+
+def _relink(text: str, old: date, new: date | None) -> str | None:
+    """The bot's own text with its links to `old`'s notes pointing at `new`'s (None: no link
+    to change)."""
+    name = f"{old.isoformat()}.md"
+    if name not in text or new is None:
+        return None
+    changed = text.replace(f"]({name})", f"]({new.isoformat()}.md)")
+    changed = changed.replace(f"/{name})", f"/{new.isoformat()}.md)")
+    changed = changed.replace(long_date(old), long_date(new))
+    return stamp(changed) if changed != text else None
+
+
+@dataclass
+class Moves:
+    """What the run does about stale notes: files removed, links fixed, files left for people."""
+
+    files: list[FileChange] = field(default_factory=list)
+    removed: list[tuple[Stale, list[str]]] = field(default_factory=list)
+    kept: list[Stale] = field(default_factory=list)  # edited by people: never touched
+    unread: list[Stale] = field(default_factory=list)
+    relinked: list[str] = field(default_factory=list)
+    # Edited files that still link to a removed date: named, never changed.
+    stale_links: list[tuple[str, str]] = field(default_factory=list)  # (file, removed file)
+
+
+def plan_moves(config: Config, now: datetime, view: RepoView, *, group: str | None = None) -> Moves:
+    """Remove the bot's untouched notes (and .ics) of meetings that moved or were cancelled,
+    and point the bot's untouched "next meeting" links at the meeting that replaces them.
+    A file people edited is never touched: it is listed so a person can decide."""
+    moves = Moves()
+    stale = stale_notes(config, now, view, group=group)
+    gone: set[str] = set()
+    for item in stale:
+        text = view.texts.get(item.path)
+        if text is None:
+            moves.unread.append(item)
+        elif recorded_hash(text) is None:
+            continue  # not the bot's file (e.g. notes of an extra meeting): none of its business
+        elif is_untouched(text):
+            paths = [item.path]
+            moves.files.append(FileChange(path=item.path, content="", delete=True))
+            if view.exists(item.ics_path):
+                paths.append(item.ics_path)
+                moves.files.append(FileChange(path=item.ics_path, content="", delete=True))
+            moves.removed.append((item, paths))
+            gone.add(item.path)
+        else:
+            moves.kept.append(item)
+    for item, _ in moves.removed:
+        folder = item.meeting_group.notes_folder
+        old_name = f"{item.day.isoformat()}.md"
+        for day in _neighbours(view, item, gone):
+            path = f"{folder}{day.isoformat()}.md"
+            text = view.texts.get(path)
+            earlier = view.default_texts.get(path)
+            if text is None:
+                continue
+            if not is_untouched(text):
+                if old_name in text:
+                    moves.stale_links.append((path, item.path))
+                continue
+            if old_name not in text:
+                if is_untouched(earlier) and earlier is not None and old_name in earlier:
+                    moves.relinked.append(path)  # fixed on the open pull request's branch
+                continue
+            later = group_meetings(
+                config, item.meeting_group, day + timedelta(days=1), item.day + timedelta(days=366)
+            )
+            following = next((m.date for m in later if m.occurrence.held), None)
+            changed = _relink(text, item.day, following)
+            if changed is not None:
+                moves.files.append(FileChange(path=path, content=changed, if_exists="update"))
+                moves.relinked.append(path)
+    return moves
 
 
 def needed_inputs(
@@ -391,9 +588,30 @@ def _group_data(group: Group) -> dict[str, Any]:
     }
 
 
+_AGENDA_PREFIX = re.compile(r"^\s*\[?\s*agenda(?:\s+item)?\s*\]?\s*[:\-\u2013\u2014]\s*", re.I)
+
+
+def agenda_title(title: str) -> str:
+    """An agenda item's title without the "Agenda:" its issue title may start with (the notes
+    already list it under "Agenda")."""
+    stripped = _AGENDA_PREFIX.sub("", title, count=1).strip()
+    return stripped or title.strip()
+
+
 def _link_to(folder: str, target: str) -> str:
     """A relative Markdown link from a file in `folder` to `target` (both repo paths)."""
     return posixpath.relpath(target, folder.rstrip("/") or ".")
+
+
+def _file_data(folder: str, found: tuple[date, str], rendering: Rendering) -> dict[str, str]:
+    day, path = found
+    return {
+        "date": day.isoformat(),
+        "date_long": long_date(day),
+        "path": path,
+        "link": _link_to(folder, path),
+        "url": rendering.blob_url(path),
+    }
 
 
 @dataclass(frozen=True)
@@ -422,6 +640,7 @@ def meeting_context(
     previous: tuple[date, str] | None,
     following: Meeting | None,
     actions_text: str | None,
+    actions_from: tuple[date, str] | None = None,
 ) -> dict[str, Any]:
     """The variables a notes (or agenda) template sees: plain values only."""
     occ = meeting.occurrence
@@ -441,22 +660,13 @@ def meeting_context(
     agenda = [
         {
             "number": issue.get("number"),
-            "title": str(issue.get("title") or ""),
+            "title": agenda_title(str(issue.get("title") or "")),
             "url": str(issue.get("url") or issue.get("html_url") or ""),
             "author": str(issue.get("author") or ""),
         }
         for issue in rendering.agenda.get(group.slug, [])
     ]
-    previous_data = None
-    if previous is not None:
-        prev_date, prev_path = previous
-        previous_data = {
-            "date": prev_date.isoformat(),
-            "date_long": long_date(prev_date),
-            "path": prev_path,
-            "link": _link_to(folder, prev_path),
-            "url": rendering.blob_url(prev_path),
-        }
+    previous_data = _file_data(folder, previous, rendering) if previous else None
     next_data = None
     if following is not None:
         next_data = {
@@ -506,7 +716,11 @@ def meeting_context(
         "joining_given": bool(joining),
         "agenda": agenda,
         "actions": actions,
-        "actions_from": previous_data if actions else None,
+        "actions_from": (
+            _file_data(folder, actions_from, rendering) if actions_from else previous_data
+        )
+        if actions
+        else None,
         "previous": previous_data,
         "next": next_data,
         "calendar": calendar,
@@ -531,13 +745,16 @@ def render_notes(
         meeting.group.template or config.meetings.template, templates, NOTES_TEMPLATE
     )
     text = render_user_template(source, context, name=name)
-    return text if text.endswith("\n") else text + "\n"
+    return stamp(text)
 
 
 # -- calendars -------------------------------------------------------------------------------
 
 
-def calendar_event(config: Config, meeting: Meeting, rendering: Rendering) -> CalendarEvent:
+def calendar_event(
+    config: Config, meeting: Meeting, rendering: Rendering, stamp: datetime | None = None
+) -> CalendarEvent:
+    """A meeting's calendar entry; a cancelled meeting links no notes (none will exist)."""
     from ghcommunity.jobs.meetings.calendars import CalendarEvent, meeting_uid
 
     occ = meeting.occurrence
@@ -545,7 +762,8 @@ def calendar_event(config: Config, meeting: Meeting, rendering: Rendering) -> Ca
     lines = [f"{group.name} ({config.community.name})."]
     if occ.reason:
         lines.append(occ.reason[0].upper() + occ.reason[1:] + ".")
-    lines.append(f"Notes: {rendering.blob_url(meeting.path)}")
+    if occ.held:
+        lines.append(f"Notes: {rendering.blob_url(meeting.path)}")
     if group.channels.slack:
         lines.append(f"Channel: {group.channels.slack}")
     return CalendarEvent(
@@ -556,15 +774,19 @@ def calendar_event(config: Config, meeting: Meeting, rendering: Rendering) -> Ca
         status=occ.status,
         sequence=occ.sequence,
         description="\n".join(lines),
-        url=rendering.blob_url(meeting.path),
+        url=rendering.blob_url(meeting.path) if occ.held else None,
         categories=(config.community.name,),
+        stamp=stamp,
     )
 
 
-def meeting_ics(config: Config, meeting: Meeting, rendering: Rendering) -> str:
+def meeting_ics(
+    config: Config, meeting: Meeting, rendering: Rendering, now: datetime | None = None
+) -> str:
+    """The meeting's own .ics, stamped with the run that made it (it is written once)."""
     from ghcommunity.jobs.meetings.calendars import calendar_text
 
-    return calendar_text([calendar_event(config, meeting, rendering)])
+    return calendar_text([calendar_event(config, meeting, rendering, now)])
 
 
 def feed_window(now: datetime, zone: str) -> tuple[date, date]:
@@ -582,6 +804,7 @@ def feed_files(
     from ghcommunity.jobs.meetings.calendars import calendar_text
 
     first, last = feed_window(now, config.community.timezone)
+    made = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
     feeds: dict[str, str] = {}
     everything = []
     groups = scheduled_groups(config)
@@ -591,7 +814,8 @@ def feed_files(
         raise InputError(f"a group slug clashes with the all-groups feed {ALL_FEED!r}")
     for each in groups:
         events = [
-            calendar_event(config, m, rendering) for m in group_meetings(config, each, first, last)
+            calendar_event(config, m, rendering, made)
+            for m in group_meetings(config, each, first, last)
         ]
         everything += events
         if group is None or each.slug == group:
@@ -618,12 +842,18 @@ class Generated:
     meetings: list[Meeting]  # notes files added by this run
     agenda_issues: list[Meeting]
     feeds: list[str]  # feed paths written (changed)
+    removed: list[str] = field(default_factory=list)  # the bot's untouched files of moved dates
+    relinked: list[str] = field(default_factory=list)  # the bot's files whose links were fixed
+    kept: list[str] = field(default_factory=list)  # edited files of moved dates, left alone
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "meetings": [m.to_dict() for m in self.meetings],
             "agenda_issues": [m.to_dict() | {"key": m.key} for m in self.agenda_issues],
             "feeds": self.feeds,
+            "removed": self.removed,
+            "relinked": self.relinked,
+            "kept": self.kept,
         }
 
 
@@ -660,19 +890,35 @@ def plan_generate(
 
     files: list[FileChange] = []
     rendered: dict[str, str] = {}  # path → text, for meetings later in this same run
+    moves = plan_moves(config, now, view, group=group)
+    gone = {item.path for item, _ in moves.removed}
+    for item in moves.kept:
+        plan.note(
+            f"{item.meeting_group.slug} {item.day}: {item.path} was edited by people, but the "
+            f"meeting {item.why}: left as it is for a person to decide"
+        )
+    for item in moves.unread:
+        plan.note(f"{item.meeting_group.slug} {item.day}: {item.path} ({item.why}) was not read")
+    files.extend(moves.files)
     for meeting in sorted(due, key=lambda m: (m.slug, m.date)):
         generated_here = {
             date.fromisoformat(posixpath.basename(p)[:10])
             for p in rendered
             if posixpath.dirname(p) + "/" == meeting.group.notes_folder
         }
-        previous_date = previous_notes(view, meeting, generated_here)
+        previous_date = previous_notes(view, meeting, generated_here, gone)
         previous = None
-        actions_text = None
         if previous_date is not None:
             prev_path = f"{meeting.group.notes_folder}{previous_date.isoformat()}.md"
             previous = (previous_date, prev_path)
-            actions_text = rendered.get(prev_path, view.texts.get(prev_path))
+        # Open actions come from the newest notes people used, never from a planned file.
+        held_date = previous_held(view, meeting)
+        actions_from = None
+        actions_text = None
+        if held_date is not None:
+            held_path = f"{meeting.group.notes_folder}{held_date.isoformat()}.md"
+            actions_from = (held_date, held_path)
+            actions_text = view.texts.get(held_path)
         following = _next_meeting(config, meeting)
         context = meeting_context(
             config,
@@ -681,13 +927,16 @@ def plan_generate(
             previous=previous,
             following=following,
             actions_text=actions_text,
+            actions_from=actions_from,
         )
         text = render_notes(config, meeting, context, templates)
         rendered[meeting.path] = text
         files.append(FileChange(path=meeting.path, content=text))
         if settings.calendars and not view.exists(meeting.ics_path):
             files.append(
-                FileChange(path=meeting.ics_path, content=meeting_ics(config, meeting, rendering))
+                FileChange(
+                    path=meeting.ics_path, content=meeting_ics(config, meeting, rendering, now)
+                )
             )
 
     changed_feeds: list[str] = []
@@ -706,7 +955,7 @@ def plan_generate(
                 CommitFiles(
                     repo=config.repo,
                     branch=base,
-                    message=_commit_message(due, changed_feeds),
+                    message=_commit_message(due, changed_feeds, moves),
                     files=files,
                     if_exists="skip",
                 )
@@ -718,7 +967,7 @@ def plan_generate(
                     repo=config.repo,
                     branch=branch,
                     base=base,
-                    message=_commit_message(due, changed_feeds),
+                    message=_commit_message(due, changed_feeds, moves),
                     files=files,
                     if_exists="skip",
                     # From the default branch when the bot's branch is absent or left over
@@ -730,15 +979,23 @@ def plan_generate(
                     repo=config.repo,
                     head=branch,
                     base=base,
-                    title=_pull_request_title(config, view, due),
-                    body=_pull_request_body(config, view, due, changed_feeds),
+                    title=_pull_request_title(config, view, due, moves),
+                    body=_pull_request_body(config, view, due, changed_feeds, moves),
                     labels=list(settings.pull_request_labels),
                 ),
             )
     agenda_due = due_agenda_issues(config, now, group=group)
     for meeting in agenda_due:
         plan.add(_agenda_operation(config, meeting, rendering, templates))
-    return Generated(plan, sorted(due, key=lambda m: (m.date, m.slug)), agenda_due, changed_feeds)
+    return Generated(
+        plan,
+        sorted(due, key=lambda m: (m.date, m.slug)),
+        agenda_due,
+        changed_feeds,
+        removed=[p for _, paths in moves.removed for p in paths],
+        relinked=list(moves.relinked),
+        kept=[item.path for item in moves.kept],
+    )
 
 
 def _next_meeting(config: Config, meeting: Meeting) -> Meeting | None:
@@ -752,16 +1009,23 @@ def _next_meeting(config: Config, meeting: Meeting) -> Meeting | None:
     return next((m for m in later if m.occurrence.held), None)
 
 
-def _commit_message(due: Sequence[Meeting], feeds: Sequence[str]) -> str:
+def _commit_message(
+    due: Sequence[Meeting], feeds: Sequence[str], moves: Moves | None = None
+) -> str:
     if len(due) == 1:
         meeting = due[0]
         head = f"Add notes for {meeting.group.name} on {meeting.date}"
     elif due:
         head = f"Add notes for {len(due)} meetings"
+    elif moves and moves.removed:
+        head = "Remove the notes of meetings that moved or were cancelled"
     else:
         head = "Update the meeting calendars"
     lines = [head, ""]
     lines += [f"- {m.path}" for m in sorted(due, key=lambda m: (m.date, m.slug))]
+    if moves:
+        lines += [f"- remove {p} ({item.why})" for item, paths in moves.removed for p in paths]
+        lines += [f"- fix the links in {p}" for p in moves.relinked]
     if feeds:
         lines.append(f"- calendar feeds: {', '.join(feeds)}")
     return "\n".join(lines).strip() + "\n"
@@ -785,20 +1049,70 @@ def _pending(config: Config, view: RepoView, due: Sequence[Meeting]) -> list[tup
     return sorted(((name, path) for path, name in pending.items()), key=lambda x: x[1])
 
 
-def _pull_request_title(config: Config, view: RepoView, due: Sequence[Meeting]) -> str:
+def _pull_request_title(
+    config: Config, view: RepoView, due: Sequence[Meeting], moves: Moves | None = None
+) -> str:
     pending = _pending(config, view, due)
+    gone = {p for item, _ in (moves.removed if moves else []) for p in [item.path]}
+    pending = [(n, p) for n, p in pending if p not in gone]
     if len(pending) == 1:
         name, path = pending[0]
         return f"Meeting notes: {name}, {posixpath.basename(path)[:10]}"
     if pending:
         return f"Meeting notes for {len(pending)} meetings"
+    if moves and moves.removed:
+        return "Meeting notes: remove the notes of moved or cancelled meetings"
     return "Update the meeting calendars"
 
 
+def _moves_text(moves: Moves) -> list[str]:
+    lines: list[str] = []
+    if moves.removed:
+        lines += [
+            "Meetings that moved or were cancelled after their notes were made. These files "
+            "are the bot's own and nobody has edited them, so this pull request removes them:",
+            "",
+        ]
+        for item, paths in moves.removed:
+            shown = ", ".join(f"`{p}`" for p in paths)
+            lines.append(f"- {item.meeting_group.name}, {item.day} ({item.why}): {shown}")
+        lines.append("")
+    if moves.relinked:
+        lines += ["Links to the next meeting fixed in the bot's untouched notes:", ""]
+        lines += [f"- `{p}`" for p in moves.relinked]
+        lines.append("")
+    if moves.stale_links:
+        lines += [
+            "These notes were edited by people, so the bot leaves them as they are, but they "
+            "still link to a file this pull request removes:",
+            "",
+        ]
+        lines += [f"- `{path}` links to `{gone}`" for path, gone in moves.stale_links]
+        lines.append("")
+    if moves.kept:
+        lines += [
+            "**Please decide**: these notes are for meetings that moved or were cancelled, but "
+            "people have edited them, so the bot leaves them exactly as they are:",
+            "",
+        ]
+        lines += [
+            f"- {item.meeting_group.name}, {item.day} ({item.why}): `{item.path}`"
+            for item in moves.kept
+        ]
+        lines.append("")
+    return lines
+
+
 def _pull_request_body(
-    config: Config, view: RepoView, due: Sequence[Meeting], feeds: Sequence[str]
+    config: Config,
+    view: RepoView,
+    due: Sequence[Meeting],
+    feeds: Sequence[str],
+    moves: Moves | None = None,
 ) -> str:
     pending = _pending(config, view, due)
+    gone = {item.path for item, _ in (moves.removed if moves else [])}
+    pending = [(n, p) for n, p in pending if p not in gone]
     lines = [
         "Notes files for the next meetings, made by ghcommunity from each group's schedule "
         "in the config.",
@@ -808,6 +1122,8 @@ def _pull_request_body(
         lines += ["| Group | Notes file |", "|---|---|"]
         lines += [f"| {name} | `{path}` |" for name, path in pending]
         lines.append("")
+    if moves:
+        lines += _moves_text(moves)
     if feeds or config.meetings.calendars:
         lines.append(
             f"Calendar feeds in `{config.meetings.feeds_path}` are generated by the bot and "
@@ -815,8 +1131,11 @@ def _pull_request_body(
         )
         lines.append("")
     lines.append(
-        "ghcommunity never changes a notes file that already exists. Merge this pull request to "
-        "publish the files; edit them here or after merging."
+        "ghcommunity never changes a notes file that people have edited. Each file it makes "
+        "ends with a hidden marker recording what it generated: while a file is untouched the "
+        "meeting counts as planned, not held, and the bot may remove it (if the meeting moves "
+        "or is cancelled) or fix its links. Merge this pull request to publish the files; edit "
+        "them here or after merging."
     )
     return "\n".join(lines)
 
@@ -1007,6 +1326,56 @@ def read_inputs(
     return templates
 
 
+def _read_into(client: GitHubClient, repo: str, view: RepoView, path: str) -> str | None:
+    if path in view.texts:
+        return view.texts[path]
+    on_branch = view.branch_state == "open" and path in view.branch_files
+    ref = (view.branch or view.default_branch) if on_branch else view.default_branch
+    text = read_text(client, repo, path, ref)
+    if text is not None:
+        view.texts[path] = text
+    return text
+
+
+def read_held_and_stale(
+    client: GitHubClient,
+    config: Config,
+    now: datetime,
+    view: RepoView,
+    due: Sequence[Meeting],
+    *,
+    group: str | None = None,
+    repo: str | None = None,
+    limit: int = 6,
+) -> None:
+    """Read what decides carry-over and moves: for each group with notes due, its earlier
+    notes newest first until one is held (at most `limit`); the notes of dates the schedule
+    no longer has, and the file before each of them."""
+    repo = repo or config.repo
+    firsts: dict[str, Meeting] = {}
+    for meeting in due:
+        if meeting.slug not in firsts or meeting.date < firsts[meeting.slug].date:
+            firsts[meeting.slug] = meeting
+    for meeting in firsts.values():
+        for path in held_candidates(view, meeting)[:limit]:
+            text = _read_into(client, repo, view, path)
+            if text is not None and not is_untouched(text):
+                break
+    stale = stale_notes(config, now, view, group=group)
+    for path in [s.path for s in stale] + stale_neighbours(view, stale):
+        _read_into(client, repo, view, path)
+    for path in stale_neighbours(view, stale):
+        on_both = path in view.default_files and path in view.branch_files
+        if (
+            view.branch_state == "open"
+            and on_both
+            and view.default_files[path] != view.branch_files[path]
+        ):
+            text = read_text(client, repo, path, view.default_branch)
+            if text is not None:
+                view.default_texts[path] = text
+
+
 def generate(
     client: GitHubClient,
     config: Config,
@@ -1027,6 +1396,7 @@ def generate(
     agenda_due = due_agenda_issues(config, now, group=group)
     inputs = needed_inputs(config, due, agenda_due, view)
     templates = read_inputs(client, config, view, inputs, local_root=local_root)
+    read_held_and_stale(client, config, now, view, due, group=group)
     rendering = Rendering(
         repo=config.repo,
         web_url=web_url,

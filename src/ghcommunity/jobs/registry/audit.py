@@ -6,11 +6,17 @@
   known from `leads` or `team`, `cadence` from `cadence` or `schedule`, `channels` from any
   channel, `notes_path` only when set (the default folder is a convention, not a fact).
 - **Last met**: the newest dated notes file (`YYYY-MM-DD….md`, also one folder down, e.g. by
-  year) in the group's notes folder that is not in the future (the meetings job prepares next
-  month's notes ahead); when the folder has files but none is dated, the date of the latest
-  commit touching it. One GraphQL request reads every group's folder (aliases).
-- **Dormant**: an active group that last met more than `registry.dormant_months` ago is defunct
-  under the terms of reference; a group marked dormant that met recently is reported too.
+  year) in the group's notes folder, not in the future, that shows the meeting was *held*:
+  people wrote or edited it (`ghcommunity.core.held`: the meetings job stamps the notes it
+  prepares with a hash of what it generated, and an untouched file is a planned meeting, not a
+  held one). When the folder has files but none is dated, the date of the latest commit touching
+  it. One GraphQL request reads every group's folder, with the files' text (aliases).
+- **Dormant**: `core.held.group_health` decides — the same function the digest and the directory
+  use, so they agree. An active group that last met more than `registry.dormant_months` ago is
+  defunct under the terms of reference; no notes at all is "unknown", never defunct; a group
+  marked dormant that met recently is reported too.
+- **Notes of moved or cancelled meetings** that people edited (the meetings job never touches
+  them) are named, so a person can decide whether to keep them.
 - **Likely duplicates**: pairs of groups whose names or aims are similar (the same
   `find_similar` triage uses for proposals) or that share a channel, with a score. Groups that
   list each other under `related` are known to overlap and are not reported.
@@ -26,10 +32,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
 from ghcommunity.config import Config, Group
+from ghcommunity.core.held import (
+    DatedNotes,
+    GroupHealth,
+    group_health,
+    notes_state,
+    recorded_hash,
+)
 from ghcommunity.core.plan import CloseIssue, Comment, CreateIssue, Plan
+from ghcommunity.core.schedules import ScheduleError, expand
 from ghcommunity.core.similar import Candidate, find_similar
 from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.client import GitHubClient, split_repo
@@ -63,6 +75,8 @@ class NotesFolder:
     exists: bool
     files: tuple[str, ...] = ()  # file paths relative to the folder, one level down at most
     last_commit: datetime | None = None  # the latest commit touching the folder
+    untouched: frozenset[str] = frozenset()  # files still exactly as the bot generated them
+    generated: frozenset[str] = frozenset()  # files the bot made (with its marker), edited or not
 
     def dated(self) -> list[tuple[date, str]]:
         found = []
@@ -75,6 +89,10 @@ class NotesFolder:
             except ValueError:
                 continue
         return sorted(found)
+
+    def notes(self) -> list[DatedNotes]:
+        """The dated files, each held unless it is the bot's untouched file."""
+        return [DatedNotes(day, name not in self.untouched, name) for day, name in self.dated()]
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -92,6 +110,7 @@ class GroupAudit:
     notes_url: str | None = None
     last_met: date | None = None
     last_met_source: str | None = None  # "2025-01-23.md" or "latest commit"
+    health: str | None = None  # active, dormant or unknown (core.held.group_health)
     notes_checked: bool = False
     problems: list[str] = field(default_factory=list)  # each one a failure
     remarks: list[str] = field(default_factory=list)  # information, not failures
@@ -113,6 +132,7 @@ class GroupAudit:
             "notes_checked": self.notes_checked,
             "last_met": self.last_met.isoformat() if self.last_met else None,
             "last_met_source": self.last_met_source,
+            "health": self.health,
             "problems": self.problems,
             "remarks": self.remarks,
             "ok": self.ok,
@@ -217,43 +237,96 @@ def notes_url(config: Config, path: str, repo: str | None = None) -> str:
     return f"{base}/tree/{config.community.default_branch}/{path.strip('/')}"
 
 
-def last_met(folder: NotesFolder, today: date) -> tuple[date | None, str | None]:
-    """The newest past meeting date from the notes file names, else the latest commit's date."""
-    past = [(d, name) for d, name in folder.dated() if d <= today]
-    if past:
-        return past[-1]
+def health_of(folder: NotesFolder, today: date, months: int) -> GroupHealth:
+    """The group's verdict from its folder (the one function the digest and directory use)."""
+    other = None
     if folder.files and not folder.dated() and folder.last_commit is not None:
-        return folder.last_commit.astimezone(UTC).date(), "latest commit touching the folder"
-    return None, None
+        other = (folder.last_commit.astimezone(UTC).date(), "latest commit touching the folder")
+    return group_health(folder.notes(), today, months, other_evidence=other)
+
+
+def last_met(folder: NotesFolder, today: date) -> tuple[date | None, str | None]:
+    """The newest held meeting on or before `today` (untouched notes are planned, not held)."""
+    verdict = health_of(folder, today, 10**4)
+    return verdict.last_met, verdict.source
+
+
+def moved_notes(group: Group, folder: NotesFolder, zone: str) -> list[tuple[str, str]]:
+    """(file, why) for notes the bot made, that people then edited, of dates the group's
+    schedule no longer holds (the meeting moved or was cancelled after they were made)."""
+    schedule = group.schedule
+    dated = [
+        (d, name)
+        for d, name in folder.dated()
+        if name in folder.generated and name not in folder.untouched
+    ]
+    if schedule is None or not dated:
+        return []
+    try:
+        slots = expand(schedule, zone, dated[0][0], dated[-1][0])
+    except (ScheduleError, ValueError):
+        return []
+    held = {s.date for s in slots if s.held}
+    out = []
+    for day, name in dated:
+        if day in held:
+            continue
+        why = "no longer in the schedule"
+        for s in slots:
+            if s.original == day and s.held:
+                why = f"moved to {s.date}"
+            elif s.date == day and not s.held:
+                why = "cancelled"
+        out.append((name, why))
+    return out
 
 
 def _check_meetings(
-    audit: GroupAudit, group: Group, folder: NotesFolder, today: date, months: int
+    audit: GroupAudit,
+    group: Group,
+    folder: NotesFolder,
+    today: date,
+    months: int,
+    zone: str = "Europe/London",
 ) -> None:
     audit.notes_checked = True
-    met, source = last_met(folder, today)
-    audit.last_met, audit.last_met_source = met, source
+    verdict = health_of(folder, today, months)
+    met = verdict.last_met
+    audit.last_met, audit.last_met_source = met, verdict.source
+    audit.health = verdict.health
     implicit = group.notes_path is None
     where = f"{folder.path}/" + (" (the default folder)" if implicit else "")
-    if met is None:
+    for name, why in moved_notes(group, folder, zone):
+        audit.remarks.append(
+            f"{folder.path}/{name} was edited but the meeting {why}: the meetings job leaves it "
+            "as it is; decide whether to keep it"
+        )
+    if verdict.health == "unknown":
         if group.status == "active":
             if not folder.exists:
                 why = f"no notes folder {where}"
-            elif folder.dated():
+            elif any(n.held for n in folder.notes()):
                 why = f"only notes of future meetings in {where}"
+            elif folder.dated():
+                why = f"in {where} {verdict.reason}"
             else:
                 why = f"no dated notes in {where}"
             audit.problems.append(f"{why}: when it last met is unknown")
         return
-    if implicit:
+    if implicit and met is not None:
         audit.remarks.append(f"notes found in the default folder {folder.path}/; set notes_path")
-    cutoff = today - relativedelta(months=months)
-    if group.status == "active" and met < cutoff:
-        audit.problems.append(
-            f"has not met since {met.isoformat()}, over {months} months ago: defunct under the "
-            "terms of reference (mark it dormant or closed, or add its latest notes)"
-        )
-    elif group.status == "dormant" and met >= cutoff:
+    if group.status == "active" and verdict.health == "dormant":
+        if met is not None:
+            audit.problems.append(
+                f"has not met since {met.isoformat()}, over {months} months ago: defunct under "
+                "the terms of reference (mark it dormant or closed, or add its latest notes)"
+            )
+        else:
+            audit.problems.append(
+                f"{verdict.reason} for over {months} months: defunct under the terms of "
+                "reference (mark it dormant or closed, or fill in its notes)"
+            )
+    elif group.status == "dormant" and verdict.health == "active" and met is not None:
         audit.problems.append(
             f"marked dormant but met on {met.isoformat()}: set its status to active"
         )
@@ -352,7 +425,14 @@ def audit_registry(
             group, registry.required_for(group.kind), registry.placeholders
         )
         if notes is not None and group.slug in notes and group.status != "proposed":
-            _check_meetings(audit, group, notes[group.slug], today, registry.dormant_months)
+            _check_meetings(
+                audit,
+                group,
+                notes[group.slug],
+                today,
+                registry.dormant_months,
+                config.timezone_for(group),
+            )
     return AuditReport(
         repo=repo or config.repo,
         today=today,
@@ -503,7 +583,13 @@ def notes_query(count: int) -> str:
         "}\n"
         "fragment NotesTree on GitObject {\n"
         "  ... on Tree {\n"
-        "    entries { name type object { ... on Tree { entries { name type } } } }\n"
+        "    entries {\n"
+        "      name type\n"
+        "      object {\n"
+        "        ... on Blob { text }\n"
+        "        ... on Tree { entries { name type object { ... on Blob { text } } } }\n"
+        "      }\n"
+        "    }\n"
         "  }\n"
         "}\n"
     )
@@ -511,20 +597,39 @@ def notes_query(count: int) -> str:
 
 def _folder_from(path: str, tree: Any, history: Any) -> NotesFolder:
     files: list[str] = []
+    untouched: set[str] = set()
+    generated: set[str] = set()
     exists = isinstance(tree, dict) and "entries" in tree
     entries = (tree.get("entries") or []) if isinstance(tree, dict) else []
+
+    def blob(name: str, entry: Any) -> None:
+        files.append(name)
+        text = (entry.get("object") or {}).get("text")
+        dated = _DATED.match(name.rsplit("/", 1)[-1])
+        if isinstance(text, str) and dated and recorded_hash(text) is not None:
+            generated.add(name)
+            if notes_state(text) == "untouched":
+                untouched.add(name)
+
     for entry in entries:
         if entry.get("type") == "blob":
-            files.append(str(entry.get("name")))
+            blob(str(entry.get("name")), entry)
         elif entry.get("type") == "tree":
             for inner in ((entry.get("object") or {}).get("entries")) or []:
                 if inner.get("type") == "blob":
-                    files.append(f"{entry.get('name')}/{inner.get('name')}")
+                    blob(f"{entry.get('name')}/{inner.get('name')}", inner)
     commit = None
     nodes = (history or {}).get("nodes") or []
     if nodes and isinstance(nodes[0], dict):
         commit = timestamp(nodes[0].get("committedDate"))
-    return NotesFolder(path=path, exists=exists, files=tuple(sorted(files)), last_commit=commit)
+    return NotesFolder(
+        path=path,
+        exists=exists,
+        files=tuple(sorted(files)),
+        last_commit=commit,
+        untouched=frozenset(untouched),
+        generated=frozenset(generated),
+    )
 
 
 def read_notes(

@@ -1,14 +1,21 @@
 """The directory of groups: one standard entry per group, as Markdown for the community's
-Eleventy site (YAML front matter) and as JSON (e.g. for Eleventy's `_data/`).
+Eleventy site (YAML front matter), as a standalone accessible HTML page, and as JSON (e.g. for
+Eleventy's `_data/`).
 
-Every group shows the same fields in the same order; a value the registry does not know is shown
-as "not recorded yet", never guessed. Groups are grouped by kind (active and proposed groups),
-then dormant and closed groups, and sorted by name within each section.
+Every group shows the same fields in the same order — what the registry audit asks for: aim,
+senior sponsor, funding, leads and contacts, channels, cadence with its time and time zone, the
+next meeting, the calendar feed, status and notes. A value the registry does not know is shown
+as "not recorded yet", never guessed. Status is the same verdict the audit and the digest give
+(`ghcommunity.core.held.group_health`, from the notes people used): active, dormant or unknown.
+Groups are grouped by kind (active and proposed groups), then dormant and closed groups, and
+sorted by name within each section.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +24,7 @@ from urllib.parse import quote
 import yaml
 
 from ghcommunity.config import Config, Group, Schedule
+from ghcommunity.core.held import GroupHealth
 from ghcommunity.core.schedules import ClockError, ScheduleError, expand, held, zone_info
 from ghcommunity.jobs.registry.audit import notes_url
 
@@ -59,6 +67,23 @@ def describe_meeting(start: datetime, end: datetime, zone: str) -> str:
     return f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M}–{end:%H:%M} ({where})"
 
 
+def describe_time(schedule: Schedule, zone: str) -> str:
+    """The meetings' local time, length and zone, e.g. "11:00 to 12:00 UK time (1 hour)"."""
+    start = datetime.combine(datetime(2000, 1, 1).date(), schedule.start)
+    end = start + timedelta(minutes=schedule.duration)
+    where = "UK time" if zone == "Europe/London" else zone
+    hours, minutes = divmod(schedule.duration, 60)
+    length = " ".join(
+        part
+        for part in (
+            f"{hours} hour{'s' if hours != 1 else ''}" if hours else "",
+            f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes else "",
+        )
+        if part
+    )
+    return f"{start:%H:%M} to {end:%H:%M} {where} ({length})"
+
+
 def describe_cadence(group: Group) -> str | None:
     if group.cadence:
         return group.cadence
@@ -97,6 +122,19 @@ class Entry:
     issues_url: str
     related: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
     has_schedule: bool = False
+    senior_sponsor: str | None = None
+    funding: str | None = None
+    supported_by: str | None = None
+    time: str | None = None  # "11:00 to 12:00 UK time (1 hour)", from the schedule
+    calendar_url: str | None = None  # the group's calendar feed
+    slack_url: str | None = None
+    slack_workspace: str | None = None
+    slack_note: str | None = None
+    aim_url: str | None = None
+    published_notes: str | None = None
+    health: str = "unknown"  # active, dormant or unknown; or proposed / closed
+    health_text: str = "unknown: notes not read"
+    last_met: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         meeting = None
@@ -114,17 +152,33 @@ class Entry:
             "kind": self.kind,
             "status": self.status,
             "aim": self.aim,
+            "aim_url": self.aim_url,
+            "senior_sponsor": self.senior_sponsor,
+            "funding": self.funding,
+            "supported_by": self.supported_by,
             "cadence": self.cadence,
+            "time": self.time,
             "next_meeting": meeting,
+            "calendar_url": self.calendar_url,
+            "health": self.health,
+            "health_text": self.health_text,
+            "last_met": self.last_met,
             "leads": self.leads,
             "team": self.team,
             "contacts": self.contacts,
             "channels": {
                 "slack": self.slack,
+                "slack_url": self.slack_url,
+                "slack_workspace": self.slack_workspace,
+                "slack_note": self.slack_note,
                 "mailing_list": self.mailing_list,
                 "other": self.other_channels,
             },
-            "notes": {"path": self.notes_path, "url": self.notes_url},
+            "notes": {
+                "path": self.notes_path,
+                "url": self.notes_url,
+                "published": self.published_notes,
+            },
             "issues_url": self.issues_url,
             "related": [{"slug": s, "name": n} for s, n in self.related],
         }
@@ -136,10 +190,39 @@ class Section:
     entries: list[Entry]
 
 
-def build_entries(config: Config, now: datetime) -> list[Entry]:
+def _blob_url(config: Config, path: str) -> str:
+    branch = config.community.default_branch
+    return f"https://github.com/{config.repo}/blob/{branch}/{path.lstrip('/')}"
+
+
+def _health(group: Group, found: GroupHealth | None) -> tuple[str, str, str | None]:
+    """(status, words, last met) for the directory, from the one verdict (or its absence)."""
+    if group.status in ("proposed", "closed"):
+        return group.status, group.status, None
+    if found is None:
+        return "unknown", "unknown: the notes were not read", None
+    last = found.last_met.isoformat() if found.last_met else None
+    if found.health == "active":
+        words = f"active: last met on {last}" if last else "active"
+    elif found.health == "dormant":
+        words = f"dormant: {found.reason}"
+    else:
+        words = f"unknown: {found.reason}"
+    if group.status == "dormant" and found.health != "dormant":
+        words += " (marked dormant in the registry)"
+    return found.health, words, last
+
+
+def build_entries(
+    config: Config, now: datetime, health: Mapping[str, GroupHealth] | None = None
+) -> list[Entry]:
     names = {g.slug: g.name for g in config.groups}
     entries = []
     for group in config.groups:
+        status, words, last = _health(group, (health or {}).get(group.slug))
+        aim_url = group.aim_url
+        if aim_url and "://" not in aim_url and not aim_url.startswith("/"):
+            aim_url = _blob_url(config, aim_url)  # a path in the repo
         zone = config.timezone_for(group)
         meeting = None
         if group.schedule is not None and group.status not in RETIRED:
@@ -166,13 +249,30 @@ def build_entries(config: Config, now: datetime) -> list[Entry]:
                 issues_url=f"https://github.com/{config.repo}/issues?q={label_query}",
                 related=[(s, names.get(s, s)) for s in group.related],
                 has_schedule=group.schedule is not None,
+                senior_sponsor=group.senior_sponsor,
+                funding=group.funding,
+                supported_by=" ".join(group.supported_by.split()) if group.supported_by else None,
+                time=describe_time(group.schedule, zone) if group.schedule else None,
+                calendar_url=_blob_url(config, f"{config.meetings.feeds_path}{group.slug}.ics")
+                if group.schedule is not None and config.meetings.calendars
+                else None,
+                slack_url=group.channels.slack_url,
+                slack_workspace=group.channels.slack_workspace,
+                slack_note=group.channels.slack_note,
+                aim_url=aim_url,
+                published_notes=group.published_notes,
+                health=status,
+                health_text=words,
+                last_met=last,
             )
         )
     return entries
 
 
-def build_sections(config: Config, now: datetime) -> list[Section]:
-    entries = build_entries(config, now)
+def build_sections(
+    config: Config, now: datetime, health: Mapping[str, GroupHealth] | None = None
+) -> list[Section]:
+    entries = build_entries(config, now, health)
 
     def by_name(entry: Entry) -> tuple[str, str]:
         return (entry.name.casefold(), entry.slug)
@@ -213,39 +313,83 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("<", "&lt;").replace("|", "\\|")
 
 
-def _entry_markdown(entry: Entry) -> list[str]:
-    status = {"proposed": " (proposed)", "dormant": " (dormant)", "closed": " (closed)"}
-    lines = [f"### {_escape(entry.name)}{status.get(entry.status, '')}", ""]
-    lines += [_escape(entry.aim) if entry.aim else f"_Aim {UNKNOWN}._", ""]
+def _rows(entry: Entry, link: Any, esc: Any) -> list[tuple[str, str | None]]:
+    """The entry's fields in order, as (title, value) with links made by `link(text, url)`."""
     meeting = describe_meeting(*entry.next_meeting, entry.zone) if entry.next_meeting else None
-    leads = ", ".join(f"[@{lead}](https://github.com/{lead})" for lead in entry.leads)
+    leads = ", ".join(link(f"@{lead}", f"https://github.com/{lead}") for lead in entry.leads)
     if entry.team:
         org, _, team = entry.team.partition("/")
-        team_link = f"[@{entry.team}](https://github.com/orgs/{org}/teams/{team})"
+        team_link = link(f"@{entry.team}", f"https://github.com/orgs/{org}/teams/{team}")
         leads = f"{leads}, {team_link}" if leads else team_link
-    contacts = ", ".join(f"[{c}](mailto:{c})" for c in entry.contacts)
-    channels = [
-        *([f"Slack {_escape(entry.slack)}"] if entry.slack else []),
-        *(
-            [f"mailing list [{entry.mailing_list}](mailto:{entry.mailing_list})"]
-            if entry.mailing_list and "@" in entry.mailing_list
-            else ([f"mailing list {_escape(entry.mailing_list)}"] if entry.mailing_list else [])
-        ),
-        *(_escape(c) for c in entry.other_channels),
+    contacts = ", ".join(link(c, f"mailto:{c}") for c in entry.contacts)
+    slack = None
+    if entry.slack:
+        slack = "Slack " + (
+            link(entry.slack, entry.slack_url) if entry.slack_url else esc(entry.slack)
+        )
+        if entry.slack_workspace:
+            slack += f" on {esc(entry.slack_workspace)}"
+        if entry.slack_note:
+            slack += f" ({esc(entry.slack_note)})"
+    mailing = None
+    if entry.mailing_list:
+        mailing = (
+            "mailing list " + link(entry.mailing_list, f"mailto:{entry.mailing_list}")
+            if "@" in entry.mailing_list
+            else f"mailing list {esc(entry.mailing_list)}"
+        )
+    channels = [c for c in (slack, mailing, *(esc(c) for c in entry.other_channels)) if c]
+    cadence = esc(entry.cadence) if entry.cadence else None
+    if cadence and entry.time:
+        cadence += f", {esc(entry.time)}"
+    elif cadence:
+        cadence += "; time not recorded yet"
+    notes = (
+        link(entry.notes_path, entry.notes_url) if entry.notes_url and entry.notes_path else None
+    )
+    if entry.published_notes:
+        published = f"also published at {esc(entry.published_notes)}"
+        notes = f"{notes}; {published}" if notes else published
+    rows: list[tuple[str, str | None]] = [
+        ("Status", esc(entry.health_text[0].upper() + entry.health_text[1:])),
+        ("Senior sponsor", esc(entry.senior_sponsor) if entry.senior_sponsor else None),
+        ("Funding", esc(entry.funding) if entry.funding else None),
     ]
-    notes = f"[{entry.notes_path}]({entry.notes_url})" if entry.notes_url else None
-    rows = [
-        ("Meets", _escape(entry.cadence) if entry.cadence else None),
+    if entry.supported_by:
+        rows.append(("Supported by", esc(entry.supported_by)))
+    rows += [
+        ("Meets", cadence),
         ("Next meeting", _meeting_text(entry, meeting)),
+        (
+            "Calendar",
+            link("subscribe to this group's calendar", entry.calendar_url)
+            if entry.calendar_url
+            else ("no calendar (no schedule yet)" if entry.status not in RETIRED else "none"),
+        ),
         ("Leads", leads or None),
         ("Contact", contacts or None),
         ("Channels", ", ".join(channels) or None),
         ("Notes", notes),
-        ("Issues", f"[open issues for this group]({entry.issues_url})"),
+        ("Issues", link("open issues for this group", entry.issues_url)),
     ]
     if entry.related:
-        rows.append(("Related", ", ".join(_escape(name) for _, name in entry.related)))
-    for title, value in rows:
+        rows.append(("Related", ", ".join(esc(name) for _, name in entry.related)))
+    return rows
+
+
+def _md_link(text: str, url: str) -> str:
+    return f"[{text}]({url})"
+
+
+def _entry_markdown(entry: Entry) -> list[str]:
+    status = {"proposed": " (proposed)", "dormant": " (dormant)", "closed": " (closed)"}
+    lines = [f"### {_escape(entry.name)}{status.get(entry.status, '')}", ""]
+    if entry.aim:
+        aim = _escape(entry.aim)
+        lines += [f"{aim} ([the group's aim]({entry.aim_url}))" if entry.aim_url else aim, ""]
+    else:
+        lines += [f"_Aim {UNKNOWN}._", ""]
+    for title, value in _rows(entry, _md_link, _escape):
         lines.append(f"- **{title}:** {value or UNKNOWN}")
     return [*lines, ""]
 
@@ -258,12 +402,14 @@ def _meeting_text(entry: Entry, meeting: str | None) -> str:
     return "no date set yet" if entry.has_schedule else "not scheduled yet"
 
 
-def render_markdown(config: Config, now: datetime) -> str:
+def render_markdown(
+    config: Config, now: datetime, health: Mapping[str, GroupHealth] | None = None
+) -> str:
     settings = config.registry.directory
     lines = [_front_matter(config).rstrip("\n"), "", GENERATED, ""]
     if settings.intro:
         lines += [settings.intro.strip(), ""]
-    sections = build_sections(config, now)
+    sections = build_sections(config, now, health)
     if not sections:
         lines += ["No groups are registered yet.", ""]
     for section in sections:
@@ -273,13 +419,92 @@ def render_markdown(config: Config, now: datetime) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def render_json(config: Config, now: datetime) -> dict[str, Any]:
+def render_json(
+    config: Config, now: datetime, health: Mapping[str, GroupHealth] | None = None
+) -> dict[str, Any]:
     return {
         "community": config.community.name,
         "repo": config.repo,
         "date": now.date().isoformat(),
         "sections": [
             {"title": s.title, "groups": [e.to_dict() for e in s.entries]}
-            for s in build_sections(config, now)
+            for s in build_sections(config, now, health)
         ],
     }
+
+
+_STYLE = """
+body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;background:#fff;line-height:1.5;
+margin:0;padding:0 16px 32px;font-size:19px}
+main{max-width:960px;margin:0 auto}
+a{color:#1d70b8}a:visited{color:#4c2c92}a:focus{outline:3px solid #fd0;background:#fd0;
+color:#0b0c0c}
+h1{font-size:36px;margin:32px 0 16px}h2{font-size:27px;margin:40px 0 8px;border-top:2px solid
+#b1b4b6;padding-top:16px}h3{font-size:22px;margin:32px 0 8px}
+dl{display:grid;grid-template-columns:minmax(9em,max-content) 1fr;gap:4px 16px;margin:8px 0}
+dt{font-weight:bold}dd{margin:0}
+.status-dormant{font-weight:bold}
+.skip{position:absolute;left:-9999px}.skip:focus{position:static}
+""".strip()
+
+
+def render_html(
+    config: Config, now: datetime, health: Mapping[str, GroupHealth] | None = None
+) -> str:
+    """The directory as a standalone, accessible HTML page (language, one h1, headings in
+    order, a definition list per group, visible focus, link text that says where it goes)."""
+    settings = config.registry.directory
+    esc = html.escape
+
+    def link(text: str, url: str) -> str:
+        return f'<a href="{esc(url, quote=True)}">{esc(text)}</a>'
+
+    title = f"{settings.title}: {config.community.name}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        '<a class="skip" href="#main">Skip to the groups</a>',
+        '<main id="main">',
+        f"<h1>{esc(settings.title)}</h1>",
+        f"<p>{esc(config.community.name)}. {esc(GENERATED[5:-4].strip())}</p>",
+    ]
+    if settings.intro:
+        parts.append(f"<p>{esc(settings.intro.strip())}</p>")
+    sections = build_sections(config, now, health)
+    if not sections:
+        parts.append("<p>No groups are registered yet.</p>")
+    for section in sections:
+        parts.append(f"<h2>{esc(section.title)}</h2>")
+        for entry in section.entries:
+            suffix = {"proposed": " (proposed)", "dormant": " (dormant)", "closed": " (closed)"}
+            parts.append(
+                f'<section aria-labelledby="g-{esc(entry.slug)}">'
+                f'<h3 id="g-{esc(entry.slug)}">{esc(entry.name)}'
+                f"{suffix.get(entry.status, '')}</h3>"
+            )
+            if entry.aim:
+                aim = esc(entry.aim)
+                if entry.aim_url:
+                    aim += f" ({link('the group' + chr(39) + 's aim', entry.aim_url)})"
+                parts.append(f"<p>{aim}</p>")
+            else:
+                parts.append(f"<p><em>Aim {UNKNOWN}.</em></p>")
+            parts.append("<dl>")
+            for name, value in _rows(entry, link, esc):
+                css = (
+                    ' class="status-dormant"'
+                    if name == "Status" and entry.health == "dormant"
+                    else ""
+                )
+                parts.append(f"<dt>{esc(name)}</dt><dd{css}>{value or UNKNOWN}</dd>")
+            parts.append("</dl>")
+            parts.append("</section>")
+    parts += ["</main>", "</body>", "</html>"]
+    return "\n".join(parts) + "\n"
