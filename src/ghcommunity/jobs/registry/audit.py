@@ -660,20 +660,9 @@ def read_notes(
     return out
 
 
-def publish_plan(
-    client: GitHubClient, config: Config, repo: str, now: datetime, executor: Executor
-) -> tuple[AuditReport, Plan]:
-    """Audit and plan the tracking issue's update (`ghcommunity audit --publish` and the App's
-    `ghcommunity-audit` dispatch): read the notes folders and the tracking issue, then plan."""
-    notes = read_notes(client, config, repo)
-    report = audit_registry(config, notes, now.date(), repo=repo)
-    return report, plan_tracking(report, config, repo, executor)
-
-
-def plan_tracking(report: AuditReport, config: Config, repo: str, executor: Executor) -> Plan:
-    """The tracking issue's update for a report (the executor finds the issue by its key)."""
+def read_tracking(executor: Executor, repo: str) -> TrackingIssue | None:
+    """The tracking issue, found by its key (the bot's own issue only)."""
     found = executor.find_keyed_issue(repo, TRACKING_KEY)
-    tracking = (
-        TrackingIssue(int(found["number"]), str(found.get("state") or "open")) if found else None
-    )
-    return plan_publish(report, config, tracking, repo=repo)
+    if not found:
+        return None
+    return TrackingIssue(int(found["number"]), str(found.get("state") or "open"))

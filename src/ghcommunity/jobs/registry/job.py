@@ -10,8 +10,9 @@ from ghcommunity.core.plan import Plan
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.registry.audit import (
     audit_registry,
-    plan_tracking,
+    plan_publish,
     read_notes,
+    read_tracking,
     render_markdown,
 )
 
@@ -29,7 +30,9 @@ def run(ctx: Context, options: AuditOptions, repo: str) -> JobResult:
     now = options.now or ctx.now
     notes = read_notes(ctx.client, ctx.config, repo) if options.read_notes else None
     report = audit_registry(ctx.config, notes, now.date(), repo=repo)
-    plan = plan_tracking(report, ctx.config, repo, ctx.executor) if options.publish else Plan()
+    plan = Plan()
+    if options.publish:
+        plan = plan_publish(report, ctx.config, read_tracking(ctx.executor, repo), repo=repo)
     return JobResult(plan, details=report.to_dict(), text=render_markdown(report, ctx.config))
 
 
