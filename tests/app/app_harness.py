@@ -195,7 +195,7 @@ def harness(make_harness: Callable[..., Harness]) -> Harness:
 class Served:
     """The App's ASGI app on a real loopback socket, in a thread (uvicorn)."""
 
-    def __init__(self, asgi: Any, *, lifespan: str = "on") -> None:
+    def __init__(self, asgi: Any, *, lifespan: str = "on", http: Any = "auto") -> None:
         import socket
         import threading
         import time
@@ -207,7 +207,7 @@ class Served:
         sock.listen(128)
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         self.server = uvicorn.Server(
-            uvicorn.Config(asgi, log_config=None, access_log=False, lifespan=lifespan)
+            uvicorn.Config(asgi, log_config=None, access_log=False, lifespan=lifespan, http=http)
         )
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [sock]}, daemon=True

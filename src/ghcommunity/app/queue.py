@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -415,8 +415,12 @@ class Queue:
             with self.ack_engine.begin() as conn:
                 results = [self._insert(conn, row) for row, _ in batch]
         except Exception as exc:
-            for _, future in batch:
-                future.set_exception(exc)
+            if len(batch) == 1:
+                batch[0][1].set_exception(exc)
+                return
+            # One row the database refuses must not fail the others: commit each alone.
+            for item in batch:
+                self._commit([item])
             return
         for (_, future), result in zip(batch, results, strict=True):
             future.set_result(result)
@@ -509,14 +513,15 @@ class Queue:
             owner=owner,
         )
 
-    def heartbeat(self, owner: str) -> int:
-        """Extend the leases of every job `owner` holds; returns how many."""
+    def heartbeat(self, owners: str | Collection[str]) -> int:
+        """Extend the leases of the jobs these owners (one per claim) hold; returns how many."""
+        names = [owners] if isinstance(owners, str) else list(owners)
 
         def beat() -> int:
             with self.engine.begin() as conn:
                 return conn.execute(
                     update(deliveries)
-                    .where(deliveries.c.owner == owner, deliveries.c.state == "running")
+                    .where(deliveries.c.owner.in_(names), deliveries.c.state == "running")
                     .values(lease_until=self.clock() + self.lease_seconds)
                 ).rowcount
 

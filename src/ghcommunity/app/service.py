@@ -33,7 +33,7 @@ class Service:
     def close(self) -> None:
         if self.scheduler is not None:
             self.scheduler.stop()
-        self.workers.stop()
+        self.workers.stop(self.settings.shutdown_timeout)
         self.queue.close()
 
 
@@ -71,6 +71,7 @@ def build(
         retry_cap=settings.retry_cap,
         keep_done_days=settings.keep_done_days,
         poll=poll,
+        job_timeout=settings.job_timeout,
     )
     scheduler = None
     if settings.schedule:

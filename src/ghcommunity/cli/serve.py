@@ -94,6 +94,22 @@ from ghcommunity.cli.common import github_options
     help="A job whose worker stops heartbeating for this long is taken over by another.",
 )
 @click.option(
+    "--job-timeout",
+    default=600.0,
+    show_default=True,
+    type=click.FloatRange(1, 86400),
+    envvar="GHCOMMUNITY_JOB_TIMEOUT",
+    help="Seconds a delivery's handlers may run; after that it is failed and retried later.",
+)
+@click.option(
+    "--max-connections",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(10, 100_000),
+    envvar="GHCOMMUNITY_MAX_CONNECTIONS",
+    help="Open connections at most; beyond it the one waiting longest for its request is closed.",
+)
+@click.option(
     "--schedule",
     is_flag=True,
     help="Run scheduled jobs (meetings and lifecycle daily, the digest monthly).",
@@ -132,6 +148,8 @@ def serve(
     max_attempts: int,
     retry_base: float,
     lease_seconds: float,
+    job_timeout: float,
+    max_connections: int,
     schedule: bool,
     schedule_repos: tuple[str, ...],
     handler_modules: tuple[str, ...],
@@ -146,6 +164,7 @@ def serve(
     import uvicorn
 
     from ghcommunity.app import logging as app_logging
+    from ghcommunity.app.http import protocol_class
     from ghcommunity.app.service import build
 
     app_mode = bool(app_id)
@@ -165,6 +184,8 @@ def serve(
             max_attempts=max_attempts,
             retry_base=retry_base,
             lease_seconds=lease_seconds,
+            job_timeout=job_timeout,
+            max_connections=max_connections,
             schedule=schedule,
             schedule_repos=schedule_repos,
             handler_modules=handler_modules,
@@ -182,10 +203,41 @@ def serve(
         log_config=None,
         access_log=log_level == "debug",
         lifespan="on",
-        timeout_graceful_shutdown=30,
+        timeout_graceful_shutdown=10,
+        timeout_keep_alive=5,
         server_header=False,
+        http=protocol_class(
+            header_timeout=settings.header_timeout,
+            body_timeout=settings.body_timeout,
+            max_connections=settings.max_connections,
+        ),
     )
+    _raise_open_files(settings.max_connections)
     logging.getLogger(__name__).info(
         "listening on http://%s:%d (%s)", host, port, "App" if app_mode else "token, development"
     )
     uvicorn.Server(config).run()
+
+
+def _raise_open_files(connections: int) -> None:
+    """Let the process open enough sockets for `connections` plus its databases: raise the
+    soft limit on open files towards the hard one (a default of 1024 would make the accept
+    loop fail before the connection cap is reached)."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    wanted = connections + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            target = soft
+        if target < wanted:
+            logging.getLogger(__name__).warning(
+                "only %d open files allowed; --max-connections %d may not be reachable",
+                target,
+                connections,
+            )
