@@ -119,8 +119,7 @@ def served(tmp_path: Path) -> Iterator[Callable[..., tuple[Service, Served]]]:
 
 def _connect(url: str) -> socket.socket:
     host, port = url.removeprefix("http://").split(":")
-    sock = socket.create_connection((host, int(port)), timeout=15)
-    return sock
+    return socket.create_connection((host, int(port)), timeout=15)
 
 
 def _closed_by_server(sock: socket.socket) -> bool:
