@@ -98,6 +98,14 @@ Index(
     postgresql_where=deliveries.c.state == "running",
 )
 
+# Small facts the App keeps between runs (e.g. when it last looked for missed deliveries).
+marks = Table(
+    "ghcommunity_marks",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Float, nullable=False),
+)
+
 
 SCAN = 200  # how many of the oldest ready jobs a claim looks at
 T = TypeVar("T")
@@ -631,6 +639,22 @@ class Queue:
                     .where(self._claimable(self.clock()))
                 ).scalar_one()
             )
+
+    def get_mark(self, key: str) -> float | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(marks.c.value).where(marks.c.key == key)).scalar()
+        return None if value is None else float(value)
+
+    def set_mark(self, key: str, value: float) -> None:
+        def put() -> None:
+            with self.engine.begin() as conn:
+                if conn.execute(
+                    update(marks).where(marks.c.key == key).values(value=value)
+                ).rowcount:
+                    return
+                conn.execute(marks.insert().values(key=key, value=value))
+
+        self._write(put)
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

@@ -44,6 +44,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ghcommunity.app.logging import delivery_context
 from ghcommunity.app.queue import STATES, Queue, lane_for
+from ghcommunity.app.recovery import Recovery
 from ghcommunity.app.scheduler import Scheduler
 from ghcommunity.app.settings import Settings
 from ghcommunity.app.signature import verify
@@ -286,6 +287,7 @@ def create_app(
     *,
     start_workers: bool = True,
     scheduler: Scheduler | None = None,
+    recovery: Recovery | None = None,
 ) -> Starlette:
     """The ASGI app. With `start_workers`, worker threads (and the scheduler) run while the
     app is up."""
@@ -300,9 +302,13 @@ def create_app(
             )
         if scheduler is not None and start_workers:
             scheduler.start()
+        if recovery is not None and start_workers:
+            recovery.start()
         try:
             yield
         finally:
+            if recovery is not None and start_workers:
+                recovery.stop()
             if scheduler is not None and start_workers:
                 scheduler.stop()
             if workers is not None and start_workers:
