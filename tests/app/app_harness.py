@@ -4,6 +4,7 @@ GitHub client that records every call (the sandbox tests use the real thing)."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 import uuid
@@ -63,7 +64,7 @@ class FakeGitHub:
             return {
                 "type": "file",
                 "encoding": "base64",
-                "sha": f"sha-{len(text)}",
+                "sha": hashlib.sha1(text.encode()).hexdigest(),  # a blob SHA: by content
                 "content": base64.b64encode(text.encode()).decode(),
             }
         return None
