@@ -110,6 +110,15 @@ from ghcommunity.cli.common import github_options
     help="Open connections at most; beyond it the one waiting longest for its request is closed.",
 )
 @click.option(
+    "--recover-interval",
+    default=600.0,
+    show_default=True,
+    type=click.FloatRange(0, 86400),
+    envvar="GHCOMMUNITY_RECOVER_INTERVAL",
+    help="App mode: at start and then every this many seconds, ask GitHub to redeliver the "
+    "deliveries it could not make (the App was down); 0 turns it off.",
+)
+@click.option(
     "--schedule",
     is_flag=True,
     help="Run scheduled jobs (meetings and lifecycle daily, the digest monthly).",
@@ -150,6 +159,7 @@ def serve(
     lease_seconds: float,
     job_timeout: float,
     max_connections: int,
+    recover_interval: float,
     schedule: bool,
     schedule_repos: tuple[str, ...],
     handler_modules: tuple[str, ...],
@@ -186,6 +196,7 @@ def serve(
             lease_seconds=lease_seconds,
             job_timeout=job_timeout,
             max_connections=max_connections,
+            recover_interval=recover_interval,
             schedule=schedule,
             schedule_repos=schedule_repos,
             handler_modules=handler_modules,
