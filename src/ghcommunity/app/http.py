@@ -34,7 +34,7 @@ _ORDER = itertools.count()
 class LimitedH11Protocol(H11Protocol):
     header_timeout: float = 10.0
     body_timeout: float = 60.0
-    max_connections: int = 1000
+    max_connections: int = 2000
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -47,7 +47,7 @@ class Settings:
     shutdown_timeout: float = 20.0  # how long stopping waits for running jobs
     header_timeout: float = 10.0  # a client has this long to send its request headers
     body_timeout: float = 60.0  # ... and then this long to send the body
-    max_connections: int = 1000  # open connections; beyond it the slowest idle one is dropped
+    max_connections: int = 2000  # open connections; beyond it the slowest idle one is dropped
     # Recover deliveries GitHub could not make while we were down (App mode): at start, then
     # this often (0 = never), looking back at most `recover_window` seconds.
     recover_interval: float = 600.0

@@ -103,7 +103,7 @@ from ghcommunity.cli.common import github_options
 )
 @click.option(
     "--max-connections",
-    default=1000,
+    default=2000,
     show_default=True,
     type=click.IntRange(10, 100_000),
     envvar="GHCOMMUNITY_MAX_CONNECTIONS",
@@ -220,35 +220,39 @@ def serve(
         http=protocol_class(
             header_timeout=settings.header_timeout,
             body_timeout=settings.body_timeout,
-            max_connections=settings.max_connections,
+            # Below the open-files limit, so the cap (which makes room) always acts before
+            # accepting fails for want of file descriptors.
+            max_connections=_raise_open_files(settings.max_connections),
         ),
     )
-    _raise_open_files(settings.max_connections)
     logging.getLogger(__name__).info(
         "listening on http://%s:%d (%s)", host, port, "App" if app_mode else "token, development"
     )
     uvicorn.Server(config).run()
 
 
-def _raise_open_files(connections: int) -> None:
-    """Let the process open enough sockets for `connections` plus its databases: raise the
-    soft limit on open files towards the hard one (a default of 1024 would make the accept
-    loop fail before the connection cap is reached)."""
+def _raise_open_files(connections: int) -> int:
+    """Let the process open enough sockets for `connections` plus its databases and clients:
+    raise the soft limit on open files towards the hard one. Returns the connection cap that
+    fits (lower than asked when the hard limit is too low)."""
+    spare = 256  # the queue, the store, GitHub clients, logs
     try:
         import resource
     except ImportError:  # not on this platform
-        return
-    wanted = connections + 256
+        return connections
+    wanted = connections + spare
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-        except (ValueError, OSError):
-            target = soft
-        if target < wanted:
-            logging.getLogger(__name__).warning(
-                "only %d open files allowed; --max-connections %d may not be reachable",
-                target,
-                connections,
-            )
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return connections
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ValueError, OSError):
+        target = soft
+    if target >= wanted:
+        return connections
+    fits = max(target - spare, 10)
+    logging.getLogger(__name__).warning(
+        "only %d open files allowed: at most %d connections (not %d)", target, fits, connections
+    )
+    return fits
