@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import signal
 import socket
@@ -171,7 +172,7 @@ def measure(url: str, label: str, samples: int) -> dict[str, list[float]]:
 def show(label: str, figures: dict[str, list[float]]) -> None:
     for what, values in figures.items():
         ordered = sorted(values)
-        p95 = ordered[max(int(len(ordered) * 0.95) - 1, 0)]
+        p95 = ordered[min(math.ceil(len(ordered) * 0.95), len(ordered)) - 1]
         print(
             f"  {label:<34} {what:<9} p50 {statistics.median(values) * 1000:7.1f} ms   "
             f"p95 {p95 * 1000:7.1f} ms   max {max(values) * 1000:7.1f} ms"

@@ -18,29 +18,28 @@ without one.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
-import time
-from typing import Any
+from collections import OrderedDict
+from typing import Any, ClassVar
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 log = logging.getLogger(__name__)
 
-_ORDER = itertools.count()
-
 
 class LimitedH11Protocol(H11Protocol):
     header_timeout: float = 10.0
     body_timeout: float = 60.0
     max_connections: int = 2000
+    # Connections waiting for their client's request, longest-waiting first (one per server:
+    # `protocol_class` gives each its own), so making room costs O(1), not a scan.
+    _waiting_order: ClassVar[OrderedDict[LimitedH11Protocol, None]] = OrderedDict()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
         self._phase = ""  # "headers" or "body" while a deadline runs
-        self._opened = (time.monotonic(), next(_ORDER))
 
     # -- uvicorn's hooks -------------------------------------------------------------------
 
@@ -48,6 +47,7 @@ class LimitedH11Protocol(H11Protocol):
         super().connection_made(transport)
         if len(self.connections) > self.max_connections:
             self._make_room()
+        self._waiting_order[self] = None
         self._arm("headers", self.header_timeout)
 
     def data_received(self, data: bytes) -> None:
@@ -60,6 +60,7 @@ class LimitedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        self._waiting_order.pop(self, None)
         super().connection_lost(exc)
 
     # -- deadlines -------------------------------------------------------------------------
@@ -79,10 +80,13 @@ class LimitedH11Protocol(H11Protocol):
         elif state is h11.IDLE:
             if self._phase != "headers" and self.conn.trailing_data[0]:
                 self._arm("headers", self.header_timeout)  # a new request has begun
+                self._waiting_order[self] = None
+                self._waiting_order.move_to_end(self)
             elif self._phase == "body":
                 self._disarm()
         else:
             self._disarm()  # the request is complete: the app has it
+            self._waiting_order.pop(self, None)
 
     def _arm(self, phase: str, seconds: float) -> None:
         self._disarm()
@@ -108,18 +112,17 @@ class LimitedH11Protocol(H11Protocol):
 
     def _make_room(self) -> None:
         """Close the connection that has waited longest for its client's request."""
-        waiting = [
-            c
-            for c in self.connections
-            if c is not self and isinstance(c, LimitedH11Protocol) and c._waiting()
-        ]
-        if not waiting:
-            log.warning("%d connections are busy; refusing one more", len(self.connections))
-            self.transport.close()
-            return
-        oldest = min(waiting, key=lambda c: c._opened)
-        log.warning("at %d connections: closed the longest-waiting one", self.max_connections)
-        oldest.transport.close()
+        order = self._waiting_order
+        while order:
+            oldest, _ = order.popitem(last=False)
+            if oldest is not self and oldest._waiting():
+                log.warning(
+                    "at %d connections: closed the longest-waiting one", self.max_connections
+                )
+                oldest.transport.close()
+                return
+        log.warning("%d connections are busy; refusing one more", len(self.connections))
+        self.transport.close()
 
     def _waiting(self) -> bool:
         return not self.transport.is_closing() and self._incomplete()
@@ -136,5 +139,6 @@ def protocol_class(
             "header_timeout": header_timeout,
             "body_timeout": body_timeout,
             "max_connections": max_connections,
+            "_waiting_order": OrderedDict(),
         },
     )

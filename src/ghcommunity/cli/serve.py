@@ -17,6 +17,8 @@ from ghcommunity.app.settings import (
 )
 from ghcommunity.cli.common import github_options
 
+BACKLOG = 512  # pending connections the kernel holds for us
+
 
 @click.command()
 @click.option(
@@ -217,6 +219,7 @@ def serve(
         timeout_graceful_shutdown=10,
         timeout_keep_alive=5,
         server_header=False,
+        backlog=BACKLOG,
         http=protocol_class(
             header_timeout=settings.header_timeout,
             body_timeout=settings.body_timeout,
@@ -235,7 +238,9 @@ def _raise_open_files(connections: int) -> int:
     """Let the process open enough sockets for `connections` plus its databases and clients:
     raise the soft limit on open files towards the hard one. Returns the connection cap that
     fits (lower than asked when the hard limit is too low)."""
-    spare = 256  # the queue, the store, GitHub clients, logs
+    # Connections accepted in one go before the cap closes any (up to the listen backlog), and
+    # the queue, the store, GitHub clients and logs.
+    spare = BACKLOG + 256
     try:
         import resource
     except ImportError:  # not on this platform
