@@ -4,14 +4,32 @@ work; stopping the App finishes in bounded time whatever the stuck thread does."
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import httpx
 import pytest
-from app_harness import Harness, wait_until
+from app_harness import SECRET, Harness, config_text, wait_until
 
 from ghcommunity.app.processor import Processed
 from ghcommunity.app.queue import Job
+from ghcommunity.app.signature import sign
+from ghcommunity_sandbox.server import Sandbox
+
+REPO = "uk-x-gov-software-community/community-space"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def issue(installation: int) -> dict[str, object]:
@@ -113,3 +131,110 @@ def test_stopping_hands_an_unfinished_job_back_to_the_queue(
     assert row is not None
     assert row["state"] == "queued"  # ready for the next start (or another instance) at once
     assert "interrupted" in row["last_error"]
+
+
+HANGING_HANDLER = """
+import threading
+
+from ghcommunity.core.events import on
+
+
+@on("repository_dispatch")
+def hang_forever(event, ctx):
+    threading.Event().wait()  # a lock that is never released
+"""
+
+
+@pytest.mark.slow
+def test_sigterm_stops_serve_while_a_handler_hangs(tmp_path: Path) -> None:
+    """The real `ghcommunity serve`: a handler never returns; the job is abandoned after
+    `--job-timeout`, the next delivery still runs, and SIGTERM ends the process."""
+    (tmp_path / "hang_handler_h14.py").write_text(HANGING_HANDLER)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with Sandbox.start(seed="minimal") as sandbox:
+        sandbox.state.put_file(REPO, ".github/ghcommunity.yml", config_text(REPO))
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("GHCOMMUNITY_")},
+            "GHCOMMUNITY_WEBHOOK_SECRET": SECRET,
+            "GHCOMMUNITY_ADMIN_TOKEN": "timeouts-admin-token",
+            "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+        }
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ghcommunity",
+                "serve",
+                "--port",
+                str(port),
+                "--token",
+                "any",
+                "--api-url",
+                sandbox.url,
+                "--queue",
+                f"sqlite:///{tmp_path / 'queue.db'}",
+                "--store",
+                f"sqlite:///{tmp_path / 'store.sqlite'}",
+                "--workers",
+                "1",
+                "--handlers",
+                "hang_handler_h14",
+                "--job-timeout",
+                "1",
+                "--max-attempts",
+                "1",
+            ],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        admin = {"Authorization": "Bearer timeouts-admin-token"}
+        try:
+
+            def ready() -> bool:
+                assert proc.poll() is None
+                try:
+                    return httpx.get(url + "/readyz", timeout=1).status_code == 200
+                except httpx.HTTPError:
+                    return False
+
+            wait_until(ready, timeout=60)
+            body = json.dumps(
+                {
+                    "action": "ghcommunity-anything",
+                    "client_payload": {},
+                    "repository": {"full_name": REPO},
+                }
+            ).encode()
+            for delivery in ("hangs-1", "hangs-2"):
+                answer = httpx.post(
+                    url + "/webhook",
+                    content=body,
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-GitHub-Event": "repository_dispatch",
+                        "X-GitHub-Delivery": delivery,
+                        "X-Hub-Signature-256": sign(SECRET, body),
+                    },
+                )
+                assert answer.status_code == 202
+
+            def parked() -> int:
+                listed = httpx.get(url + "/admin/deliveries", headers=admin).json()
+                return int(listed["counts"]["parked"])
+
+            # Both hang in turn: each is abandoned after 1 s and parked (one attempt allowed),
+            # so the second was not blocked behind the first.
+            wait_until(lambda: parked() == 2, timeout=60)
+            assert httpx.get(url + "/readyz").json() == {"status": "ready", "stuck_jobs": 2}
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                _, err = proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+                raise AssertionError("SIGTERM did not stop serve") from None
+    assert proc.returncode in (0, -signal.SIGTERM)
+    assert "timed out: still running after 1s" in err
