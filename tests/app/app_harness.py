@@ -4,6 +4,7 @@ GitHub client that records every call (the sandbox tests use the real thing)."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 import uuid
@@ -63,7 +64,7 @@ class FakeGitHub:
             return {
                 "type": "file",
                 "encoding": "base64",
-                "sha": f"sha-{len(text)}",
+                "sha": hashlib.sha1(text.encode()).hexdigest(),  # a blob SHA: by content
                 "content": base64.b64encode(text.encode()).decode(),
             }
         return None
@@ -195,7 +196,7 @@ def harness(make_harness: Callable[..., Harness]) -> Harness:
 class Served:
     """The App's ASGI app on a real loopback socket, in a thread (uvicorn)."""
 
-    def __init__(self, asgi: Any, *, lifespan: str = "on") -> None:
+    def __init__(self, asgi: Any, *, lifespan: str = "on", http: Any = "auto") -> None:
         import socket
         import threading
         import time
@@ -207,7 +208,7 @@ class Served:
         sock.listen(128)
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         self.server = uvicorn.Server(
-            uvicorn.Config(asgi, log_config=None, access_log=False, lifespan=lifespan)
+            uvicorn.Config(asgi, log_config=None, access_log=False, lifespan=lifespan, http=http)
         )
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [sock]}, daemon=True

@@ -40,7 +40,7 @@ def test_no_webhook_secret(capsys: pytest.CaptureFixture[str]) -> None:
 def test_no_credentials(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value")
+    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value-0123456789")
     code, err = run([], capsys)
     assert code == 2
     assert "no GitHub credentials" in err
@@ -49,7 +49,7 @@ def test_no_credentials(
 def test_app_id_without_key(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value")
+    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value-0123456789")
     monkeypatch.setenv("GHCOMMUNITY_APP_ID", "123")
     code, err = run([], capsys)
     assert code == 2
@@ -59,14 +59,14 @@ def test_app_id_without_key(
 def test_unreadable_key_file(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value")
+    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value-0123456789")
     code, err = run(["--app-id", "1", "--private-key-file", str(tmp_path / "none.pem")], capsys)
     assert code == 2
     assert "cannot read the App's private key" in err
 
 
 def test_bad_queue_url(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value")
+    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value-0123456789")
     code, err = run(["--token", "t", "--queue", "mysql://h/db"], capsys)
     assert code == 2
     assert "unsupported database 'mysql'" in err
@@ -76,7 +76,7 @@ def test_bad_queue_url(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
 def test_bad_store_url(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str
 ) -> None:
-    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value")
+    monkeypatch.setenv("GHCOMMUNITY_WEBHOOK_SECRET", "s3cret-value-0123456789")
     monkeypatch.setenv("GHCOMMUNITY_STORE", url)
     code, err = run(["--token", "t"], capsys)
     assert code == 2

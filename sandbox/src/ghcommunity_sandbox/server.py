@@ -42,7 +42,10 @@ _KEEP: Any = object()
 
 
 def build_router() -> Router:
-    from ghcommunity_sandbox import checks  # noqa: F401 - registers the Checks API's routes
+    from ghcommunity_sandbox import (
+        checks,  # noqa: F401 - registers the Checks API's routes
+        hook_deliveries,  # noqa: F401 - the App's hook deliveries
+    )
     from ghcommunity_sandbox.graphql_api import register as register_graphql
     from ghcommunity_sandbox.rest import ROUTER
 

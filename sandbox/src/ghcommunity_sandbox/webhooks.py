@@ -9,12 +9,17 @@ the queue in order with GitHub's headers (`X-GitHub-Event`, `X-GitHub-Delivery`,
 `X-GitHub-Hook-ID`, `X-Hub-Signature-256` = `sha256=` HMAC-SHA256 of the raw body with the
 secret, `User-Agent: GitHub-Hookshot/...`). Every delivery and its response is recorded in
 `deliveries`; `flush(timeout)` waits for the queue to drain.
+
+A delivery the receiver did not take (it was down, or answered 4xx/5xx) is recorded as failed
+and, as on GitHub, not retried by itself. The App's hook-deliveries API
+(`hook_deliveries.py`) lists every attempt and redelivers one on request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import queue
 import threading
@@ -63,6 +68,38 @@ class Delivery:
     seconds: float | None = None
     delivered_at: float | None = None
     done: threading.Event = field(default_factory=threading.Event, repr=False)
+    # As `GET /app/hook/deliveries` lists it: each attempt has its own number; a redelivery
+    # repeats the guid (`id` above, the X-GitHub-Delivery header) with `redelivery` true.
+    number: int = 0
+    redelivery: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.done.is_set() and (self.status is None or self.status >= 400)
+
+    def hook_item(self) -> dict[str, Any]:
+        """The delivery as GitHub's `hook-delivery-item` (without request and response)."""
+        installation = self.payload.get("installation")
+        repository = self.payload.get("repository")
+        if self.status is None:
+            status, code = "failed to connect", 502  # as GitHub words a receiver that is down
+        else:
+            status, code = ("OK" if self.status < 400 else "Invalid HTTP Response"), self.status
+        when = self.delivered_at or time.time()
+        return {
+            "id": self.number,
+            "guid": self.id,
+            "delivered_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when)),
+            "redelivery": self.redelivery,
+            "duration": round(self.seconds or 0.0, 3),
+            "status": status,
+            "status_code": code,
+            "event": self.event,
+            "action": self.action,
+            "installation_id": installation.get("id") if isinstance(installation, dict) else None,
+            "repository_id": repository.get("id") if isinstance(repository, dict) else None,
+            "throttled_at": None,
+        }
 
 
 def sign(secret: str | bytes, body: bytes) -> str:
@@ -287,6 +324,7 @@ class WebhookDispatcher:
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._client: httpx.Client | None = None
+        self._numbers = itertools.count(10_000_000_001)
 
     def start(self) -> None:
         if self.url and self._thread is None:
@@ -318,10 +356,35 @@ class WebhookDispatcher:
                 "sha1=" + hmac.new(self.secret.encode(), body, hashlib.sha1).hexdigest()
             )
         delivery = Delivery(delivery_id, change.event, change.action, payload, body, headers)
+        self._send(delivery)
+
+    def _send(self, delivery: Delivery) -> None:
         with self._cond:
+            delivery.number = next(self._numbers)
             self.deliveries.append(delivery)
             self._pending += 1
         self._queue.put(delivery)
+
+    def redeliver(self, number: int) -> Delivery | None:
+        """Deliver attempt `number`'s payload again (same guid, headers and body), as
+        `POST /app/hook/deliveries/{delivery_id}/attempts` does; None if there is no such
+        attempt."""
+        with self._cond:
+            found = next((d for d in self.deliveries if d.number == number), None)
+        if found is None or not self.url:
+            return None
+        again = Delivery(
+            found.id, found.event, found.action, found.payload, found.body, dict(found.headers)
+        )
+        again.redelivery = True
+        self._send(again)
+        return again
+
+    def attempts(self) -> list[Delivery]:
+        """Every attempt made so far, newest first (what `GET /app/hook/deliveries` lists)."""
+        with self._cond:
+            made = [d for d in self.deliveries if d.done.is_set()]
+        return sorted(made, key=lambda d: d.number, reverse=True)
 
     def _run(self) -> None:
         while True:

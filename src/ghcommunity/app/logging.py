@@ -12,7 +12,8 @@ import contextvars
 import json
 import logging
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -79,6 +80,43 @@ class Redactor(logging.Filter):
 REDACTOR = Redactor()
 
 
+class RateLimit(logging.Filter):
+    """At most `burst` warnings or errors with the same message template per `window` seconds;
+    the next one let through says how many were dropped. A flood of hostile connections (or a
+    failing accept loop) costs a few lines a minute, not megabytes. Info and debug pass."""
+
+    def __init__(
+        self, burst: int = 10, window: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__()
+        self.burst = burst
+        self.window = window
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._seen: dict[tuple[str, int, str], list[float]] = {}  # [window start, count, dropped]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        key = (record.name, record.levelno, str(record.msg)[:200])
+        now = self.clock()
+        with self._lock:
+            entry = self._seen.get(key)
+            if entry is None or now - entry[0] >= self.window:
+                dropped = int(entry[2]) if entry else 0
+                if len(self._seen) > 10_000:
+                    self._seen.clear()
+                self._seen[key] = [now, 1, 0]
+                if dropped:
+                    record.suppressed = dropped
+                return True
+            entry[1] += 1
+            if entry[1] > self.burst:
+                entry[2] += 1
+                return False
+            return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: ts, level, logger, msg, and delivery/event/repo when known."""
 
@@ -108,6 +146,7 @@ def configure(
     REDACTOR.add(*(secrets or []))
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(RateLimit())
     handler.addFilter(REDACTOR)
     root = logging.getLogger()
     for old in list(root.handlers):

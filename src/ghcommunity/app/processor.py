@@ -24,7 +24,6 @@ from ghcommunity.app.repo_config import (
     RepoConfigs,
     check_run_plan,
     is_default_branch_push,
-    parse,
     push_changes_config,
     push_touches,
     read_file,
@@ -173,7 +172,7 @@ class Processor:
         data = read_file(client, event.repo, ref=head)
         if data is None:
             return "; config removed"
-        loaded = parse(event.repo, data, 0.0)
+        loaded = self.configs.parse(event.repo, data, 0.0)
         owner, _ = split_repo(event.repo)
         bot = loaded.config.community.bot_login if loaded.config else None
         verdict = "invalid" if loaded.error else "valid"

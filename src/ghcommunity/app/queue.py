@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +96,14 @@ Index(
     unique=True,
     sqlite_where=deliveries.c.state == "running",
     postgresql_where=deliveries.c.state == "running",
+)
+
+# Small facts the App keeps between runs (e.g. when it last looked for missed deliveries).
+marks = Table(
+    "ghcommunity_marks",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Float, nullable=False),
 )
 
 
@@ -415,8 +423,12 @@ class Queue:
             with self.ack_engine.begin() as conn:
                 results = [self._insert(conn, row) for row, _ in batch]
         except Exception as exc:
-            for _, future in batch:
-                future.set_exception(exc)
+            if len(batch) == 1:
+                batch[0][1].set_exception(exc)
+                return
+            # One row the database refuses must not fail the others: commit each alone.
+            for item in batch:
+                self._commit([item])
             return
         for (_, future), result in zip(batch, results, strict=True):
             future.set_result(result)
@@ -509,14 +521,15 @@ class Queue:
             owner=owner,
         )
 
-    def heartbeat(self, owner: str) -> int:
-        """Extend the leases of every job `owner` holds; returns how many."""
+    def heartbeat(self, owners: str | Collection[str]) -> int:
+        """Extend the leases of the jobs these owners (one per claim) hold; returns how many."""
+        names = [owners] if isinstance(owners, str) else list(owners)
 
         def beat() -> int:
             with self.engine.begin() as conn:
                 return conn.execute(
                     update(deliveries)
-                    .where(deliveries.c.owner == owner, deliveries.c.state == "running")
+                    .where(deliveries.c.owner.in_(names), deliveries.c.state == "running")
                     .values(lease_until=self.clock() + self.lease_seconds)
                 ).rowcount
 
@@ -626,6 +639,22 @@ class Queue:
                     .where(self._claimable(self.clock()))
                 ).scalar_one()
             )
+
+    def get_mark(self, key: str) -> float | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(marks.c.value).where(marks.c.key == key)).scalar()
+        return None if value is None else float(value)
+
+    def set_mark(self, key: str, value: float) -> None:
+        def put() -> None:
+            with self.engine.begin() as conn:
+                if conn.execute(
+                    update(marks).where(marks.c.key == key).values(value=value)
+                ).rowcount:
+                    return
+                conn.execute(marks.insert().values(key=key, value=value))
+
+        self._write(put)
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

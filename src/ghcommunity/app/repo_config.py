@@ -16,6 +16,7 @@ import logging
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,10 @@ log = logging.getLogger(__name__)
 
 CONFIG_PATH = ".github/ghcommunity.yml"
 CHECK_NAME = "ghcommunity config"
-FORMS_PREFIX = ".github/"  # issue forms live under .github/ (ISSUE_TEMPLATE/ by default)
+FORMS_PREFIX = ".github/"
+# A community's config is a few KB; far more is a mistake or an attack (parse time and memory
+# grow with it), refused before parsing. The contents API serves at most 1 MB anyway.
+MAX_CONFIG_BYTES = 512 * 1024  # issue forms live under .github/ (ISSUE_TEMPLATE/ by default)
 _PROBLEM = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$")
 
 
@@ -76,12 +80,62 @@ def read_file(client: GitHubClient, repo: str, ref: str | None = None) -> dict[s
 def parse(repo: str, data: dict[str, Any], now: float) -> Loaded:
     sha = str(data.get("sha") or "") or None
     try:
+        size = data.get("size")
+        if isinstance(size, int) and size > MAX_CONFIG_BYTES:
+            raise InputError(_too_large(repo, size))
         text = decode_contents(data, repo)
+        if len(text.encode()) > MAX_CONFIG_BYTES:
+            raise InputError(_too_large(repo, len(text.encode())))
         return Loaded(
             repo, config=parse_config(text, CONFIG_PATH), source=repo, sha=sha, fetched_at=now
         )
     except InputError as exc:
         return Loaded(repo, error=exc, source=repo, sha=sha, fetched_at=now)
+
+
+def _too_large(repo: str, size: int) -> str:
+    return (
+        f"{repo}: {CONFIG_PATH} is {size} bytes; ghcommunity reads configs of at most "
+        f"{MAX_CONFIG_BYTES // 1024} KB"
+    )
+
+
+class ParsedConfigs:
+    """Configs already parsed, by the file's blob SHA (the same bytes parse the same way), so
+    a config costs one parse however many events, pushes and cache refreshes meet it — a
+    broken or hostile one included. Least recently used entries go first."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._parsed: OrderedDict[str, tuple[Config | None, InputError | None]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._parsing: dict[str, threading.Lock] = {}
+        self.parses = 0
+
+    def parse(self, repo: str, data: dict[str, Any], now: float) -> Loaded:
+        sha = str(data.get("sha") or "") or None
+        if sha is None:
+            self.parses += 1
+            return parse(repo, data, now)
+        with self._lock:
+            lock = self._parsing.setdefault(sha, threading.Lock())
+        with lock:  # two workers meeting a new config at once parse it once
+            with self._lock:
+                hit = self._parsed.get(sha)
+                if hit is not None:
+                    self._parsed.move_to_end(sha)
+            if hit is None:
+                self.parses += 1
+                loaded = parse(repo, data, now)
+                hit = (loaded.config, loaded.error)
+                with self._lock:
+                    self._parsed[sha] = hit
+                    while len(self._parsed) > self.size:
+                        self._parsed.popitem(last=False)
+        with self._lock:
+            self._parsing.pop(sha, None)
+        config, error = hit
+        return Loaded(repo, config=config, source=repo, error=error, sha=sha, fetched_at=now)
 
 
 def problems(error: InputError) -> list[str]:
@@ -175,6 +229,7 @@ class RepoConfigs:
     def __init__(self, *, ttl: float = 3600.0, clock: Callable[[], float] = time.time) -> None:
         self.ttl = ttl
         self.clock = clock
+        self.parsed = ParsedConfigs()
         self._cache: dict[str, Loaded] = {}
         self._reported: set[tuple[str, str | None]] = set()
         self._lock = threading.Lock()
@@ -205,7 +260,7 @@ class RepoConfigs:
         self.reads += 1
         data = read_file(client(repo), repo)
         if data is not None:
-            return parse(repo, data, now)
+            return self.parse(repo, data, now)
         owner, name = split_repo(repo)
         if name.lower() != ".github":
             org_repo = f"{owner}/.github"
@@ -214,9 +269,13 @@ class RepoConfigs:
             except InputError:
                 data = None  # e.g. the installation cannot see OWNER/.github
             if data is not None:
-                loaded = parse(org_repo, data, now)
+                loaded = self.parse(org_repo, data, now)
                 return Loaded(repo, loaded.config, org_repo, loaded.error, loaded.sha, now)
         return Loaded(repo, fetched_at=now)
+
+    def parse(self, repo: str, data: dict[str, Any], now: float) -> Loaded:
+        """`parse`, once per version of the file (by its blob SHA)."""
+        return self.parsed.parse(repo, data, now)
 
     def invalidate(self, repo: str) -> None:
         """Forget one repository's config; for `OWNER/.github`, every repo of that owner."""

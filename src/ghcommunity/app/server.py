@@ -6,9 +6,16 @@
       form-encoded `payload=` variant is refused rather than parsed);
   401 if `X-Hub-Signature-256` is missing or wrong (HMAC-SHA256 of the raw body, checked in
       constant time, before anything in the body is parsed);
-  400 if `X-GitHub-Event` or `X-GitHub-Delivery` is missing, or the body is not a JSON object;
+  400 if `X-GitHub-Event` or `X-GitHub-Delivery` is missing, or the body is not a JSON object,
+      or is nested too deep, or holds what the queue cannot store (an installation id outside
+      1..2^63-1, text that is not valid Unicode such as a lone surrogate): such a delivery is
+      refused alone, never failing the commit of the deliveries queued with it;
   202 once the delivery is committed to the queue — including a duplicate delivery id, which is
       not queued again (the response's `note` says so) unless the earlier one was parked.
+
+Before any of that, a request whose headers total more than 16 KB is refused (431), and the
+connection-level limits of `app/http.py` (header and body time limits, a cap on connections)
+keep slow or idle clients from holding the server.
 
 `GET /healthz`: the process is up. `GET /readyz`: the queue database answers and the workers run.
 `GET /admin/deliveries?state=parked` and `POST /admin/deliveries/{id}/retry` need
@@ -29,12 +36,15 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ghcommunity.app.logging import delivery_context
 from ghcommunity.app.queue import STATES, Queue, lane_for
+from ghcommunity.app.recovery import Recovery
 from ghcommunity.app.scheduler import Scheduler
 from ghcommunity.app.settings import Settings
 from ghcommunity.app.signature import verify
@@ -81,14 +91,66 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+MAX_HEADER_BYTES = 16 * 1024  # GitHub's own headers are well under 2 KB
+_MAX_ID = 2**63 - 1  # the queue's BIGINT
+
+
 def _decode(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Rejected(400, f"the body is not valid JSON: {exc}") from None
+    except RecursionError:  # json's decoder stops at Python's recursion limit
+        raise Rejected(400, "the body nests JSON too deep") from None
     if not isinstance(data, dict):
         raise Rejected(400, "the body is not a JSON object")
     return data
+
+
+def _storable(name: str, value: str | None, limit: int) -> str | None:
+    """`value` as the queue can store it, or a 400 naming the field."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Rejected(400, f"{name} is not valid Unicode (a lone surrogate?)") from None
+    if "\x00" in value:
+        raise Rejected(400, f"{name} contains a NUL character")
+    if len(value) > limit:
+        raise Rejected(400, f"{name} is over {limit} characters")
+    return value
+
+
+def _fields(data: dict[str, Any]) -> tuple[str, str | None, int | None]:
+    """(action, repository, installation id) of a delivery, each one the queue can store."""
+    installation = p.integer(data, "installation", "id")
+    if installation is not None and not 0 < installation <= _MAX_ID:
+        raise Rejected(400, f"installation.id {installation} is out of range")
+    action = (_storable("action", p.text(data, "action"), 10_000) or "")[:100]
+    repo = _storable("repository.full_name", p.repo_full_name(data) or None, 300)
+    return action, repo, installation
+
+
+class HeaderLimit:
+    """ASGI middleware: 431 for a request whose headers total over MAX_HEADER_BYTES, before the
+    app reads its body (h11 caps headers that arrive slowly; this caps those sent at once)."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_HEADER_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+            size += sum(len(k) + len(v) + 4 for k, v in scope.get("headers") or ())
+            if size > self.limit:
+                log.warning("rejected 431: %d bytes of request headers", size)
+                response = _problem(431, f"the request headers are over {self.limit} bytes")
+                response.headers["connection"] = "close"
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class WebhookApp:
@@ -106,14 +168,9 @@ class WebhookApp:
             data = await run_in_threadpool(_decode, body)
         else:
             data = _decode(body)
-        installation = p.integer(data, "installation", "id")
+        action, repo, installation = _fields(data)
         committed = self.queue.submit(
-            delivery,
-            event,
-            body,
-            action=p.text(data, "action"),
-            repo=p.repo_full_name(data) or None,
-            installation_id=installation,
+            delivery, event, body, action=action, repo=repo, installation_id=installation
         )
         result = await asyncio.wrap_future(committed)
         return Accepted(result.status, result.note, lane_for(installation))
@@ -146,6 +203,10 @@ class WebhookApp:
             except Rejected as rejected:
                 log.warning("rejected %s: %s", rejected.status, rejected.message)
                 return _problem(rejected.status, rejected.message)
+            except ClientDisconnect:
+                # One line, not a traceback: the sender gave up (or was cut off) mid-body.
+                log.warning("the client disconnected before sending the whole body")
+                return _problem(400, "the client disconnected before sending the whole body")
             if self.workers is not None and result.status != "duplicate":
                 self.workers.wake(result.lane)
             log.info("accepted: %s", result.note)
@@ -167,6 +228,10 @@ class WebhookApp:
             problems.append("the workers are not running")
         if problems:
             return JSONResponse({"status": "not ready", "problems": problems}, status_code=503)
+        if self.workers is not None and self.workers.stuck:
+            # Jobs abandoned past their time limit whose threads never returned: still ready
+            # (other work runs), but worth a look.
+            return JSONResponse({"status": "ready", "stuck_jobs": self.workers.stuck})
         return JSONResponse({"status": "ready"})
 
     def _admin(self, request: Request) -> Response | None:
@@ -222,6 +287,7 @@ def create_app(
     *,
     start_workers: bool = True,
     scheduler: Scheduler | None = None,
+    recovery: Recovery | None = None,
 ) -> Starlette:
     """The ASGI app. With `start_workers`, worker threads (and the scheduler) run while the
     app is up."""
@@ -236,13 +302,17 @@ def create_app(
             )
         if scheduler is not None and start_workers:
             scheduler.start()
+        if recovery is not None and start_workers:
+            recovery.start()
         try:
             yield
         finally:
+            if recovery is not None and start_workers:
+                recovery.stop()
             if scheduler is not None and start_workers:
                 scheduler.stop()
             if workers is not None and start_workers:
-                workers.stop()
+                workers.stop(settings.shutdown_timeout)
                 log.info("stopped: workers finished their jobs")
 
     return Starlette(
@@ -254,4 +324,5 @@ def create_app(
             Route("/admin/deliveries/{delivery:path}/retry", web.retry_delivery, methods=["POST"]),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(HeaderLimit)],
     )

@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from ghcommunity.app.auth import Clients
 from ghcommunity.app.processor import Processed, Processor
 from ghcommunity.app.queue import Queue
+from ghcommunity.app.recovery import Recovery
 from ghcommunity.app.repo_config import RepoConfigs
 from ghcommunity.app.scheduler import Scheduler, Target, installation_targets
 from ghcommunity.app.server import create_app
@@ -29,11 +30,14 @@ class Service:
     workers: Workers
     scheduler: Scheduler | None
     asgi: Starlette
+    recovery: Recovery | None = None
 
     def close(self) -> None:
+        if self.recovery is not None:
+            self.recovery.stop()
         if self.scheduler is not None:
             self.scheduler.stop()
-        self.workers.stop()
+        self.workers.stop(self.settings.shutdown_timeout)
         self.queue.close()
 
 
@@ -71,6 +75,7 @@ def build(
         retry_cap=settings.retry_cap,
         keep_done_days=settings.keep_done_days,
         poll=poll,
+        job_timeout=settings.job_timeout,
     )
     scheduler = None
     if settings.schedule:
@@ -80,5 +85,21 @@ def build(
             fixed = [Target(repo, None) for repo in settings.schedule_repos]
             targets = lambda: fixed  # noqa: E731
         scheduler = Scheduler(queue, targets, wake=workers.wake)
-    asgi = create_app(settings, queue, workers, start_workers=start_workers, scheduler=scheduler)
-    return Service(settings, queue, clients, configs, processor, workers, scheduler, asgi)
+    recovery = None
+    if settings.app_mode and settings.recover_interval > 0:
+        recovery = Recovery(
+            queue,
+            clients.app_client,
+            interval=settings.recover_interval,
+            window=settings.recover_window,
+            clock=clock,
+        )
+    asgi = create_app(
+        settings,
+        queue,
+        workers,
+        start_workers=start_workers,
+        scheduler=scheduler,
+        recovery=recovery,
+    )
+    return Service(settings, queue, clients, configs, processor, workers, scheduler, asgi, recovery)

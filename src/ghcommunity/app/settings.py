@@ -12,6 +12,9 @@ from pathlib import Path
 from ghcommunity.core.errors import InputError
 
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+# A webhook secret anyone could guess signs forged events. GitHub asks for "a random string with
+# high entropy"; 16 characters is the least we take (`openssl rand -hex 32` gives 64).
+MIN_SECRET = 16
 DEFAULT_QUEUE_URL = "sqlite:///.ghcommunity/app-queue.db"
 # The digest's activity store, beside the queue; rows are keyed by repository, so one database
 # serves every installation (a PostgreSQL URL for several instances).
@@ -40,6 +43,15 @@ class Settings:
     schedule: bool = False
     schedule_repos: tuple[str, ...] = ()
     handler_modules: tuple[str, ...] = ()
+    job_timeout: float = 600.0  # a job still running after this is failed and retried
+    shutdown_timeout: float = 20.0  # how long stopping waits for running jobs
+    header_timeout: float = 10.0  # a client has this long to send its request headers
+    body_timeout: float = 60.0  # ... and then this long to send the body
+    max_connections: int = 2000  # open connections; beyond it the slowest idle one is dropped
+    # Recover deliveries GitHub could not make while we were down (App mode): at start, then
+    # this often (0 = never), looking back at most `recover_window` seconds.
+    recover_interval: float = 600.0
+    recover_window: float = 3 * 86400.0
 
     @property
     def app_mode(self) -> bool:
@@ -66,10 +78,16 @@ def read_private_key(value: str | None, path: str | None) -> str | None:
 
 def check(settings: Settings) -> Settings:
     """Refuse settings the server cannot safely run with; one line each."""
-    if not settings.webhook_secret:
+    if not settings.webhook_secret.strip():
         raise InputError(
             "no webhook secret: set GHCOMMUNITY_WEBHOOK_SECRET (or --webhook-secret); "
             "the server will not accept unsigned webhooks"
+        )
+    if len(settings.webhook_secret.strip()) < MIN_SECRET:
+        raise InputError(
+            f"the webhook secret is too short ({len(settings.webhook_secret.strip())} "
+            f"characters): use at least {MIN_SECRET} random characters, e.g. from "
+            "`openssl rand -hex 32`, in the App's settings and in GHCOMMUNITY_WEBHOOK_SECRET"
         )
     if bool(settings.app_id) != bool(settings.private_key):
         missing = "the private key" if settings.app_id else "the App id"
@@ -88,6 +106,8 @@ def check(settings: Settings) -> Settings:
         raise InputError("--workers must be at least 1")
     if settings.max_attempts < 1:
         raise InputError("--max-attempts must be at least 1")
+    if settings.job_timeout <= 0:
+        raise InputError("--job-timeout must be more than 0 seconds")
     _check_store(settings.store_url)
     return settings
 

@@ -17,6 +17,8 @@ from ghcommunity.app.settings import (
 )
 from ghcommunity.cli.common import github_options
 
+BACKLOG = 512  # pending connections the kernel holds for us
+
 
 @click.command()
 @click.option(
@@ -94,6 +96,31 @@ from ghcommunity.cli.common import github_options
     help="A job whose worker stops heartbeating for this long is taken over by another.",
 )
 @click.option(
+    "--job-timeout",
+    default=600.0,
+    show_default=True,
+    type=click.FloatRange(1, 86400),
+    envvar="GHCOMMUNITY_JOB_TIMEOUT",
+    help="Seconds a delivery's handlers may run; after that it is failed and retried later.",
+)
+@click.option(
+    "--max-connections",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(10, 100_000),
+    envvar="GHCOMMUNITY_MAX_CONNECTIONS",
+    help="Open connections at most; beyond it the one waiting longest for its request is closed.",
+)
+@click.option(
+    "--recover-interval",
+    default=600.0,
+    show_default=True,
+    type=click.FloatRange(0, 86400),
+    envvar="GHCOMMUNITY_RECOVER_INTERVAL",
+    help="App mode: at start and then every this many seconds, ask GitHub to redeliver the "
+    "deliveries it could not make (the App was down); 0 turns it off.",
+)
+@click.option(
     "--schedule",
     is_flag=True,
     help="Run scheduled jobs (meetings and lifecycle daily, the digest monthly).",
@@ -132,6 +159,9 @@ def serve(
     max_attempts: int,
     retry_base: float,
     lease_seconds: float,
+    job_timeout: float,
+    max_connections: int,
+    recover_interval: float,
     schedule: bool,
     schedule_repos: tuple[str, ...],
     handler_modules: tuple[str, ...],
@@ -146,6 +176,7 @@ def serve(
     import uvicorn
 
     from ghcommunity.app import logging as app_logging
+    from ghcommunity.app.http import protocol_class
     from ghcommunity.app.service import build
 
     app_mode = bool(app_id)
@@ -165,6 +196,9 @@ def serve(
             max_attempts=max_attempts,
             retry_base=retry_base,
             lease_seconds=lease_seconds,
+            job_timeout=job_timeout,
+            max_connections=max_connections,
+            recover_interval=recover_interval,
             schedule=schedule,
             schedule_repos=schedule_repos,
             handler_modules=handler_modules,
@@ -182,10 +216,48 @@ def serve(
         log_config=None,
         access_log=log_level == "debug",
         lifespan="on",
-        timeout_graceful_shutdown=30,
+        timeout_graceful_shutdown=10,
+        timeout_keep_alive=5,
         server_header=False,
+        backlog=BACKLOG,
+        http=protocol_class(
+            header_timeout=settings.header_timeout,
+            body_timeout=settings.body_timeout,
+            # Below the open-files limit, so the cap (which makes room) always acts before
+            # accepting fails for want of file descriptors.
+            max_connections=_raise_open_files(settings.max_connections),
+        ),
     )
     logging.getLogger(__name__).info(
         "listening on http://%s:%d (%s)", host, port, "App" if app_mode else "token, development"
     )
     uvicorn.Server(config).run()
+
+
+def _raise_open_files(connections: int) -> int:
+    """Let the process open enough sockets for `connections` plus its databases and clients:
+    raise the soft limit on open files towards the hard one. Returns the connection cap that
+    fits (lower than asked when the hard limit is too low)."""
+    # Connections accepted in one go before the cap closes any (up to the listen backlog), and
+    # the queue, the store, GitHub clients and logs.
+    spare = BACKLOG + 256
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return connections
+    wanted = connections + spare
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return connections
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ValueError, OSError):
+        target = soft
+    if target >= wanted:
+        return connections
+    fits = max(target - spare, 10)
+    logging.getLogger(__name__).warning(
+        "only %d open files allowed: at most %d connections (not %d)", target, fits, connections
+    )
+    return fits

@@ -46,17 +46,26 @@ def _strict_bool(value: Any) -> bool:
     return value
 
 
+# A `now` outside these years is nonsense for a job (and near 0001 or 9999 the jobs' own date
+# arithmetic would overflow into a crash): refused like any other bad value.
+_YEARS = (1970, 2999)
+
+
 def _instant(value: Any) -> datetime:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        return parse_instant(value)
-    except ValueError:
-        raise ValueError(
-            "expected an ISO date or time such as 2026-11-01 or 2026-11-01T09:00:00Z"
-        ) from None
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    else:
+        try:
+            if not isinstance(value, str):
+                raise ValueError(value)
+            moment = parse_instant(value)
+        except ValueError:
+            raise ValueError(
+                "expected an ISO date or time such as 2026-11-01 or 2026-11-01T09:00:00Z"
+            ) from None
+    if not _YEARS[0] <= moment.year <= _YEARS[1]:
+        raise ValueError(f"expected a time between the years {_YEARS[0]} and {_YEARS[1]}")
+    return moment
 
 
 def _month(value: Any) -> str:
