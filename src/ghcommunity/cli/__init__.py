@@ -35,6 +35,11 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "digest": ("ghcommunity.cli.digest", "digest", "Compile the monthly digest."),
     "audit": ("ghcommunity.cli.audit", "audit", "Audit the community registry."),
     "directory": ("ghcommunity.cli.audit", "directory", "Write the directory of groups."),
+    "dashboard": (
+        "ghcommunity.cli.dashboard",
+        "dashboard",
+        "Keep the Community dashboard issue up to date.",
+    ),
     "serve": ("ghcommunity.cli.serve", "serve", "Run the GitHub App webhook server."),
     "sandbox": ("ghcommunity.cli.sandbox", "sandbox", "A local GitHub for tests and rehearsal."),
     "demo": ("ghcommunity.cli.demo", "demo", "Run every job against the sandbox's sample."),

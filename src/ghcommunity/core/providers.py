@@ -6,24 +6,37 @@ job before any runs), and the using job asks here:
 - label sources: labels a job needs to exist before it first runs (the DDaT taxonomy's labels),
   so that `labels sync` creates them;
 - role resolvers: read a free-text DDaT role answer as the framework's role name (the digest's
-  feedback-by-role figures).
+  feedback-by-role figures);
+- dashboard sections: what each job shows on the community dashboard (each job's
+  `dashboard.py`), and handlers for ticks that are not a job (the App's "retry this delivery");
+- the job runner: run a job by name through the one registry (`jobs/runner.py` registers it), so
+  the dashboard can run what a maintainer ticked without importing every job.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ghcommunity.config import Config
     from ghcommunity.config.labels import LabelSpec
+    from ghcommunity.core.dashboard import DashboardInputs, DashboardSection, Tick, TickRun
+    from ghcommunity.github.context import Context
 
 LabelSource = Callable[["Config", "set[str]"], "list[LabelSpec]"]
 RoleResolver = Callable[[str], "str | None"]
 RoleResolverFactory = Callable[["Config"], "RoleResolver | None"]
 
+SectionReader = Callable[["Context", "DashboardInputs"], "DashboardSection | None"]
+TickHandler = Callable[["Context", "Tick"], "TickRun"]
+JobRunner = Callable[["Context", str, "dict[str, Any]"], "TickRun"]
+
 _LABEL_SOURCES: dict[str, LabelSource] = {}
 _ROLE_RESOLVERS: dict[str, RoleResolverFactory] = {}
+_DASHBOARD_SECTIONS: dict[str, SectionReader] = {}
+_TICK_HANDLERS: dict[str, TickHandler] = {}
+_JOB_RUNNERS: list[JobRunner] = []
 
 
 def label_source(name: str) -> Callable[[LabelSource], LabelSource]:
@@ -60,3 +73,51 @@ def role_resolver(config: Config) -> RoleResolver | None:
         if resolve is not None:
             return resolve
     return None
+
+
+def dashboard_section(name: str) -> Callable[[SectionReader], SectionReader]:
+    """Register `func(ctx, inputs) -> DashboardSection | None` as the dashboard's `name` section.
+
+    It may read more through `ctx` (keep it to a request or two); None leaves the section out."""
+
+    def register(func: SectionReader) -> SectionReader:
+        _DASHBOARD_SECTIONS[name] = func
+        return func
+
+    return register
+
+
+def remove_dashboard_section(name: str) -> None:
+    _DASHBOARD_SECTIONS.pop(name, None)
+
+
+def dashboard_sections() -> dict[str, SectionReader]:
+    return dict(_DASHBOARD_SECTIONS)
+
+
+def tick_handler(kind: str) -> Callable[[TickHandler], TickHandler]:
+    """Register what ticking a `<kind>:<id>` box runs when it is not a job (e.g. `retry`)."""
+
+    def register(func: TickHandler) -> TickHandler:
+        _TICK_HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def remove_tick_handler(kind: str) -> None:
+    _TICK_HANDLERS.pop(kind, None)
+
+
+def tick_handler_for(kind: str) -> TickHandler | None:
+    return _TICK_HANDLERS.get(kind)
+
+
+def provide_job_runner(func: JobRunner) -> JobRunner:
+    """Register `func(ctx, job_name, options) -> TickRun` (the job registry registers one)."""
+    _JOB_RUNNERS[:] = [func]
+    return func
+
+
+def job_runner() -> JobRunner | None:
+    return _JOB_RUNNERS[0] if _JOB_RUNNERS else None

@@ -10,6 +10,7 @@ the one executor).
 | labels-sync | labels as code | prune |
 | audit | the registry audit and its tracking issue | now |
 | ddat-export | the month's DDaT feedback report, through a pull request | month |
+| dashboard | the community dashboard issue | |
 
 Every job also takes `dry_run` (plan, log, write nothing). The App's scheduler's own `scheduled`
 and `date` keys are accepted and ignored. A value a job cannot use, or a key it does not know (a
@@ -28,10 +29,12 @@ from typing import Any
 
 from ghcommunity.config import Config
 from ghcommunity.core import payload as p
-from ghcommunity.core.errors import InputError
+from ghcommunity.core.dashboard import TickRun
+from ghcommunity.core.errors import GhcError, InputError
 from ghcommunity.core.events import Event, handlers_for, on
 from ghcommunity.core.jobs import Job, JobOptions, JobResult, validate_options
 from ghcommunity.core.plan import Plan
+from ghcommunity.core.providers import provide_job_runner
 from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Outcome
 
@@ -46,6 +49,15 @@ HANDLER_MODULES = (
     "ghcommunity.jobs.labels.labels",
     "ghcommunity.jobs.meetings.notes",
     "ghcommunity.jobs.registry.audit",
+    "ghcommunity.jobs.dashboard.ticks",
+    # Each job's dashboard section (core/providers.py: dashboard_section).
+    "ghcommunity.jobs.meetings.dashboard",
+    "ghcommunity.jobs.triage.dashboard",
+    "ghcommunity.jobs.lifecycle.dashboard",
+    "ghcommunity.jobs.ddat.dashboard",
+    "ghcommunity.jobs.registry.dashboard",
+    "ghcommunity.jobs.digest.dashboard",
+    "ghcommunity.jobs.labels.dashboard",
 )
 
 # Each job's `JOB`, in the order `ghcommunity --help` and the docs list them.
@@ -56,6 +68,7 @@ JOB_MODULES = (
     "ghcommunity.jobs.labels.job",
     "ghcommunity.jobs.registry.job",
     "ghcommunity.jobs.ddat.job",
+    "ghcommunity.jobs.dashboard.job",
 )
 DISPATCH_PREFIX = "ghcommunity-"
 # Sent by the App's scheduler (`app/scheduler.py`): accepted, not used.
@@ -194,6 +207,39 @@ def run_job(name: str, ctx: Context, options: JobOptions, repo: str | None = Non
     dry_run = options.dry_run or ctx.dry_run
     outcomes = [] if dry_run or not result.plan else ctx.executor.apply(result.plan)
     return JobRun(name, target, result, outcomes, dry_run)
+
+
+def summarize(run: JobRun) -> str:
+    """What a run did, in one line (the dashboard's log)."""
+    if run.dry_run:
+        count = len(run.plan)
+        return f"dry run: {count} operation(s) planned, nothing written" if count else (
+            "dry run: nothing to do"
+        )
+    done = [o for o in run.outcomes if o.status == "applied"]
+    if not done:
+        notes = "; ".join(run.plan.notes[:1])
+        return f"nothing to do{f' ({notes})' if notes else ''}"
+    parts = []
+    for outcome in done[:3]:
+        text = outcome.op.describe()
+        if outcome.url:
+            text += f" ({outcome.url})"
+        parts.append(text)
+    more = f"; and {len(done) - 3} more" if len(done) > 3 else ""
+    return "; ".join(parts) + more
+
+
+@provide_job_runner
+def run_for_dashboard(ctx: Context, name: str, values: dict[str, Any]) -> TickRun:
+    """A job ticked on the dashboard: the same registry, options validated the same way."""
+    job = job_named(name)
+    try:
+        options = validate_options(job.options, values, source="dashboard")
+        run = run_job(name, ctx, options)
+    except GhcError as exc:
+        return TickRun(False, f"failed: {exc}")
+    return TickRun(True, summarize(run))
 
 
 @on("repository_dispatch")
