@@ -33,7 +33,7 @@ from ghcommunity.core.dashboard import TickRun
 from ghcommunity.core.errors import GhcError, InputError
 from ghcommunity.core.events import Event, handlers_for, on
 from ghcommunity.core.jobs import Job, JobOptions, JobResult, validate_options
-from ghcommunity.core.plan import Plan
+from ghcommunity.core.plan import Plan, marker_key
 from ghcommunity.core.providers import provide_job_runner
 from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Outcome
@@ -122,6 +122,19 @@ def ignore_reason(event: Event, config: Config) -> str | None:
     return None
 
 
+# Issues the bot keeps (by their marker's key) that only their own handler reads: a person
+# ticking a box on the dashboard must not have it triaged or labelled as DDaT feedback.
+BOT_ISSUE_HANDLERS = {"dashboard": "ghcommunity.jobs.dashboard.ticks.dashboard_ticked"}
+
+
+def _handles_bot_issue(handler: str, event: Event) -> bool:
+    if event.name != "issues":
+        return True
+    key = marker_key(p.text(event.payload, "issue", "body"))
+    owner = BOT_ISSUE_HANDLERS.get(key or "")
+    return owner is None or owner == handler
+
+
 def dispatch(event: Event, ctx: Context, *, apply: bool = True) -> DispatchResult:
     """Run every handler registered for the event, then apply their merged Plan once."""
     load_handlers()
@@ -131,6 +144,8 @@ def dispatch(event: Event, ctx: Context, *, apply: bool = True) -> DispatchResul
         result.ignored = reason
         return result
     for registration in handlers_for(event):
+        if not _handles_bot_issue(registration.name, event):
+            continue
         plan = registration.func(event, ctx)
         result.handlers.append(registration.name)
         if plan:

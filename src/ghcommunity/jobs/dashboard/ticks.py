@@ -82,7 +82,10 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
     number = event.issue_number
     if number is None:
         return None
-    stamp = p.text(event.payload, "issue", "updated_at") or (event.delivery_id or "")
+    # Identifies this edit: who made it and when (the issue's updated_at); a redelivery of the
+    # event carries the same, a later tick of the same box does not.
+    edited = p.text(event.payload, "issue", "updated_at") or (event.delivery_id or "")
+    stamp = f"{event.sender.lower()}/{edited}"
     # The issue as it is now: a redelivery finds its boxes already unticked.
     current = ctx.client.rest("GET", f"{repo_path(repo)}/issues/{number}")
     now_body = str(current.get("body") or "")

@@ -15,7 +15,7 @@ from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.client import split_repo
 from ghcommunity.github.context import Context
 
-MAX_LISTED = 15
+MAX_LISTED = 30
 COMMENTERS = """
 query DashboardCommenters($owner: String!, $name: String!, $cursor: String) {
   repository(owner: $owner, name: $name) {

@@ -1,0 +1,119 @@
+"""`ghcommunity dashboard` and ticking its boxes, end to end against the sample community."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from dashboard_support import CONFIG, MEETINGS_BOX, REPO, dashboard, dashboards, handle, tick
+
+from ghcommunity.config import load_config
+
+
+def settle(sandbox: Any) -> None:
+    """Reset the counters once every earlier request is counted."""
+    last = None
+    for _ in range(50):
+        total = sandbox.stats()["total"]
+        if total == last:
+            break
+        last = total
+        time.sleep(0.02)
+    sandbox.reset_stats()
+
+
+def notes_pulls(sandbox: Any) -> list[Any]:
+    branch = load_config(CONFIG).meetings.branch
+    repo = sandbox.state.repo(REPO)
+    return [
+        i
+        for i in repo.issues.values()
+        if i.pull is not None and i.state == "open" and i.pull.head_ref == branch
+    ]
+
+
+def test_one_dashboard_issue_listing_meetings_waiting_issues_and_audit_findings(
+    sample_sandbox: Any,
+) -> None:
+    settle(sample_sandbox)
+    first = dashboard(sample_sandbox)
+    assert "opened #" in first.output
+    stats = sample_sandbox.stats()
+    assert stats["writes"] == 1  # the issue, nothing else
+    # The open issues, the tree, four GraphQL pages (replies, needs-info, notes folders, none
+    # for the digest file), labels, the notes pull request, and the search for a closed one.
+    assert stats["total"] <= 14, stats["by_route"]
+    (issue,) = dashboards(sample_sandbox)
+    body = issue.body
+    assert issue.title == "Community dashboard"
+    assert "**Lean Coffee**: Thursday 26 November 2026, 11:00 GMT; notes not generated yet" in body
+    assert "### Waiting on the community" in body
+    assert "#62 Welsh language versions of community pages: no reply since" in body
+    assert "### Registry audit" in body
+    assert "**Inclusive Recruitment**: missing senior sponsor" in body
+    assert "has not met since 2026-04-15" in body
+    assert MEETINGS_BOX in body
+
+    settle(sample_sandbox)
+    second = dashboard(sample_sandbox)
+    assert "is up to date" in second.output
+    assert sample_sandbox.stats()["writes"] == 0
+    assert sample_sandbox.stats()["total"] <= 10, sample_sandbox.stats()["by_route"]
+
+    # A new issue that nobody answers is listed (after the wait) by editing the same issue.
+    sample_sandbox.state.add_token("noah-token", "noah-williams")
+    created = httpx.post(
+        f"{sample_sandbox.url}/repos/{REPO}/issues",
+        json={"title": "Mentoring for new engineers", "body": "Is there a scheme?"},
+        headers={"Authorization": "token noah-token"},
+    )
+    assert created.status_code == 201
+    number = created.json()["number"]
+    settle(sample_sandbox)
+    dashboard(sample_sandbox, "--now", "2026-11-30T09:00:00Z")
+    (again,) = dashboards(sample_sandbox)
+    assert again.number == issue.number
+    assert f"#{number} Mentoring for new engineers: no reply since" in again.body
+    by_route = sample_sandbox.stats()["by_route"]
+    assert by_route.get("PATCH /repos/{owner}/{repo}/issues/{issue_number}") == 1
+    assert "POST /repos/{owner}/{repo}/issues" not in by_route
+
+
+@pytest.mark.usefixtures("pinned_clock")
+def test_ticking_the_meetings_box_through_handle(sample_sandbox: Any, tmp_path: Path) -> None:
+    dashboard(sample_sandbox)
+    (issue,) = dashboards(sample_sandbox)
+
+    # A member with triage access (not write) ticks it: nothing runs; the box is undone.
+    refused = tick(sample_sandbox, issue.number, "helen-macleod")
+    settle(sample_sandbox)
+    result = handle(sample_sandbox, refused, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert notes_pulls(sample_sandbox) == []
+    body = sample_sandbox.state.issue(REPO, issue.number).body
+    assert MEETINGS_BOX in body  # unticked
+    assert "@helen-macleod ticked “Generate the notes for the next meetings now”; not run: " in body
+    assert "it is for people with write access" in body
+    assert sample_sandbox.stats()["writes"] == 1, (result.output, sample_sandbox.stats()["by_route"])
+
+    # A maintainer ticks it: the notes pull request is opened once, the box unticked.
+    payload = tick(sample_sandbox, issue.number, "tom-okafor")
+    result = handle(sample_sandbox, payload, tmp_path)
+    assert result.exit_code == 0, result.output
+    pulls = notes_pulls(sample_sandbox)
+    assert len(pulls) == 1, (result.output, sample_sandbox.state.issue(REPO, issue.number).body)
+    pull = pulls[0]
+    body = sample_sandbox.state.issue(REPO, issue.number).body
+    assert MEETINGS_BOX in body
+    assert "@tom-okafor ran “Generate the notes for the next meetings now”: " in body
+    assert f"/pull/{pull.number}" in body or "open pull request" in body
+
+    # The same event again (a redelivery) does nothing at all.
+    settle(sample_sandbox)
+    again = handle(sample_sandbox, payload, tmp_path)
+    assert again.exit_code == 0, again.output
+    assert sample_sandbox.stats()["writes"] == 0, sample_sandbox.stats()["by_route"]
+    assert len(notes_pulls(sample_sandbox)) == 1
