@@ -3,12 +3,20 @@ the Context's clock is pinned, as the CLI's --now pins it."""
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent / "app"))
+
+from app_harness import app_and_sandbox
 from dashboard_support import NOW
+
+__all__ = ["app_and_sandbox"]
 
 
 class _Pinned(datetime):

@@ -22,8 +22,7 @@ MEETINGS_BOX = "- [ ] Generate the notes for the next meetings now"
 
 
 def invoke(*args: str) -> Any:
-    result = CliRunner().invoke(cli, list(args))
-    return result
+    return CliRunner().invoke(cli, list(args))
 
 
 def dashboard(sandbox: Any, *extra: str) -> Any:
@@ -45,9 +44,7 @@ def dashboard(sandbox: Any, *extra: str) -> Any:
 
 def dashboards(sandbox: Any) -> list[Any]:
     repo = sandbox.state.repo(REPO)
-    return [
-        i for i in repo.issues.values() if i.pull is None and marker_key(i.body) == "dashboard"
-    ]
+    return [i for i in repo.issues.values() if i.pull is None and marker_key(i.body) == "dashboard"]
 
 
 def tick(sandbox: Any, number: int, login: str, box: str = MEETINGS_BOX) -> dict[str, Any]:

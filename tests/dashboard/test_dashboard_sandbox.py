@@ -97,7 +97,10 @@ def test_ticking_the_meetings_box_through_handle(sample_sandbox: Any, tmp_path: 
     assert MEETINGS_BOX in body  # unticked
     assert "@helen-macleod ticked “Generate the notes for the next meetings now”; not run: " in body
     assert "it is for people with write access" in body
-    assert sample_sandbox.stats()["writes"] == 1, (result.output, sample_sandbox.stats()["by_route"])
+    assert sample_sandbox.stats()["writes"] == 1, (
+        result.output,
+        sample_sandbox.stats()["by_route"],
+    )
 
     # A maintainer ticks it: the notes pull request is opened once, the box unticked.
     payload = tick(sample_sandbox, issue.number, "tom-okafor")

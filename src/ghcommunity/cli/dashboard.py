@@ -49,4 +49,6 @@ def dashboard(
         result = plan_job("dashboard", ctx, DashboardOptions(dry_run=True), repo)
         click.echo(result.text or "")
         return
-    run_job_and_print("dashboard", ctx, DashboardOptions(dry_run=dry_run), as_json=as_json, repo=repo)
+    run_job_and_print(
+        "dashboard", ctx, DashboardOptions(dry_run=dry_run), as_json=as_json, repo=repo
+    )

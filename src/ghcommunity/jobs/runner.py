@@ -228,8 +228,10 @@ def summarize(run: JobRun) -> str:
     """What a run did, in one line (the dashboard's log)."""
     if run.dry_run:
         count = len(run.plan)
-        return f"dry run: {count} operation(s) planned, nothing written" if count else (
-            "dry run: nothing to do"
+        return (
+            f"dry run: {count} operation(s) planned, nothing written"
+            if count
+            else ("dry run: nothing to do")
         )
     done = [o for o in run.outcomes if o.status == "applied"]
     if not done:

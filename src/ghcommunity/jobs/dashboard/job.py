@@ -11,7 +11,7 @@ from ghcommunity.core.jobs import Job, JobOptions, JobResult
 from ghcommunity.core.plan import Plan
 from ghcommunity.core.providers import dashboard_sections
 from ghcommunity.github.context import Context
-from ghcommunity.jobs.dashboard.plan import plan_dashboard, render_body, parse_state
+from ghcommunity.jobs.dashboard.plan import parse_state, plan_dashboard, render_body
 from ghcommunity.jobs.dashboard.read import find_dashboard, read_inputs
 
 log = logging.getLogger(__name__)

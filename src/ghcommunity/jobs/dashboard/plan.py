@@ -158,9 +158,7 @@ def render_section(section: DashboardSection) -> str:
     return "\n".join(lines)
 
 
-def render_body(
-    config: Config, sections: Sequence[DashboardSection], state: DashboardState
-) -> str:
+def render_body(config: Config, sections: Sequence[DashboardSection], state: DashboardState) -> str:
     """The dashboard's body (without its marker, which the operation adds)."""
     rule = config.dashboard.permission
     intro = (

@@ -22,9 +22,7 @@ def read_inputs(ctx: Context, repo: str) -> DashboardInputs:
             what=f"reading the open issues of {repo}",
         )
     )
-    return DashboardInputs(
-        repo=repo, now=ctx.now, open_items=items, files=read_files(ctx, repo)
-    )
+    return DashboardInputs(repo=repo, now=ctx.now, open_items=items, files=read_files(ctx, repo))
 
 
 def read_files(ctx: Context, repo: str) -> dict[str, str]:
@@ -42,7 +40,9 @@ def read_files(ctx: Context, repo: str) -> dict[str, str]:
     }
 
 
-def find_dashboard(ctx: Context, repo: str, open_items: list[dict[str, Any]]) -> ExistingDashboard | None:
+def find_dashboard(
+    ctx: Context, repo: str, open_items: list[dict[str, Any]]
+) -> ExistingDashboard | None:
     """The dashboard issue: among the open issues already read, else (closed, or older than
     the list) the executor's search for its marker."""
     found = next(

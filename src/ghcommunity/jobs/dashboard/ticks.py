@@ -104,9 +104,7 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
         actor = read_actor(ctx, repo, who, [rule])
         label = _plain(line.label)
         if not allowed(rule, actor, "", ctx.config):
-            text = (
-                f"{when}: @{who} ticked “{label}”; not run: it is for {describe_rule(rule)}."
-            )
+            text = f"{when}: @{who} ticked “{label}”; not run: it is for {describe_rule(rule)}."
             plan.note(text)
         else:
             result = run_tick(ctx, tick)

@@ -81,4 +81,6 @@ def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | No
             Tick(id="run:ddat-export", label="Propose this month's DDaT report", job="ddat-export"),
         )
     )
-    return DashboardSection(key="ddat", title="DDaT framework feedback", lines=tuple(lines), order=30)
+    return DashboardSection(
+        key="ddat", title="DDaT framework feedback", lines=tuple(lines), order=30
+    )

@@ -36,7 +36,8 @@ def month_name(month: str) -> str:
 
 def _latest_file(ctx: Context, inputs: DashboardInputs) -> tuple[str, str] | None:
     pattern = re.compile(
-        "^" + re.escape(ctx.config.digest.path).replace(re.escape("{month}"), r"(\d{4}-\d{2})")
+        "^"
+        + re.escape(ctx.config.digest.path).replace(re.escape("{month}"), r"(\d{4}-\d{2})")
         + "$"
     )
     months = sorted((m[1], path) for path in inputs.files if (m := pattern.match(path)))

@@ -36,7 +36,11 @@ def needs_info_section(ctx: Context, inputs: DashboardInputs) -> DashboardSectio
         decision = decide(issue, config, inputs.now)
         head = f"#{issue.number} {_title(issue.title)}"
         if decision.action == "remind":
-            since = f" (waiting since {decision.clock_started:%-d %B %Y})" if decision.clock_started else ""
+            since = (
+                f" (waiting since {decision.clock_started:%-d %B %Y})"
+                if decision.clock_started
+                else ""
+            )
             lines.append(DashboardLine(f"{head}: a reminder is due{since}"))
         elif decision.action == "close":
             lines.append(DashboardLine(f"{head}: due to be closed (no reply to the reminder)"))

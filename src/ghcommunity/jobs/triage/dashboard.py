@@ -84,9 +84,11 @@ def waiting_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection |
     duplicates: list[dict[str, Any]] = []
     for issue in inputs.open_issues:
         author = _login(issue.get("user"))
-        if author == bot or marker_key(issue.get("body")) or (issue.get("user") or {}).get(
-            "type"
-        ) == "Bot":
+        if (
+            author == bot
+            or marker_key(issue.get("body"))
+            or (issue.get("user") or {}).get("type") == "Bot"
+        ):
             continue
         labels = _labels(issue)
         if duplicate and duplicate in labels:
@@ -102,10 +104,7 @@ def waiting_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection |
             if not (who.get(int(i["number"]), set()) - {_login(i.get("user")), bot, ""})
         ]
     lines = [
-        DashboardLine(
-            f"#{i['number']} {title_of(i)}: no reply since it was opened on "
-            f"{_opened(i)}"
-        )
+        DashboardLine(f"#{i['number']} {title_of(i)}: no reply since it was opened on {_opened(i)}")
         for i in quiet[:MAX_LISTED]
     ]
     if len(quiet) > MAX_LISTED:
