@@ -49,6 +49,7 @@ def options(command: click.Command) -> set[str]:
 # Commands that read or write GitHub. `init` reads it only to pin a release to its commit.
 TALKS_TO_GITHUB = {
     "audit",
+    "dashboard",
     "ddat export",
     "ddat report",
     "digest",
@@ -64,6 +65,7 @@ TALKS_TO_GITHUB = {
 # Commands whose job is to write to GitHub (through a Plan).
 WRITES_TO_GITHUB = {
     "audit",  # with --publish
+    "dashboard",
     "ddat export",
     "digest",  # with --publish
     "handle",

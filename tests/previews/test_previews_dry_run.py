@@ -100,5 +100,7 @@ def test_handle_dry_run_on_a_form_issue_prints_the_whole_welcome_comment(
     )
     assert len(welcome) > 80
     assert f"│ {welcome}" in result.output
-    assert "│ The community facilitators read every issue; someone will reply soon." in result.output
+    assert (
+        "│ The community facilitators read every issue; someone will reply soon." in result.output
+    )
     assert sample_sandbox.stats()["writes"] == 1  # only the issue this test opened
