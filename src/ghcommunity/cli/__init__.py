@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from ghcommunity import __version__
+from ghcommunity.cli.examples import add_examples
 from ghcommunity.core.errors import GhcError
 
 # name → (module, attribute, one-line help)
@@ -64,6 +65,7 @@ class LazyGroup(click.Group):
             return _not_built(cmd_name, summary)
         command = getattr(module, attr)
         assert isinstance(command, click.Command)
+        add_examples(command, cmd_name)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
