@@ -3,6 +3,7 @@ queue and workers, the same job registry."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -72,3 +73,64 @@ def test_a_maintainer_ticks_the_meetings_box_and_the_app_opens_the_notes_pull_re
     edited = [d for d in service.queue.list("done") if d["action"] == "edited"]
     assert any("1 handler(s)" in d["result"] for d in edited), edited
     assert any("ignored" in d["result"] for d in edited)  # the bot's own untick
+
+
+@pytest.mark.usefixtures("pinned_clock")
+def test_parked_deliveries_are_listed_and_a_tick_retries_one(app_and_sandbox: Any) -> None:
+    service, _served, sandbox = app_and_sandbox
+    sandbox.reset(seed="sample")
+    state = sandbox.state
+    state.add_app(4242, "ghcommunity", owner=ORG)
+    state.add_installation(77, app_id=4242, account=ORG)
+    state.add_token("tom-token", "tom-okafor")
+    state.put_file(REPO, ".github/ghcommunity.yml", CONFIG.read_text(), author="priya-shah")
+    idle(service, sandbox)
+    # A delivery for an installation GitHub no longer has: it fails until it is parked.
+    body = json.dumps(
+        {
+            "action": "opened",
+            "issue": {"number": 1, "title": "t", "body": "", "user": {"login": "ada"}},
+            "repository": {"full_name": REPO},
+            "sender": {"login": "ada"},
+            "installation": {"id": 999},
+        }
+    ).encode()
+    service.queue.enqueue("gone-1", "issues", body, action="opened", repo=REPO, installation_id=999)
+    service.workers.wake()
+    wait_until(lambda: service.queue.counts()["parked"] == 1)
+    (parked,) = service.queue.list("parked")
+
+    config = load_config(CONFIG)
+    client = GitHubClient(
+        Connection(api_url=sandbox.url, token="test-token"), retry=RetryPolicy(sleep_scale=0.0)
+    )
+    try:
+        run_job("dashboard", Context(config, client, now=NOW), DashboardOptions())
+    finally:
+        client.close()
+    idle(service, sandbox)
+    (issue,) = dashboards(sandbox)
+    text = issue.body
+    assert "### The App's parked deliveries" in text
+    assert "`issues.opened` received" in text
+    assert f"parked after {parked['attempts']} attempt(s)" in text
+    box = "- [ ] Retry this parked delivery (issues.opened)"
+    assert box in text
+
+    ticked = text.replace(box, box.replace("[ ]", "[x]"), 1)
+    response = httpx.patch(
+        f"{sandbox.url}/repos/{REPO}/issues/{issue.number}",
+        json={"body": ticked},
+        headers={"Authorization": "token tom-token"},
+    )
+    assert response.status_code == 200
+    idle(service, sandbox)
+    idle(service, sandbox)
+    after = sandbox.state.issue(REPO, issue.number).body
+    assert box in after
+    assert (
+        "@tom-okafor ran “Retry this parked delivery (issues.opened)”: delivery gone-1 queued again"
+    ) in after
+    wait_until(lambda: service.queue.counts()["parked"] == 1)  # it failed again, honestly
+    (again,) = service.queue.list("parked")
+    assert again["id"] == "gone-1"

@@ -250,8 +250,8 @@ def summarize(run: JobRun) -> str:
 @provide_job_runner
 def run_for_dashboard(ctx: Context, name: str, values: dict[str, Any]) -> TickRun:
     """A job ticked on the dashboard: the same registry, options validated the same way."""
-    job = job_named(name)
     try:
+        job = job_named(name)
         options = validate_options(job.options, values, source="dashboard")
         run = run_job(name, ctx, options)
     except GhcError as exc:
