@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from ghcommunity.config import Config
 from ghcommunity.core.dashboard import DashboardLine, DashboardSection, Tick
-from ghcommunity.core.plan import CreateIssue, UpdateIssue
+from ghcommunity.core.plan import CreateIssue, PinIssue, UpdateIssue
 from ghcommunity.jobs.dashboard.plan import (
     DashboardState,
     ExistingDashboard,
@@ -38,12 +38,16 @@ SECTIONS = [
 
 
 def test_a_new_dashboard_is_opened_once_then_left_alone_until_it_changes() -> None:
-    (op,) = plan_dashboard(REPO, CONFIG, SECTIONS, None).operations
+    op, pin = plan_dashboard(REPO, CONFIG, SECTIONS, None).operations
+    assert isinstance(pin, PinIssue)
+    assert pin.key == "dashboard"
     assert isinstance(op, CreateIssue)
     assert op.key == "dashboard"
     body = full_body(op.body)
     same = ExistingDashboard(7, "Community dashboard", body)
-    assert not plan_dashboard(REPO, CONFIG, SECTIONS, same)
+    assert plan_dashboard(REPO, CONFIG, SECTIONS, same).operations == [
+        PinIssue(repo=REPO, issue=7)  # kept pinned (the executor checks; no write if it is)
+    ]
     changed = plan_dashboard(REPO, CONFIG, SECTIONS[:1], same).operations
     assert isinstance(changed[0], UpdateIssue)
     assert changed[0].issue == 7

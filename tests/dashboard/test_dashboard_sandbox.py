@@ -42,13 +42,15 @@ def test_one_dashboard_issue_listing_meetings_waiting_issues_and_audit_findings(
     first = dashboard(sample_sandbox)
     assert "opened #" in first.output
     stats = sample_sandbox.stats()
-    assert stats["writes"] == 1  # the issue, nothing else
-    # The open issues, the tree, four GraphQL pages (replies, needs-info, notes folders, none
-    # for the digest file), labels, the notes pull request, and the search for a closed one.
-    assert stats["total"] <= 14, stats["by_route"]
+    assert stats["writes"] == 2  # the issue, and pinning it
+    # The open issues, the tree, three GraphQL pages (replies, needs-info, notes folders; none
+    # for a digest file), labels, the notes pull request, the search for a closed dashboard;
+    # then the new issue, and pinning it (finding it, whether it is pinned, the pin).
+    assert stats["total"] <= 16, stats["by_route"]
     (issue,) = dashboards(sample_sandbox)
     body = issue.body
     assert issue.title == "Community dashboard"
+    assert issue.pinned
     assert "**Lean Coffee**: Thursday 26 November 2026, 11:00 GMT; notes not generated yet" in body
     assert "### Waiting on the community" in body
     assert "#62 Welsh language versions of community pages: no reply since" in body
@@ -61,7 +63,7 @@ def test_one_dashboard_issue_listing_meetings_waiting_issues_and_audit_findings(
     second = dashboard(sample_sandbox)
     assert "is up to date" in second.output
     assert sample_sandbox.stats()["writes"] == 0
-    assert sample_sandbox.stats()["total"] <= 10, sample_sandbox.stats()["by_route"]
+    assert sample_sandbox.stats()["total"] <= 9, sample_sandbox.stats()["by_route"]
 
     # A new issue that nobody answers is listed (after the wait) by editing the same issue.
     sample_sandbox.state.add_token("noah-token", "noah-williams")
@@ -120,3 +122,28 @@ def test_ticking_the_meetings_box_through_handle(sample_sandbox: Any, tmp_path: 
     assert again.exit_code == 0, again.output
     assert sample_sandbox.stats()["writes"] == 0, sample_sandbox.stats()["by_route"]
     assert len(notes_pulls(sample_sandbox)) == 1
+
+
+def test_the_dashboard_is_left_unpinned_with_the_reason_when_three_are_pinned(
+    sample_sandbox: Any,
+) -> None:
+    repo = sample_sandbox.state.repo(REPO)
+    for issue in [i for i in repo.issues.values() if i.pull is None][:3]:
+        issue.pinned = True
+    result = dashboard(sample_sandbox)
+    assert "skipped: pin the issue [dashboard]" in result.output
+    assert "a repository can pin at most 3 issues" in result.output
+    (issue,) = dashboards(sample_sandbox)
+    assert not issue.pinned
+
+
+def test_the_dashboards_graphql_documents_are_valid() -> None:
+    from graphql import parse, validate
+
+    from ghcommunity.github.queries import ISSUE_PIN, PIN_ISSUE
+    from ghcommunity.jobs.digest.dashboard import RECENT_DISCUSSIONS
+    from ghcommunity.jobs.triage.dashboard import COMMENTERS
+    from ghcommunity_sandbox.graphql_api import schema
+
+    for document in (ISSUE_PIN, PIN_ISSUE, RECENT_DISCUSSIONS, COMMENTERS):
+        assert validate(schema(), parse(document)) == []

@@ -265,6 +265,20 @@ class UpdateIssue(_IssueOp):
         return f"update #{self.issue}: " + ", ".join(parts)
 
 
+class PinIssue(_Op):
+    """Pin an issue above the repository's issue list (GitHub pins at most three): the issue
+    by number, or the one carrying the marker `key`. Where it cannot be pinned (the limit, or
+    a token without the permission), it is skipped with the reason, never a failure."""
+
+    op: Literal["pin_issue"] = "pin_issue"
+    issue: int | None = None
+    key: str | None = None
+
+    def describe(self) -> str:
+        target = f"#{self.issue}" if self.issue else f"the issue [{self.key}]"
+        return f"pin {target}"
+
+
 class CreateDiscussion(_Op):
     """Start a discussion, or, with a key, update the one already carrying that marker."""
 
@@ -345,6 +359,7 @@ Operation = Annotated[
     | OpenPullRequest
     | CreateIssue
     | UpdateIssue
+    | PinIssue
     | CreateDiscussion
     | AddToProject
     | React

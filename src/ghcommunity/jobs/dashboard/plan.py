@@ -20,7 +20,7 @@ from typing import Any
 from ghcommunity.config import Config
 from ghcommunity.core.commands import describe_rule
 from ghcommunity.core.dashboard import DashboardSection, Tick
-from ghcommunity.core.plan import CreateIssue, Plan, UpdateIssue, marker
+from ghcommunity.core.plan import CreateIssue, PinIssue, Plan, UpdateIssue, marker
 
 DASHBOARD_KEY = "dashboard"
 TICK_PREFIX = "ghcommunity-tick:"
@@ -200,17 +200,21 @@ def plan_dashboard(
     state = parse_state(existing.body if existing else None)
     body = render_body(config, sections, state)
     title = config.dashboard.title
+    pin = config.dashboard.pin
     if existing is None:
-        return plan.add(CreateIssue(repo=repo, title=title, body=body, key=DASHBOARD_KEY))
+        plan.add(CreateIssue(repo=repo, title=title, body=body, key=DASHBOARD_KEY))
+        return plan.add(PinIssue(repo=repo, key=DASHBOARD_KEY)) if pin else plan
     wanted = full_body(body)
     if existing.body.replace("\r\n", "\n").strip() == wanted.strip() and existing.title == title:
-        return plan.note(f"the dashboard (#{existing.number}) is up to date")
-    return plan.add(
-        UpdateIssue(
-            repo=repo,
-            issue=existing.number,
-            title=title if existing.title != title else None,
-            body=wanted,
-            state="open" if existing.state != "open" else None,
+        plan.note(f"the dashboard (#{existing.number}) is up to date")
+    else:
+        plan.add(
+            UpdateIssue(
+                repo=repo,
+                issue=existing.number,
+                title=title if existing.title != title else None,
+                body=wanted,
+                state="open" if existing.state != "open" else None,
+            )
         )
-    )
+    return plan.add(PinIssue(repo=repo, issue=existing.number)) if pin else plan
