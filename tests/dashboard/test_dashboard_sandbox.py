@@ -114,7 +114,7 @@ def test_ticking_the_meetings_box_through_handle(sample_sandbox: Any, tmp_path: 
     body = sample_sandbox.state.issue(REPO, issue.number).body
     assert MEETINGS_BOX in body
     assert "@tom-okafor ran “Generate the notes for the next meetings now”: " in body
-    assert f"/pull/{pull.number}" in body or "open pull request" in body
+    assert f"pull request {sample_sandbox.url}/{REPO}/pull/{pull.number}" in body
 
     # The same event again (a redelivery) does nothing at all.
     settle(sample_sandbox)

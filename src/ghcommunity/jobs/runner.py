@@ -225,26 +225,32 @@ def run_job(name: str, ctx: Context, options: JobOptions, repo: str | None = Non
 
 
 def summarize(run: JobRun) -> str:
-    """What a run did, in one line (the dashboard's log)."""
+    """What a run did, in one line (the dashboard's log): what people will want to open (a
+    pull request, an issue, a discussion) by its address, and how many other changes."""
     if run.dry_run:
         count = len(run.plan)
-        return (
-            f"dry run: {count} operation(s) planned, nothing written"
-            if count
-            else ("dry run: nothing to do")
-        )
+        if not count:
+            return "dry run: nothing to do"
+        return f"dry run: {count} operation(s) planned, nothing written"
     done = [o for o in run.outcomes if o.status == "applied"]
     if not done:
         notes = "; ".join(run.plan.notes[:1])
         return f"nothing to do{f' ({notes})' if notes else ''}"
-    parts = []
-    for outcome in done[:3]:
-        text = outcome.op.describe()
-        if outcome.url:
-            text += f" ({outcome.url})"
-        parts.append(text)
-    more = f"; and {len(done) - 3} more" if len(done) > 3 else ""
-    return "; ".join(parts) + more
+    kinds = {
+        "open_pull_request": "pull request",
+        "create_issue": "issue",
+        "create_discussion": "discussion",
+    }
+    shown = [
+        f"{kinds[o.op.op]} {o.url}" if o.url else f"{kinds[o.op.op]} {o.detail}"
+        for o in done
+        if o.op.op in kinds
+    ]
+    if not shown:
+        shown = [done[0].op.describe()]
+    others = len(done) - len(shown)
+    more = f" (and {others} other change{'s' if others != 1 else ''})" if others > 0 else ""
+    return ", ".join(shown[:3]) + more
 
 
 @provide_job_runner
