@@ -115,6 +115,11 @@ def test_ticking_the_meetings_box_through_handle(sample_sandbox: Any, tmp_path: 
     assert MEETINGS_BOX in body
     assert "@tom-okafor ran “Generate the notes for the next meetings now”: " in body
     assert f"pull request {sample_sandbox.url}/{REPO}/pull/{pull.number}" in body
+    # The dashboard shows at once what the run changed.
+    assert (
+        f"**Lean Coffee**: Thursday 26 November 2026, 11:00 GMT; notes proposed in #{pull.number}"
+    ) in body
+    assert f"Notes pull request: #{pull.number}" in body
 
     # The same event again (a redelivery) does nothing at all.
     settle(sample_sandbox)

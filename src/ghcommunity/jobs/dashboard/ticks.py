@@ -26,15 +26,19 @@ from ghcommunity.github.client import repo_path
 from ghcommunity.github.context import Context
 from ghcommunity.github.permissions import read_actor
 from ghcommunity.github.state import IssueState
+from ghcommunity.jobs.dashboard.job import gather_sections
 from ghcommunity.jobs.dashboard.plan import (
     DASHBOARD_KEY,
     TickLine,
     TickOutcome,
+    full_body,
     newly_ticked,
     parse_state,
     record_ticks,
+    render_body,
     tick_lines,
 )
+from ghcommunity.jobs.dashboard.read import read_inputs
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +98,7 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
     who = event.sender or "someone"
     when = ctx.now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     outcomes: list[TickOutcome] = []
+    ran_one = False
     plan = Plan()
     for line in ticked:
         if line.id not in still or f"{line.id}@{stamp}" in state.handled:
@@ -108,6 +113,7 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
             plan.note(text)
         else:
             result = run_tick(ctx, tick)
+            ran_one = ran_one or result.ok
             verb = "ran" if result.ok else "tried"
             text = f"{when}: @{who} {verb} “{label}”: {result.summary}"
             plan.note(text)
@@ -123,5 +129,11 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
             state=str(current.get("state") or "open"),
         ),
     )
-    new_body = record_ticks(now_body, outcomes, ctx.config.dashboard.history)
+    base = now_body
+    if ran_one and repo.lower() == ctx.config.repo.lower():
+        # Something ran: show what it changed now (the notes pull request, the digest), not
+        # at the next daily run. The same one edit of the issue.
+        sections = gather_sections(ctx, read_inputs(ctx, repo))
+        base = full_body(render_body(ctx.config, sections, parse_state(now_body)))
+    new_body = record_ticks(base, outcomes, ctx.config.dashboard.history)
     return plan.add(UpdateIssue(repo=repo, issue=number, body=new_body))
