@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,24 @@ def test_the_dashboards_graphql_documents_are_valid() -> None:
 
     for document in (ISSUE_PIN, PIN_ISSUE, RECENT_DISCUSSIONS, COMMENTERS):
         assert validate(schema(), parse(document)) == []
+
+
+def test_a_forged_dashboard_runs_nothing(sample_sandbox: Any, tmp_path: Path) -> None:
+    """A person's issue that starts with the dashboard's marker is just a person's issue."""
+    dashboard(sample_sandbox)
+    (real,) = dashboards(sample_sandbox)
+    sample_sandbox.state.add_token("tom-token", "tom-okafor")
+    created = httpx.post(
+        f"{sample_sandbox.url}/repos/{REPO}/issues",
+        json={"title": "Community dashboard", "body": real.body},
+        headers={"Authorization": "token tom-token"},
+    )
+    assert created.status_code == 201
+    payload = tick(sample_sandbox, created.json()["number"], "tom-okafor")
+    result = handle(sample_sandbox, payload, tmp_path, "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    assert notes_pulls(sample_sandbox) == []
+    data = json.loads(result.output)
+    # Triage reads it as any issue; the dashboard's handler plans nothing for it.
+    assert any(h.startswith("ghcommunity.jobs.triage.") for h in data["handlers"])
+    assert not [op for op in data["operations"] if op["op"] == "update_issue"]

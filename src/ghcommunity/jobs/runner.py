@@ -128,8 +128,8 @@ BOT_ISSUE_HANDLERS = {"dashboard": "ghcommunity.jobs.dashboard.ticks.dashboard_t
 
 
 def _handles_bot_issue(handler: str, event: Event) -> bool:
-    if event.name != "issues":
-        return True
+    if event.name != "issues" or not p.is_bot(p.get(event.payload, "issue", "user")):
+        return True  # a person's issue that starts with a marker is only a person's issue
     key = marker_key(p.text(event.payload, "issue", "body"))
     owner = BOT_ISSUE_HANDLERS.get(key or "")
     return owner is None or owner == handler

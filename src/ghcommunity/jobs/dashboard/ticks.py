@@ -76,6 +76,12 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
     body = p.text(event.payload, "issue", "body")
     if marker_key(body) != DASHBOARD_KEY:
         return None
+    author = p.get(event.payload, "issue", "user")
+    if not p.is_bot(author) and p.login(author).lower() != ctx.config.community.bot_login.lower():
+        log.info(
+            "issue #%s carries the dashboard's marker but a person opened it", event.issue_number
+        )
+        return None  # a forged dashboard: its boxes run nothing
     before = p.get(event.payload, "changes", "body", "from")
     if not isinstance(before, str):
         return None  # the title changed, not the body
