@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ghcommunity.config import Config
+from ghcommunity.config import Config, ConfigError, parse_config
 from ghcommunity.core.dashboard import DashboardLine, DashboardSection, Tick
 from ghcommunity.core.plan import CreateIssue, PinIssue, UpdateIssue
 from ghcommunity.jobs.dashboard.plan import (
@@ -87,3 +88,19 @@ def test_the_hidden_state_survives_any_text(lines: list[str]) -> None:
     comment = state.to_comment()
     assert "--" not in comment[4:-3]  # the comment cannot be closed early
     assert parse_state(f"text\n{comment}\n") == state
+
+
+def test_a_bad_permission_rule_is_a_config_error_with_its_line() -> None:
+    text = (
+        "community: {name: C, org: org, repo: repo}\n"
+        "dashboard:\n"
+        "  permissions:\n"
+        "    meetings: wizard\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, "ghcommunity.yml")
+    assert caught.value.problems[0].startswith("ghcommunity.yml:4:")
+    assert "unknown permission 'wizard'" in caught.value.problems[0]
+    config = parse_config(text.replace("wizard", "maintain or team:facilitators"), "x.yml")
+    assert config.dashboard.rule_for("meetings") == "maintain or team:facilitators"
+    assert config.dashboard.rule_for("audit") == "write"
