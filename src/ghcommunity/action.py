@@ -224,6 +224,7 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("lifecycle", "Lifecycle: needs-info reminders", "lifecycle"),
         # The audit keeps its tracking issue up to date; its findings go to the summary.
         CommandSpec("audit", "Registry audit", "audit"),
+        CommandSpec("dashboard", "Community dashboard", "dashboard"),
     )
 }
 

@@ -50,6 +50,7 @@ def options(command: click.Command) -> set[str]:
 TALKS_TO_GITHUB = {
     "audit",
     "directory",  # reads the notes folders for each group's status (--no-notes: none)
+    "dashboard",
     "ddat export",
     "ddat report",
     "digest",
@@ -65,6 +66,7 @@ TALKS_TO_GITHUB = {
 # Commands whose job is to write to GitHub (through a Plan).
 WRITES_TO_GITHUB = {
     "audit",  # with --publish
+    "dashboard",
     "ddat export",
     "digest",  # with --publish
     "handle",

@@ -12,7 +12,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
-REUSABLE = ("triage", "meeting-notes", "digest", "ddat-report", "labels-sync", "lifecycle")
+REUSABLE = (
+    "triage",
+    "meeting-notes",
+    "digest",
+    "ddat-report",
+    "labels-sync",
+    "lifecycle",
+    "dashboard",
+)
 SHA = "3f0c2a1b4d5e6f708192a3b4c5d6e7f809102132"  # any full SHA pins the init output offline
 
 

@@ -71,12 +71,14 @@ def test_schedule_is_daily_and_monthly() -> None:
     assert [d[0] for d in ordinary] == [
         "schedule:meetings:org/repo:2026-11-23",
         "schedule:lifecycle:org/repo:2026-11-23",
+        "schedule:dashboard:org/repo:2026-11-23",
     ]
     first = due_deliveries(targets, date(2026, 12, 1))
     assert [d[3] for d in first] == [
         "ghcommunity-meetings",
         "ghcommunity-lifecycle",
         "ghcommunity-digest",
+        "ghcommunity-dashboard",  # last: it shows what the others did
     ]
     payload = json.loads(first[2][1])
     assert payload["action"] == "ghcommunity-digest"
@@ -90,12 +92,12 @@ def test_scheduler_queues_each_run_once(harness: Harness) -> None:
     scheduler = Scheduler(
         harness.service.queue, lambda: [Target("org/repo", None)], today=lambda: day["today"]
     )
-    assert scheduler.tick() == 3
+    assert scheduler.tick() == 4
     assert scheduler.tick() == 0  # a restart or a second instance queues nothing more
     harness.drain()
     assert scheduler.tick() == 0  # nor once they have run
     day["today"] = date(2026, 12, 2)
-    assert scheduler.tick() == 2
+    assert scheduler.tick() == 3
     rows = harness.service.queue.list()
     assert {r["event"] for r in rows} == {"repository_dispatch"}
 

@@ -236,7 +236,7 @@ def test_the_schedulers_runs_reach_the_same_handlers_and_keep_the_digest_store(
         wake=service.workers.wake,
         today=lambda: next(days),
     )
-    assert scheduler.tick() == 3  # meetings, lifecycle, and the digest on the first
+    assert scheduler.tick() == 4  # meetings, lifecycle, the dashboard, the digest on the first
     idle(service, sandbox)
     assert scheduler.tick() == 0  # the same day again: already queued once
     ran = {
@@ -244,7 +244,12 @@ def test_the_schedulers_runs_reach_the_same_handlers_and_keep_the_digest_store(
         for d in service.queue.list("done")
         if d["event"] == "repository_dispatch"
     }
-    assert set(ran) == {"ghcommunity-meetings", "ghcommunity-lifecycle", "ghcommunity-digest"}
+    assert set(ran) == {
+        "ghcommunity-meetings",
+        "ghcommunity-lifecycle",
+        "ghcommunity-digest",
+        "ghcommunity-dashboard",
+    }
     for action, result in ran.items():
         assert "1 handler(s)" in result, (action, result)
     assert service.queue.list("parked") == []
@@ -257,4 +262,4 @@ def test_the_schedulers_runs_reach_the_same_handlers_and_keep_the_digest_store(
         assert store.states(REPO)  # synced, and kept for next month's incremental run
     finally:
         store.close()
-    assert scheduler.tick() == 2  # the next day: the daily jobs only
+    assert scheduler.tick() == 3  # the next day: the daily jobs only

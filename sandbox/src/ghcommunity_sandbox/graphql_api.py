@@ -1917,6 +1917,33 @@ def m_add_project_item(_: Any, info: Info, input: dict[str, Any]) -> dict[str, A
     return _payload(input, item=item)
 
 
+@field("Issue", "isPinned")
+def f_issue_pinned(obj: Any, info: Info, **_: Any) -> bool:
+    return bool(getattr(obj, "pinned", False))
+
+
+PINNED_LIMIT = 3  # GitHub pins at most three issues per repository
+
+
+@field("Mutation", "pinIssue", "unpinIssue")
+def m_pin_issue(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    g = gql(info)
+    issue = _node(g, input["issueId"], (Issue,), "Issue")
+    pin = info.field_name == "pinIssue"
+    _need(g, issue.repo, "write", "PinIssue" if pin else "UnpinIssue")
+    with g.state.lock:
+        if pin and not issue.pinned:
+            pinned = [i for i in issue.repo.issues.values() if i.pinned and i.pull is None]
+            if len(pinned) >= PINNED_LIMIT:
+                raise GitHubGraphQLError(
+                    f"Issue could not be pinned: a repository can pin at most {PINNED_LIMIT} "
+                    "issues",
+                    "UNPROCESSABLE",
+                )
+        issue.pinned = pin
+    return _payload(input, issue=issue)
+
+
 @field("Mutation", "addComment")
 def m_add_comment(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     g = gql(info)

@@ -320,6 +320,7 @@ class Issue:
     project_items: list[ProjectItem] = field(default_factory=list)
     last_edited_at: str | None = None  # when the body was last edited, and by whom
     editor: User | None = None
+    pinned: bool = False  # pinned above the repository's issue list (at most 3)
 
     @property
     def is_pull(self) -> bool:

@@ -35,7 +35,12 @@ class ScheduledJob:
         return not self.monthly or day.day == 1
 
 
-JOBS = (ScheduledJob("meetings"), ScheduledJob("lifecycle"), ScheduledJob("digest", monthly=True))
+JOBS = (
+    ScheduledJob("meetings"),
+    ScheduledJob("lifecycle"),
+    ScheduledJob("digest", monthly=True),
+    ScheduledJob("dashboard"),
+)
 
 
 @dataclass(frozen=True)

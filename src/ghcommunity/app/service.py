@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from starlette.applications import Starlette
 
 from ghcommunity.app.auth import Clients
+from ghcommunity.app.dashboard import install as install_dashboard
 from ghcommunity.app.processor import Processed, Processor
 from ghcommunity.app.queue import Queue
 from ghcommunity.app.recovery import Recovery
@@ -85,6 +86,7 @@ def build(
             fixed = [Target(repo, None) for repo in settings.schedule_repos]
             targets = lambda: fixed  # noqa: E731
         scheduler = Scheduler(queue, targets, wake=workers.wake)
+    install_dashboard(queue)  # the dashboard's parked-deliveries section and its retry ticks
     recovery = None
     if settings.app_mode and settings.recover_interval > 0:
         recovery = Recovery(

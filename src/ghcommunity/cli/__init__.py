@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from ghcommunity import __version__
+from ghcommunity.cli.examples import add_examples
 from ghcommunity.core.errors import GhcError
 
 # name → (module, attribute, one-line help)
@@ -36,6 +37,11 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "digest": ("ghcommunity.cli.digest", "digest", "Compile the monthly digest."),
     "audit": ("ghcommunity.cli.audit", "audit", "Audit the community registry."),
     "directory": ("ghcommunity.cli.audit", "directory", "Write the directory of groups."),
+    "dashboard": (
+        "ghcommunity.cli.dashboard",
+        "dashboard",
+        "Keep the Community dashboard issue up to date.",
+    ),
     "serve": ("ghcommunity.cli.serve", "serve", "Run the GitHub App webhook server."),
     "sandbox": ("ghcommunity.cli.sandbox", "sandbox", "A local GitHub for tests and rehearsal."),
     "demo": ("ghcommunity.cli.demo", "demo", "Run every job against the sandbox's sample."),
@@ -60,6 +66,7 @@ class LazyGroup(click.Group):
             return _not_built(cmd_name, summary)
         command = getattr(module, attr)
         assert isinstance(command, click.Command)
+        add_examples(command, cmd_name)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

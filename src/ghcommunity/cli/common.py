@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ghcommunity.cli.summaries import SUMMARIES
 from ghcommunity.config import Config, load_config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import Plan
@@ -166,6 +167,12 @@ def job_context(
     return ctx
 
 
+def verbosity() -> int:
+    """How many -v the command line has (`ghcommunity -v ...`)."""
+    ctx = click.get_current_context(silent=True)
+    return int((ctx.find_root().params.get("verbose") or 0) if ctx else 0)
+
+
 def run_job_and_print(
     name: str, ctx: Context, options: JobOptions, *, as_json: bool, repo: str | None = None
 ) -> JobRun:
@@ -174,6 +181,14 @@ def run_job_and_print(
     from ghcommunity.jobs.runner import run_job
 
     run = run_job(name, ctx, options, repo)
+    summary = SUMMARIES.get(name)
+    if summary is not None and not as_json:
+        for line in summary(run):
+            click.echo(line)
+        if not verbosity():
+            if run.plan or run.outcomes:
+                click.echo("(each change: ghcommunity -v ...)")
+            return run
     if as_json:
         echo_json(run.to_dict())
     elif run.dry_run:

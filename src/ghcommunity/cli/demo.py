@@ -253,9 +253,23 @@ def triage_step(demo: Demo) -> StepResult:
     for issue in issues:
         deliver(issue)
     again = _since(sb, before)
+    # What the bot said, whole: each comment it posted (or edited), under its issue.
+    said = ["", "## What the bot said", ""]
+    for issue, result in zip(issues, results, strict=True):
+        for outcome in result.outcomes:
+            if outcome.op.op != "comment" or outcome.status != "applied":
+                continue
+            name = issue["title"].replace("\n", " ")
+            said += [f"### #{issue['number']} {name}", "", outcome.op.body.rstrip(), ""]
+    if len(said) == 3:
+        said.append("The bot posted no comments.")
     path = demo.out / "triage.md"
     path.write_text(
-        "# Triage of the sample community's open issues\n\n" + "\n".join(rows) + "\n",
+        "# Triage of the sample community's open issues\n\n"
+        + "\n".join(rows)
+        + "\n"
+        + "\n".join(said).rstrip()
+        + "\n",
         encoding="utf-8",
     )
     per_issue = first["total"] / max(len(issues), 1)

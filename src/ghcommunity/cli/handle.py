@@ -40,7 +40,50 @@ def read_event(name: str | None, path: str | None) -> Event:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: the event payload must be a JSON object")
+    check_event_matches(name, data, path)
     return Event(name=name, payload=data)
+
+
+# What a payload of each event carries (GitHub's webhook payloads), to tell a payload saved from
+# one event and handed in as another (e.g. a pull request's as `issues`).
+EVENT_KEYS: dict[str, tuple[str, ...]] = {
+    "issues": ("issue",),
+    "issue_comment": ("issue", "comment"),
+    "pull_request": ("pull_request",),
+    "pull_request_target": ("pull_request",),
+    "pull_request_review": ("pull_request", "review"),
+    "discussion": ("discussion",),
+    "discussion_comment": ("discussion", "comment"),
+    "push": ("ref",),
+    "repository_dispatch": ("action",),
+    "label": ("label",),
+}
+
+
+def _looks_like(data: dict[str, Any]) -> str | None:
+    for name in ("issue_comment", "discussion_comment", "pull_request", "discussion", "issues"):
+        if all(key in data for key in EVENT_KEYS[name]):
+            return name
+    if "ref" in data and "commits" in data:
+        return "push"
+    return None
+
+
+def check_event_matches(name: str, data: dict[str, Any], path: str) -> None:
+    """Refuse a payload that cannot be the named event (it would find no handler, silently)."""
+    needed = EVENT_KEYS.get(name)
+    if needed is None:
+        return  # an event we know nothing about: the dispatcher says there is no handler
+    missing = [key for key in needed if not isinstance(data.get(key), dict | str)]
+    if not missing:
+        return
+    guess = _looks_like(data)
+    hint = f"; it looks like a `{guess}` event" if guess and guess != name else ""
+    raise InputError(
+        f"{path}: the payload does not match --event-name {name}: it has no "
+        + " or ".join(f"`{key}`" for key in missing)
+        + f"{hint} (check --event-name or GITHUB_EVENT_NAME)"
+    )
 
 
 def describe(result: DispatchResult) -> str:

@@ -36,6 +36,7 @@ WORKFLOWS = (
     "ghcommunity-ddat-report.yml",
     "ghcommunity-labels-sync.yml",
     "ghcommunity-lifecycle.yml",
+    "ghcommunity-dashboard.yml",
 )
 
 

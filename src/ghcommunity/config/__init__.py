@@ -16,6 +16,7 @@ from pydantic_core import ErrorDetails
 
 from ghcommunity.config.base import Section
 from ghcommunity.config.community import Community
+from ghcommunity.config.dashboard import Dashboard
 from ghcommunity.config.ddat import Ddat
 from ghcommunity.config.digest import Digest
 from ghcommunity.config.groups import Group, Schedule
@@ -54,6 +55,7 @@ class Config(Section):
     digest: Digest = Field(default_factory=Digest)
     objectives: list[Objective] = Field(default_factory=list)
     registry: Registry = Field(default_factory=Registry)
+    dashboard: Dashboard = Field(default_factory=Dashboard)
 
     @model_validator(mode="after")
     def _unique_slugs(self) -> Config:

@@ -280,6 +280,20 @@ class UpdateIssue(_IssueOp):
         return f"update #{self.issue}: " + ", ".join(parts)
 
 
+class PinIssue(_Op):
+    """Pin an issue above the repository's issue list (GitHub pins at most three): the issue
+    by number, or the one carrying the marker `key`. Where it cannot be pinned (the limit, or
+    a token without the permission), it is skipped with the reason, never a failure."""
+
+    op: Literal["pin_issue"] = "pin_issue"
+    issue: int | None = None
+    key: str | None = None
+
+    def describe(self) -> str:
+        target = f"#{self.issue}" if self.issue else f"the issue [{self.key}]"
+        return f"pin {target}"
+
+
 class CreateDiscussion(_Op):
     """Start a discussion, or, with a key, update the one already carrying that marker."""
 
@@ -360,6 +374,7 @@ Operation = Annotated[
     | OpenPullRequest
     | CreateIssue
     | UpdateIssue
+    | PinIssue
     | CreateDiscussion
     | AddToProject
     | React
@@ -367,6 +382,36 @@ Operation = Annotated[
     Field(discriminator="op"),
 ]
 _OPERATIONS: TypeAdapter[list[Operation]] = TypeAdapter(list[Operation])
+
+
+def written_texts(op: Operation) -> list[tuple[str, str]]:
+    """(what, text) for each text the operation writes where people will read it."""
+    if isinstance(op, Comment):
+        return [("comment", op.body)]
+    if isinstance(op, CreateIssue):
+        return [("issue body", op.body)]
+    if isinstance(op, UpdateIssue) and op.body is not None:
+        return [("new issue body", op.body)]
+    if isinstance(op, CreateDiscussion):
+        return [("discussion body", op.body)]
+    if isinstance(op, OpenPullRequest) and op.body:
+        return [("pull request body", op.body)]
+    if isinstance(op, PutFile):
+        return [(op.path, op.content)]
+    if isinstance(op, CommitFiles):
+        return [(change.path, change.content) for change in op.files]
+    if isinstance(op, CreateCheckRun):
+        return [("check run summary", op.summary)]
+    return []
+
+
+def framed(title: str, text: str) -> list[str]:
+    """A text shown whole, framed and indented under its operation's line."""
+    rule = "─" * max(3, 64 - len(title))
+    lines = [f"   ┌─ {title} {rule}"]
+    lines += [f"   │ {line}".rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    lines.append("   └" + "─" * (len(title) + len(rule) + 3))
+    return lines
 
 
 class Plan(BaseModel):
@@ -449,11 +494,18 @@ class Plan(BaseModel):
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
-    def to_text(self) -> str:
+    def to_text(self, *, bodies: bool = True) -> str:
+        """The Plan for people: a line per operation and, unless `bodies` is false, the whole
+        text of every comment, issue, discussion, pull request and file it would write."""
         if not self.operations:
             lines = ["nothing to do"]
         else:
-            lines = [f"{i}. [{op.repo}] {op.describe()}" for i, op in enumerate(self.operations, 1)]
+            lines = []
+            for i, op in enumerate(self.operations, 1):
+                lines.append(f"{i}. [{op.repo}] {op.describe()}")
+                if bodies:
+                    for title, text in written_texts(op):
+                        lines += framed(title, text)
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -8,27 +8,39 @@ job before any runs), and the using job asks here:
 - role resolvers: read a free-text DDaT role answer as the framework's role name (the digest's
   feedback-by-role figures);
 - role label names: a DDaT role label's (short) name → the framework's role name, so the digest
-  shows "Development operations (DevOps) engineer", not the label's shortened form.
+  shows "Development operations (DevOps) engineer", not the label's shortened form;
+- dashboard sections: what each job shows on the community dashboard (each job's
+  `dashboard.py`), and handlers for ticks that are not a job (the App's "retry this delivery");
+- the job runner: run a job by name through the one registry (`jobs/runner.py` registers it), so
+  the dashboard can run what a maintainer ticked without importing every job.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ghcommunity.config import Config
     from ghcommunity.config.labels import LabelSpec
+    from ghcommunity.core.dashboard import DashboardInputs, DashboardSection, Tick, TickRun
+    from ghcommunity.github.context import Context
 
 LabelSource = Callable[["Config", "set[str]"], "list[LabelSpec]"]
 RoleResolver = Callable[[str], "str | None"]
 RoleResolverFactory = Callable[["Config"], "RoleResolver | None"]
 
 RoleLabelNames = Callable[["Config"], "dict[str, str]"]
+SectionReader = Callable[["Context", "DashboardInputs"], "DashboardSection | None"]
+TickHandler = Callable[["Context", "Tick"], "TickRun"]
+JobRunner = Callable[["Context", str, "dict[str, Any]"], "TickRun"]
 
 _LABEL_SOURCES: dict[str, LabelSource] = {}
 _ROLE_LABEL_NAMES: dict[str, RoleLabelNames] = {}
 _ROLE_RESOLVERS: dict[str, RoleResolverFactory] = {}
+_DASHBOARD_SECTIONS: dict[str, SectionReader] = {}
+_TICK_HANDLERS: dict[str, TickHandler] = {}
+_JOB_RUNNERS: list[JobRunner] = []
 
 
 def label_source(name: str) -> Callable[[LabelSource], LabelSource]:
@@ -75,9 +87,57 @@ def role_label_names_provider(name: str) -> Callable[[RoleLabelNames], RoleLabel
     return register
 
 
+def dashboard_section(name: str) -> Callable[[SectionReader], SectionReader]:
+    """Register `func(ctx, inputs) -> DashboardSection | None` as the dashboard's `name` section.
+
+    It may read more through `ctx` (keep it to a request or two); None leaves the section out."""
+
+    def register(func: SectionReader) -> SectionReader:
+        _DASHBOARD_SECTIONS[name] = func
+        return func
+
+    return register
+
+
 def role_label_names(config: Config) -> dict[str, str]:
     """Lower-cased DDaT role label names (without the prefix) → the framework's names."""
     names: dict[str, str] = {}
     for provider in _ROLE_LABEL_NAMES.values():
         names.update(provider(config))
     return names
+
+
+def remove_dashboard_section(name: str) -> None:
+    _DASHBOARD_SECTIONS.pop(name, None)
+
+
+def dashboard_sections() -> dict[str, SectionReader]:
+    return dict(_DASHBOARD_SECTIONS)
+
+
+def tick_handler(kind: str) -> Callable[[TickHandler], TickHandler]:
+    """Register what ticking a `<kind>:<id>` box runs when it is not a job (e.g. `retry`)."""
+
+    def register(func: TickHandler) -> TickHandler:
+        _TICK_HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def remove_tick_handler(kind: str) -> None:
+    _TICK_HANDLERS.pop(kind, None)
+
+
+def tick_handler_for(kind: str) -> TickHandler | None:
+    return _TICK_HANDLERS.get(kind)
+
+
+def provide_job_runner(func: JobRunner) -> JobRunner:
+    """Register `func(ctx, job_name, options) -> TickRun` (the job registry registers one)."""
+    _JOB_RUNNERS[:] = [func]
+    return func
+
+
+def job_runner() -> JobRunner | None:
+    return _JOB_RUNNERS[0] if _JOB_RUNNERS else None

@@ -117,8 +117,16 @@ class Connection:
                 "the GitHub token is not valid: it has a space or a stray character in it "
                 "(check --token, GITHUB_TOKEN or GH_TOKEN)"
             )
+        base = (api_url or env.get("GITHUB_API_URL") or DEFAULT_API_URL).strip()
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            where = "--api-url" if api_url else "GITHUB_API_URL"
+            raise InputError(
+                f"{where} {base[:80]!r}: expected a full URL with its scheme, such as "
+                "https://api.github.com, https://HOST/api/v3 or http://127.0.0.1:8000"
+            )
         return cls(
-            api_url=(api_url or env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            api_url=base.rstrip("/"),
             graphql_url=env.get("GITHUB_GRAPHQL_URL") or None,
             token=secret or None,
             **extra,
@@ -296,6 +304,9 @@ class GitHubClient:
             auth = AppAuthStrategy(connection.app_id, connection.private_key)
         else:
             auth = UnauthAuthStrategy()
+        # Without credentials GitHub answers 404 for a private repository, which reads as
+        # "not found": say what is missing instead, before sending anything.
+        self.anonymous = isinstance(auth, UnauthAuthStrategy)
         self.gh: GitHub[Any] = GitHub(
             auth,
             base_url=connection.api_url.rstrip("/") + "/",
@@ -315,6 +326,13 @@ class GitHubClient:
 
     # -- low level -------------------------------------------------------------------------
 
+    def _need_credentials(self) -> None:
+        if self.anonymous:
+            raise InputError(
+                "no GitHub token: pass --token, or set GITHUB_TOKEN or GH_TOKEN (in a workflow, "
+                "give the step the workflow's token or a GitHub App's installation token)"
+            )
+
     def _url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
             return path
@@ -332,6 +350,7 @@ class GitHubClient:
         ok: tuple[int, ...] = (),
     ) -> httpx.Response:
         """One REST request. Statuses in `ok` (e.g. 404 when probing) are returned, not raised."""
+        self._need_credentials()
         try:
             response = self.gh.request(
                 method,
@@ -385,6 +404,7 @@ class GitHubClient:
         self, query: str, variables: Mapping[str, Any] | None = None, *, what: str = "GraphQL"
     ) -> dict[str, Any]:
         """One GraphQL request; returns `data`. Errors become one-line OperationalErrors."""
+        self._need_credentials()
         body: dict[str, Any] = {"query": query}
         if variables:
             body["variables"] = dict(variables)

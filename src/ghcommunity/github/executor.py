@@ -33,6 +33,7 @@ from ghcommunity.core.plan import (
     FileChange,
     OpenPullRequest,
     Operation,
+    PinIssue,
     Plan,
     PutFile,
     React,
@@ -115,6 +116,7 @@ class Executor:
             "open_pull_request": self._open_pull_request,
             "create_issue": self._create_issue,
             "update_issue": self._update_issue,
+            "pin_issue": self._pin_issue,
             "create_discussion": self._create_discussion,
             "add_to_project": self._add_to_project,
             "react": self._react,
@@ -415,6 +417,29 @@ class Executor:
         for name, value in changes.items():
             setattr(state, name, value)
         return Outcome(op, "applied", ", ".join(sorted(changes)), data.get("html_url"))
+
+    def _pin_issue(self, op: PinIssue) -> Outcome:
+        number = op.issue
+        if number is None and op.key:
+            found = self._find_keyed_issue(op.repo, op.key)
+            number = int(found["number"]) if found else None
+        if number is None:
+            return Outcome(op, "skipped", "no such issue")
+        owner, name = split_repo(op.repo)
+        data = self.client.graphql(
+            queries.ISSUE_PIN,
+            {"owner": owner, "name": name, "number": number},
+            what=f"reading whether #{number} is pinned",
+        )
+        issue = (data.get("repository") or {}).get("issue") or {}
+        if issue.get("isPinned"):
+            return Outcome(op, "unchanged", f"#{number} is pinned")
+        try:
+            self.writes += 1
+            self.client.graphql(queries.PIN_ISSUE, {"id": issue["id"]}, what=f"pinning #{number}")
+        except GhcError as exc:
+            return Outcome(op, "skipped", f"#{number} not pinned: {exc}")
+        return Outcome(op, "applied", f"pinned #{number}")
 
     def find_keyed_issue(self, repo: str, key: str) -> dict[str, Any] | None:
         """The issue carrying this key's marker, for jobs that must know it before planning."""

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from ghcommunity.github.context import Context
 
 log = logging.getLogger(__name__)
+NO_FORMS = (
+    "no such folder of issue forms, so every issue is read as free text "
+    "(set triage.forms_path, or pass --forms)"
+)
 
 
 class FormSource(Protocol):
@@ -34,7 +38,7 @@ class DirectoryFormSource:
     def load(self) -> dict[str, IssueForm]:
         self.errors = []
         if not self.path.is_dir():
-            self.errors.append(f"{self.path}: no such directory of issue forms")
+            self.errors.append(f"{self.path}: {NO_FORMS}")
             return {}
         return load_forms(self.path, errors=self.errors)
 
@@ -72,13 +76,17 @@ class RepoFormSource:
             {"owner": owner, "name": name, "expression": f"{self.ref}:{self.path.strip('/')}"},
             what=f"reading the issue forms in {self.repo}",
         )
-        tree = (data.get("repository") or {}).get("object") or {}
+        found = (data.get("repository") or {}).get("object")
+        tree = found if isinstance(found, dict) else {}
+        self.errors = []
+        if not isinstance(found, dict) or "entries" not in found:
+            self.errors.append(f"{self.repo}:{self.path}: {NO_FORMS}")
+            return {}
         texts = {
             str(entry.get("name")): str((entry.get("object") or {}).get("text") or "")
             for entry in tree.get("entries") or []
             if entry.get("type") == "blob" and not (entry.get("object") or {}).get("isBinary")
         }
-        self.errors = []
         return forms_from_texts(texts, errors=self.errors)
 
     def describe(self) -> str:
@@ -103,7 +111,10 @@ def context_forms(ctx: Context) -> dict[str, IssueForm]:
         source = ctx.form_source or default_form_source(ctx.config, ctx.client)
         forms = source.load()
         for problem in getattr(source, "errors", []):
-            log.warning("issue form skipped: %s", problem)
+            if problem.endswith(NO_FORMS):
+                log.warning("issue forms: %s", problem)
+            else:
+                log.warning("issue form skipped: %s", problem)
         return forms
 
     forms: dict[str, IssueForm] = ctx.cached("issue-forms", load)

@@ -89,6 +89,20 @@ mutation UpdateDiscussion($id: ID!, $title: String!, $body: String!) {
 }
 """
 
+ISSUE_PIN = """
+query IssuePin($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    issue(number: $number) { id isPinned }
+  }
+}
+"""
+
+PIN_ISSUE = """
+mutation PinIssue($id: ID!) {
+  pinIssue(input: {issueId: $id}) { issue { id isPinned } }
+}
+"""
+
 ALL = {
     "ISSUE_STATE": ISSUE_STATE,
     "REPO_LABELS": REPO_LABELS,
@@ -97,4 +111,6 @@ ALL = {
     "DISCUSSION_TARGET": DISCUSSION_TARGET,
     "CREATE_DISCUSSION": CREATE_DISCUSSION,
     "UPDATE_DISCUSSION": UPDATE_DISCUSSION,
+    "ISSUE_PIN": ISSUE_PIN,
+    "PIN_ISSUE": PIN_ISSUE,
 }

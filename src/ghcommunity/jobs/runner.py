@@ -10,6 +10,7 @@ the one executor).
 | labels-sync | labels as code | prune |
 | audit | the registry audit and its tracking issue | now |
 | ddat-export | the month's DDaT feedback report, through a pull request | month |
+| dashboard | the community dashboard issue | |
 
 Every job also takes `dry_run` (plan, log, write nothing). The App's scheduler's own `scheduled`
 and `date` keys are accepted and ignored. A value a job cannot use, or a key it does not know (a
@@ -28,10 +29,12 @@ from typing import Any
 
 from ghcommunity.config import Config
 from ghcommunity.core import payload as p
-from ghcommunity.core.errors import InputError
+from ghcommunity.core.dashboard import TickRun
+from ghcommunity.core.errors import GhcError, InputError
 from ghcommunity.core.events import Event, handlers_for, on
 from ghcommunity.core.jobs import Job, JobOptions, JobResult, validate_options
-from ghcommunity.core.plan import Plan
+from ghcommunity.core.plan import Plan, marker_key
+from ghcommunity.core.providers import provide_job_runner
 from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Outcome
 
@@ -46,6 +49,15 @@ HANDLER_MODULES = (
     "ghcommunity.jobs.labels.handlers",
     "ghcommunity.jobs.meetings.notes",
     "ghcommunity.jobs.registry.audit",
+    "ghcommunity.jobs.dashboard.ticks",
+    # Each job's dashboard section (core/providers.py: dashboard_section).
+    "ghcommunity.jobs.meetings.dashboard",
+    "ghcommunity.jobs.triage.dashboard",
+    "ghcommunity.jobs.lifecycle.dashboard",
+    "ghcommunity.jobs.ddat.dashboard",
+    "ghcommunity.jobs.registry.dashboard",
+    "ghcommunity.jobs.digest.dashboard",
+    "ghcommunity.jobs.labels.dashboard",
 )
 
 # Each job's `JOB`, in the order `ghcommunity --help` and the docs list them.
@@ -56,6 +68,7 @@ JOB_MODULES = (
     "ghcommunity.jobs.labels.job",
     "ghcommunity.jobs.registry.job",
     "ghcommunity.jobs.ddat.job",
+    "ghcommunity.jobs.dashboard.job",
 )
 DISPATCH_PREFIX = "ghcommunity-"
 # Sent by the App's scheduler (`app/scheduler.py`): accepted, not used.
@@ -109,6 +122,19 @@ def ignore_reason(event: Event, config: Config) -> str | None:
     return None
 
 
+# Issues the bot keeps (by their marker's key) that only their own handler reads: a person
+# ticking a box on the dashboard must not have it triaged or labelled as DDaT feedback.
+BOT_ISSUE_HANDLERS = {"dashboard": "ghcommunity.jobs.dashboard.ticks.dashboard_ticked"}
+
+
+def _handles_bot_issue(handler: str, event: Event) -> bool:
+    if event.name != "issues" or not p.is_bot(p.get(event.payload, "issue", "user")):
+        return True  # a person's issue that starts with a marker is only a person's issue
+    key = marker_key(p.text(event.payload, "issue", "body"))
+    owner = BOT_ISSUE_HANDLERS.get(key or "")
+    return owner is None or owner == handler
+
+
 def dispatch(event: Event, ctx: Context, *, apply: bool = True) -> DispatchResult:
     """Run every handler registered for the event, then apply their merged Plan once."""
     load_handlers()
@@ -118,6 +144,8 @@ def dispatch(event: Event, ctx: Context, *, apply: bool = True) -> DispatchResul
         result.ignored = reason
         return result
     for registration in handlers_for(event):
+        if not _handles_bot_issue(registration.name, event):
+            continue
         plan = registration.func(event, ctx)
         result.handlers.append(registration.name)
         if plan:
@@ -194,6 +222,47 @@ def run_job(name: str, ctx: Context, options: JobOptions, repo: str | None = Non
     dry_run = options.dry_run or ctx.dry_run
     outcomes = [] if dry_run or not result.plan else ctx.executor.apply(result.plan)
     return JobRun(name, target, result, outcomes, dry_run)
+
+
+def summarize(run: JobRun) -> str:
+    """What a run did, in one line (the dashboard's log): what people will want to open (a
+    pull request, an issue, a discussion) by its address, and how many other changes."""
+    if run.dry_run:
+        count = len(run.plan)
+        if not count:
+            return "dry run: nothing to do"
+        return f"dry run: {count} operation(s) planned, nothing written"
+    done = [o for o in run.outcomes if o.status == "applied"]
+    if not done:
+        notes = "; ".join(run.plan.notes[:1])
+        return f"nothing to do{f' ({notes})' if notes else ''}"
+    kinds = {
+        "open_pull_request": "pull request",
+        "create_issue": "issue",
+        "create_discussion": "discussion",
+    }
+    shown = [
+        f"{kinds[o.op.op]} {o.url}" if o.url else f"{kinds[o.op.op]} {o.detail}"
+        for o in done
+        if o.op.op in kinds
+    ]
+    if not shown:
+        shown = [done[0].op.describe()]
+    others = len(done) - len(shown)
+    more = f" (and {others} other change{'s' if others != 1 else ''})" if others > 0 else ""
+    return ", ".join(shown[:3]) + more
+
+
+@provide_job_runner
+def run_for_dashboard(ctx: Context, name: str, values: dict[str, Any]) -> TickRun:
+    """A job ticked on the dashboard: the same registry, options validated the same way."""
+    try:
+        job = job_named(name)
+        options = validate_options(job.options, values, source="dashboard")
+        run = run_job(name, ctx, options)
+    except GhcError as exc:
+        return TickRun(False, f"failed: {exc}")
+    return TickRun(True, summarize(run))
 
 
 @on("repository_dispatch")

@@ -1,0 +1,86 @@
+"""The DDaT job's section of the community dashboard: feedback opened since the last monthly
+report (the newest `ddat.export_path` file), and feedback whose skill is not one the framework
+names (no skill label), awaiting a DDaT representative. No requests beyond what the dashboard
+reads for every section."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from ghcommunity.core.dashboard import DashboardInputs, DashboardLine, DashboardSection, Tick
+from ghcommunity.core.providers import dashboard_section
+from ghcommunity.core.timestamps import timestamp
+from ghcommunity.github.context import Context
+from ghcommunity.jobs.ddat.labels import kind_prefix
+
+
+def _title(issue: dict[str, Any]) -> str:
+    text = " ".join(str(issue.get("title") or "").split())[:100]
+    for char in "\\`*_[]<>#|":
+        text = text.replace(char, f"\\{char}")
+    return text.replace("@", "@\u200b")
+
+
+def _labels(issue: dict[str, Any]) -> list[str]:
+    return [str((lab or {}).get("name") or "") for lab in issue.get("labels") or []]
+
+
+def last_report(export_path: str, files: dict[str, str]) -> str | None:
+    """The newest month (YYYY-MM) with a report file on the default branch."""
+    pattern = re.compile(
+        "^" + re.escape(export_path).replace(re.escape("{month}"), r"(\d{4}-\d{2})") + "$"
+    )
+    months = sorted(m[1] for path in files if (m := pattern.match(path)))
+    return months[-1] if months else None
+
+
+def _month_end(month: str) -> datetime:
+    year, number = (int(x) for x in month.split("-"))
+    return datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
+
+
+@dashboard_section("ddat")
+def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | None:
+    section = ctx.config.ddat
+    if not section.enabled:
+        return None
+    feedback = [
+        i
+        for i in inputs.open_issues
+        if section.feedback_label.lower() in {n.lower() for n in _labels(i)}
+    ]
+    report = last_report(section.export_path, inputs.files)
+    since = _month_end(report) if report else None
+    new = [
+        i
+        for i in feedback
+        if since is None or ((created := timestamp(i.get("created_at"))) and created >= since)
+    ]
+    skill = kind_prefix(section.label_prefix, "skill").lower()
+    classified = f"{section.label_prefix}-".lower()
+    # Feedback the DDaT job has read (a role or level label) that names no skill it knows.
+    unknown = [
+        i
+        for i in feedback
+        if any(n.lower().startswith(classified) for n in _labels(i))
+        and not any(n.lower().startswith(skill) for n in _labels(i))
+    ]
+    where = f"since the report for {report}" if report else "(no monthly report yet)"
+    lines = [DashboardLine(f"{len(new)} open piece(s) of feedback {where}")]
+    lines += [
+        DashboardLine(
+            f"#{i['number']} {_title(i)}: no skill the framework names; awaiting a representative"
+        )
+        for i in unknown
+    ]
+    lines.append(
+        DashboardLine(
+            "",
+            Tick(id="run:ddat-export", label="Propose this month's DDaT report", job="ddat-export"),
+        )
+    )
+    return DashboardSection(
+        key="ddat", title="DDaT framework feedback", lines=tuple(lines), order=30
+    )
