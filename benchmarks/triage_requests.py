@@ -29,10 +29,10 @@ from triage_helpers import (  # noqa: E402
     sandbox_comment_event,
 )
 
-from ghcommunity.core.events import dispatch  # noqa: E402
 from ghcommunity.core.forms import detect_form, parse_body  # noqa: E402
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy  # noqa: E402
 from ghcommunity.jobs.labels.plan import declared_labels  # noqa: E402
+from ghcommunity.jobs.runner import dispatch, load_handlers  # noqa: E402
 from ghcommunity_sandbox.server import Sandbox  # noqa: E402
 
 
@@ -47,6 +47,7 @@ def main() -> None:
     )
     try:
         existing = {lab["name"].lower() for lab in github.paginate(f"/repos/{REPO}/labels")}
+        load_handlers()  # every job, as both doors load them: the DDaT taxonomy's labels too
         for spec in declared_labels(reference_config()):
             if spec.name.lower() not in existing:
                 sb.state.add_label(REPO, spec.name, spec.color, spec.description)
