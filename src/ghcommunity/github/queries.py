@@ -11,7 +11,7 @@ ISSUE_STATE_FIELDS = """
   labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
   assignees(first: 20) { nodes { login } }
   comments(last: 100) {
-    nodes { databaseId body author { login } }
+    nodes { databaseId body author { __typename login } }
     pageInfo { hasPreviousPage }
   }
 """
@@ -67,7 +67,7 @@ query DiscussionTarget($owner: String!, $name: String!) {
     id
     discussionCategories(first: 50) { nodes { id name slug } }
     discussions(first: 100, orderBy: {field: CREATED_AT, direction: DESC}) {
-      nodes { id number url title body }
+      nodes { id number url title body author { __typename login } }
     }
   }
 }
@@ -89,6 +89,16 @@ mutation UpdateDiscussion($id: ID!, $title: String!, $body: String!) {
 }
 """
 
+DELETE_DISCUSSION = """
+mutation DeleteDiscussion($id: ID!) {
+  deleteDiscussion(input: {id: $id}) { discussion { id } }
+}
+"""
+
+VIEWER = """
+query Viewer { viewer { login } }
+"""
+
 ALL = {
     "ISSUE_STATE": ISSUE_STATE,
     "REPO_LABELS": REPO_LABELS,
@@ -97,4 +107,6 @@ ALL = {
     "DISCUSSION_TARGET": DISCUSSION_TARGET,
     "CREATE_DISCUSSION": CREATE_DISCUSSION,
     "UPDATE_DISCUSSION": UPDATE_DISCUSSION,
+    "DELETE_DISCUSSION": DELETE_DISCUSSION,
+    "VIEWER": VIEWER,
 }
