@@ -412,8 +412,10 @@ class Executor:
         state = self._issue(op.repo, op.issue, "comments")
         assert state.comments is not None
         existing = state.comments.get(key)
-        if existing is not None and existing.author is not None and not self.is_mine(
-            existing.author
+        if (
+            existing is not None
+            and existing.author is not None
+            and not self.is_mine(existing.author)
         ):
             state.comments = None  # not ours after all: read them again
             state = self._issue(op.repo, op.issue, "comments")
@@ -886,16 +888,12 @@ class Executor:
         if op.key:
             kept = self._settle_discussion(op.repo, op.key, discussion)
             if kept is not discussion:
-                return Outcome(
-                    op, "applied", f"discussion #{kept.get('number')}", kept.get("url")
-                )
+                return Outcome(op, "applied", f"discussion #{kept.get('number')}", kept.get("url"))
         return Outcome(
             op, "applied", f"started discussion #{discussion.get('number')}", discussion.get("url")
         )
 
-    def _settle_discussion(
-        self, repo: str, key: str, created: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _settle_discussion(self, repo: str, key: str, created: dict[str, Any]) -> dict[str, Any]:
         """After starting a keyed discussion: if another run started one too, keep the oldest."""
         copies = self._keyed_discussions(self._discussions(repo), key)
         if not copies:

@@ -68,9 +68,7 @@ class IssueState:
         )
 
     @classmethod
-    def from_graphql(
-        cls, node: dict[str, Any], bots: frozenset[str] | None = None
-    ) -> IssueState:
+    def from_graphql(cls, node: dict[str, Any], bots: frozenset[str] | None = None) -> IssueState:
         """From a node selected with `queries.ISSUE_STATE_FIELDS` (complete when not truncated).
 
         Only comments by the bot (see `looks_like_bot`) are taken for the bot's own.
