@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ghcommunity_sandbox.http import LOST_ANSWER_KINDS, Faults
 
 from ghcommunity.core.plan import (
     AddLabels,
@@ -33,6 +32,7 @@ from ghcommunity.github.client import (
     graphql_operations,
 )
 from ghcommunity.github.executor import Executor
+from ghcommunity_sandbox.http import LOST_ANSWER_KINDS, Faults
 
 REPO = "uk-x-gov-software-community/community-space"
 BOT = "ghcommunity[bot]"
@@ -99,7 +99,7 @@ def test_every_write_converges_under_lost_answers_with_no_duplicates(
         try:
             executor.apply(plan)
             break
-        except Exception:  # noqa: BLE001,S112 - the rerun is the point
+        except Exception:
             continue
     lost = sum(lossy.app.faults.injected.values())
     lossy.app.faults = Faults()
@@ -128,7 +128,8 @@ def test_a_comment_whose_answer_is_lost_is_not_posted_twice(
     # Every answer to a write is lost; reads are answered: the re-read finds the comment.
     outcomes = executor.apply(Plan.of([Comment(repo=REPO, issue=number, body="Hello", key="k")]))
     lossy.app.faults = Faults()
-    assert outcomes[0].status == "applied" and "lost answer" in outcomes[0].detail
+    assert outcomes[0].status == "applied"
+    assert "lost answer" in outcomes[0].detail
     bodies = [c.body for c in lossy.state.issue(REPO, number).comments]
     assert sum(1 for b in bodies if marker_key(b) == "k") == 1
 
