@@ -52,7 +52,9 @@ def check_path(value: str, *, what: str = "the path", write: bool = False) -> st
         raise ValueError(f"{what} {value!r} must be relative to the repository's root")
     parts = [p for p in value.split("/") if p not in ("", ".")]
     if ".." in parts:
-        raise ValueError(f"{what} {value!r} must be relative to the repository's root and stay inside it (no '..')")
+        raise ValueError(
+            f"{what} {value!r} must be relative to the repository's root and stay inside it (no '..')"
+        )
     if not parts:
         raise ValueError(f"{what} {value!r} is not a path in the repository")
     top = parts[0].lower()
