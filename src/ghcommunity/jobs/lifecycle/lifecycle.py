@@ -29,7 +29,7 @@ from ghcommunity.core.templating import render_user_template
 from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.executor import Executor
-from ghcommunity.github.state import BotComment, IssueState
+from ghcommunity.github.state import BotComment, IssueState, author_login, looks_like_bot
 
 ALWAYS_EXEMPT = ("accepted", "triaged")
 REMINDER_KEY = "lifecycle-reminder"
@@ -46,7 +46,7 @@ query NeedsInfoIssues($owner: String!, $name: String!, $labels: [String!], $curs
         editor { login }
         labels(first: 100) { nodes { name } }
         comments(last: 100) {
-          nodes { databaseId createdAt body author { login } }
+          nodes { databaseId createdAt body author { __typename login } }
           pageInfo { hasPreviousPage }
         }
         timelineItems(itemTypes: [LABELED_EVENT, REOPENED_EVENT], last: 100) {
@@ -270,7 +270,12 @@ def waiting_issue_from_node(node: dict[str, Any], label: str) -> WaitingIssue:
             IssueComment(
                 author=_login(c.get("author")),
                 created_at=when,
-                key=marker_key(c.get("body")),
+                # A marker counts only on a bot's comment: anyone can type one.
+                key=(
+                    marker_key(c.get("body"))
+                    if looks_like_bot(author_login(c.get("author")))
+                    else None
+                ),
                 id=c.get("databaseId"),
                 body=c.get("body") or "",
             )
