@@ -25,8 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "safety"))
 
-from ghcommunity_sandbox.http import LOST_ANSWER_KINDS, Faults  # noqa: E402
-from ghcommunity_sandbox.server import Sandbox  # noqa: E402
 from safety_harness import (  # noqa: E402
     duplicates,
     handle_runs,
@@ -34,6 +32,9 @@ from safety_harness import (  # noqa: E402
     run_jobs,
     scheduled_jobs,
 )
+
+from ghcommunity_sandbox.http import LOST_ANSWER_KINDS, Faults  # noqa: E402
+from ghcommunity_sandbox.server import Sandbox  # noqa: E402
 
 RATES = (0.1, 0.3, 0.5)
 TRIES = 5
@@ -56,7 +57,10 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 work = Path(tmp)
                 events = issue_events(sb, work)[: args.issues]
-                jobs = {f"triage #{p.stem}": argv for p, argv in zip(events, handle_runs(events))}
+                jobs = {
+                    f"triage #{p.stem}": argv
+                    for p, argv in zip(events, handle_runs(events), strict=True)
+                }
                 jobs.update(scheduled_jobs(sb, work))
                 sb.app.faults = Faults(rate, args.seed, LOST_ANSWER_KINDS)
                 started = time.perf_counter()
@@ -69,7 +73,7 @@ def main() -> None:
                     names = list(pending)
                     codes, outputs = run_jobs(sb, [pending[n] for n in names])
                     runs += len(codes)
-                    for name, code, output in zip(names, codes, outputs):
+                    for name, code, output in zip(names, codes, outputs, strict=False):
                         if code == 0:
                             pending.pop(name)
                         else:
@@ -99,7 +103,7 @@ def main() -> None:
                     print(f"      still failing after {TRIES} tries: {', '.join(pending)}")
                 if clean_failed or clean_writes:
                     print(f"      clean rerun: {clean_failed} failed")
-                    for name, code, output in zip(jobs, codes, outputs):
+                    for name, code, output in zip(jobs, codes, outputs, strict=False):
                         if code:
                             print(f"      {name}: {output.strip().splitlines()[-1:]}")
     finally:
