@@ -44,7 +44,8 @@ print("CODES", " ".join(map(str, codes)))
 
 def _env(sb: Any) -> dict[str, str]:
     env = dict(os.environ)
-    paths = [str(ROOT / "src"), str(ROOT / "sandbox" / "src")]
+    # SAFETY_SRC: run another checkout's ghcommunity (e.g. main's, for a before/after figure).
+    paths = [os.environ.get("SAFETY_SRC") or str(ROOT / "src"), str(ROOT / "sandbox" / "src")]
     env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env.update(GITHUB_API_URL=sb.url, GITHUB_TOKEN=TOKEN)
     for name in ("GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GH_TOKEN"):
@@ -118,6 +119,55 @@ def issue_events(sb: Any, workdir: Path, numbers: list[int] | None = None) -> li
         path.write_text(json.dumps(payload), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# The App's door: what a worker does with a delivery (app/processor.py): one Context per
+# event, then the same dispatcher `handle` calls; one long-lived client, as a worker has.
+_APP_DOOR = """
+import json, os, sys
+from pathlib import Path
+from ghcommunity.config import load_config
+from ghcommunity.core.events import Event
+from ghcommunity.github.client import Connection, GitHubClient
+from ghcommunity.github.context import Context
+from ghcommunity.github.forms import DirectoryFormSource
+from ghcommunity.jobs.runner import dispatch
+config = load_config(os.environ["SAFETY_CONFIG"])
+client = GitHubClient(Connection.from_env())
+codes = []
+for path in sys.stdin.read().split():
+    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    ctx = Context(config=config, client=client)
+    ctx.form_source = DirectoryFormSource(Path(os.environ["SAFETY_FORMS"]))
+    try:
+        dispatch(Event("issues", payload, delivery_id="app-" + Path(path).stem), ctx)
+        codes.append(0)
+    except Exception as exc:
+        sys.stderr.write(f"error: {exc}\\n")
+        codes.append(1)
+    sys.stderr.write("\\n--end-of-run--\\n")
+print("CODES", " ".join(map(str, codes)))
+"""
+
+
+def start_app_door(sb: Any, events: list[Path]) -> subprocess.Popen[str]:
+    """A process that delivers these events as the App's worker does."""
+    env = _env(sb)
+    env.update(SAFETY_CONFIG=str(CONFIG), SAFETY_FORMS=str(FORMS))
+    process = subprocess.Popen(
+        [sys.executable, "-c", _APP_DOOR],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert process.stdin is not None
+    process.stdin.write("\n".join(str(p) for p in events))
+    process.stdin.close()
+    process.stdin = None
+    return process
 
 
 def handle_runs(events: list[Path]) -> list[list[str]]:
