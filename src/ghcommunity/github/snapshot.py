@@ -12,7 +12,7 @@ from typing import Any
 from ghcommunity.core.errors import OperationalError
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.queries import ISSUE_STATE_FIELDS
-from ghcommunity.github.state import IssueState
+from ghcommunity.github.state import IssueState, author_login
 
 ISSUE_SNAPSHOT = (
     """
@@ -22,7 +22,11 @@ query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {
       __typename
       ... on Issue {"""
     + ISSUE_STATE_FIELDS
-    + """ url createdAt }
+    + """ url createdAt
+        closedBy: timelineItems(last: 1, itemTypes: [CLOSED_EVENT]) {
+          nodes { ... on ClosedEvent { actor { __typename login } } }
+        }
+      }
       ... on PullRequest {"""
     # `state` is IssueState on an issue and PullRequestState here: GraphQL requires an alias.
     + ISSUE_STATE_FIELDS.replace(" state\n", " pullState: state\n", 1)
@@ -100,6 +104,15 @@ def read_issue_snapshot(client: GitHubClient, repo: str, number: int) -> IssueSn
         "url": node.get("url"),
         "created_at": node.get("createdAt"),
         "is_pull_request": node.get("__typename") == "PullRequest",
+        # Who closed it last (None: never closed, or not known): /reopen needs it.
+        "closed_by": next(
+            (
+                author_login(n.get("actor"))
+                for n in (node.get("closedBy") or {}).get("nodes") or []
+                if isinstance(n, dict)
+            ),
+            None,
+        ),
     }
     return IssueSnapshot(repo, number, issue, state, repo_labels, open_issues)
 
