@@ -983,7 +983,13 @@ def _body_too_long(ctx: Ctx, route: Route) -> Reply | None:
             error["resource"] = "IssueComment"
         elif "/pulls" in route.template:
             error["resource"] = "PullRequest"
-        return Reply({"message": "Validation Failed", "errors": [error], "status": "422"}, 422)
+        body = {
+            "message": "Validation Failed",
+            "errors": [error],
+            "documentation_url": route.doc or DOCS,
+            "status": "422",
+        }
+        return Reply(body, 422)
     return None
 
 

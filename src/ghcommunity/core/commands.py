@@ -65,6 +65,7 @@ ROLES = ("read", "triage", "write", "maintain", "admin")
 LEGACY = {"admin": "admin", "write": "write", "read": "read"}  # the `permission` field
 _COMMAND = re.compile(r"^ {0,3}/(?P<name>[A-Za-z][A-Za-z0-9_-]*)(?:[ \t]+(?P<args>.*?))?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+MAX_REPLY_LINES = 10
 PERMISSION_TIERS = ("anyone", "author", "read", "triage", "write", "maintain", "admin")
 
 
@@ -412,7 +413,8 @@ def plan_commands(
     for invocation in commands_in_event(event):
         command = COMMANDS[invocation.name]
         rule = permission_for(invocation.name, config)
-        shown = f"`/{invocation.name}{' ' + invocation.args if invocation.args else ''}`"
+        args = invocation.args if len(invocation.args) <= 100 else invocation.args[:97] + "..."
+        shown = f"`/{invocation.name}{' ' + args if args else ''}`"
         if not allowed(rule, actor, author, config):
             replies.append(f"{shown} was not run: it is for {describe_rule(rule)}.")
             continue
@@ -443,12 +445,17 @@ def plan_commands(
         )
         plan.add(React(repo=repo, issue=number, content="+1", comment_id=comment_id))
     if replies:
+        # Summarised: a comment of 3,000 refused commands gets a reply of ten lines and a count
+        # (GitHub refuses a body over 65,536 characters).
+        shown_replies = replies[:MAX_REPLY_LINES]
+        more = len(replies) - len(shown_replies)
         text = (
             f"@{actor.login}: " + replies[0]
             if len(replies) == 1
             else (
                 f"@{actor.login}: some commands were not run:\n\n"
-                + "\n".join(f"- {r}" for r in replies)
+                + "\n".join(f"- {r}" for r in shown_replies)
+                + (f"\n\n...and {more} more not run." if more else "")
             )
         )
         plan.add(Comment(repo=repo, issue=number, key=f"command-reply-{comment_id}", body=text))

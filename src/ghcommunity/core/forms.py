@@ -603,6 +603,13 @@ def _scan(body: str | None, questions: frozenset[str] = frozenset()) -> _Scan:
     return scan
 
 
+def _quoted(text: str, limit: int = 100) -> str:
+    """Someone's answer, quoted in a reply: cut short (an answer may be a megabyte)."""
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + f" (and {len(text) - limit:,} more characters)"
+
+
 def _clean(lines: list[str]) -> str:
     return "\n".join(lines).strip()
 
@@ -680,7 +687,8 @@ def _dropdown(item: FormField, text: str, problems: list[Problem]) -> list[str]:
             Problem(
                 item.id,
                 "invalid_option",
-                f"{item.label}: {choice!r} is not one of the options ({', '.join(item.options)})",
+                f"{item.label}: {_quoted(choice)} is not one of the options "
+                f"({_quoted(', '.join(item.options), 500)})",
             )
         )
     if not item.multiple and len(chosen) > 1:
@@ -704,7 +712,7 @@ def _checkboxes(item: FormField, text: str, problems: list[Problem]) -> list[str
                 Problem(
                     item.id,
                     "invalid_option",
-                    f"{item.label}: {label!r} is not one of the options",
+                    f"{item.label}: {_quoted(label)} is not one of the options",
                     "info",
                 )
             )

@@ -113,6 +113,23 @@ def git_blob_sha(content: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
+# GitHub refuses an issue, pull request, comment or discussion body over this many characters.
+BODY_LIMIT = 65536
+
+
+def bounded(body: str, limit: int = BODY_LIMIT) -> str:
+    """A body GitHub accepts: cut at a line break before the limit, saying how much was cut.
+
+    Planners summarise what they quote; this is the last guard for every body written."""
+    if len(body) <= limit:
+        return body
+    note = "\n\n(cut short: GitHub takes at most 65,536 characters; {n:,} more were left out)"
+    keep = limit - len(note.format(n=len(body))) - 16
+    cut = body.rfind("\n", 0, keep)
+    cut = cut if cut > keep // 2 else keep
+    return body[:cut] + note.format(n=len(body) - cut)
+
+
 def _auto_key(body: str) -> str:
     """Comments without a key still get one (from their text), so a rerun never reposts them."""
     return "text-" + hashlib.sha256(body.encode()).hexdigest()[:16]
@@ -414,7 +431,7 @@ class Executor:
 
     def _comment(self, op: Comment) -> Outcome:
         key = op.key or _auto_key(op.body)
-        full = f"{marker(key)}\n{op.body}"
+        full = bounded(f"{marker(key)}\n{op.body}")
         state = self._issue(op.repo, op.issue, "comments")
         assert state.comments is not None
         existing = state.comments.get(key)
@@ -539,7 +556,11 @@ class Executor:
         state = self._issue(op.repo, op.issue, "title", "body", "state")
         changes = {
             name: value
-            for name, value in (("title", op.title), ("body", op.body), ("state", op.state))
+            for name, value in (
+                ("title", op.title),
+                ("body", None if op.body is None else bounded(op.body)),
+                ("state", op.state),
+            )
             if value is not None and value != getattr(state, name)
         }
         if not changes:
@@ -588,7 +609,7 @@ class Executor:
         return min(matches, key=lambda i: int(i["number"])) if matches else None
 
     def _create_issue(self, op: CreateIssue) -> Outcome:
-        body = f"{marker(op.key)}\n{op.body}" if op.key else op.body
+        body = bounded(f"{marker(op.key)}\n{op.body}" if op.key else op.body)
         existing = self._find_keyed_issue(op.repo, op.key) if op.key else None
         if existing is not None and op.if_exists == "skip":
             return Outcome(
@@ -787,7 +808,7 @@ class Executor:
             pull = found[0]
             changes = {
                 k: v
-                for k, v in (("title", op.title), ("body", op.body))
+                for k, v in (("title", op.title), ("body", bounded(op.body)))
                 if (pull.get(k) or "") != v
             }
             if changes:
@@ -806,7 +827,7 @@ class Executor:
             response = self.client.request(
                 "POST",
                 f"{base}/pulls",
-                json={"title": op.title, "head": op.head, "base": target, "body": op.body},
+                json={"title": op.title, "head": op.head, "base": target, "body": bounded(op.body)},
                 ok=(422,),
             )
             if response.status_code == 422:
@@ -846,7 +867,7 @@ class Executor:
 
     def _create_discussion(self, op: CreateDiscussion) -> Outcome:
         repository = self._discussions(op.repo)
-        body = f"{marker(op.key)}\n{op.body}" if op.key else op.body
+        body = bounded(f"{marker(op.key)}\n{op.body}" if op.key else op.body)
         if op.key:
             for discussion in self._keyed_discussions(repository, op.key)[:1]:
                 if op.if_exists == "skip" or (
