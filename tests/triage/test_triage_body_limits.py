@@ -56,7 +56,7 @@ def test_a_megabyte_answer_is_not_echoed_whole() -> None:
 
 
 def test_bounded_cuts_at_a_line_and_says_so() -> None:
-    text = "\n".join("line %d" % n for n in range(20000))
+    text = "\n".join(f"line {n}" for n in range(20000))
     cut = bounded(text)
     assert len(cut) <= LIMIT
     assert "cut short" in cut
