@@ -189,7 +189,7 @@ def _is_read(request: httpx.Request) -> bool:
     if request.method == "POST" and request.url.path.endswith("graphql"):
         try:
             body = json.loads(request.content)
-        except ValueError:
+        except (ValueError, httpx.RequestNotRead):
             return False
         document = body.get("query") if isinstance(body, dict) else None
         return isinstance(document, str) and graphql_operations(document) == {"query"}
