@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ghcommunity_sandbox.http import LOST_ANSWER_KINDS, Faults
 from safety_harness import duplicates, handle_runs, issue_events, run_jobs, scheduled_jobs
+
+from ghcommunity_sandbox.http import LOST_ANSWER_KINDS, Faults
 
 
 @pytest.mark.slow
