@@ -12,6 +12,8 @@ Then, with the faults off, every job runs once more.
 
 Printed per rate: runs, failed runs, faults injected, duplicates found (must be 0), and the
 writes the clean rerun made (must be 0: everything had converged).
+`SAFETY_SRC=/path/to/other/src` runs another checkout's ghcommunity (e.g. main's) for a
+before/after comparison.
 """
 
 from __future__ import annotations
