@@ -6,7 +6,7 @@ from __future__ import annotations
 # comments (found by their hidden markers), and the Projects it is in.
 ISSUE_STATE_FIELDS = """
   id number title body state
-  author { login }
+  author { __typename login }
   authorAssociation
   labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
   assignees(first: 20) { nodes { login } }

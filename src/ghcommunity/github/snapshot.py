@@ -98,6 +98,7 @@ def read_issue_snapshot(client: GitHubClient, repo: str, number: int) -> IssueSn
         "body": node.get("body") or "",
         "state": state.state,
         "author": ((node.get("author") or {}).get("login")) or "ghost",
+        "author_is_bot": (node.get("author") or {}).get("__typename") == "Bot",
         "author_association": node.get("authorAssociation") or "NONE",
         "labels": list(state.labels or []),
         "assignees": list(state.assignees or []),
