@@ -105,3 +105,34 @@ def test_an_outsiders_discussion_with_the_marker_is_not_the_keyed_discussion(
     by = {d.user.login: d for d in st.repo(REPO).discussions.values()}
     assert by["mallory"].body.endswith(SPOOF)
     assert by[BOT].title == "November"
+
+
+def test_a_machine_users_own_comment_is_still_recognised(
+    sandbox: Any, github: GitHubClient
+) -> None:
+    """A bot that is a machine user (a PAT, `bot_login: community-bot`) is no `[bot]`."""
+    st = sandbox.state
+    number = st.add_issue(REPO, title="Hello", body="Hi", author="ada")
+    mine = st.add_comment(REPO, number, marker("triage") + "\nOld", author="community-bot")
+    node = {
+        "number": number,
+        "comments": {
+            "nodes": [
+                {
+                    "databaseId": mine,
+                    "body": marker("triage") + "\nOld",
+                    "author": {"__typename": "User", "login": "community-bot"},
+                }
+            ],
+            "pageInfo": {"hasPreviousPage": False},
+        },
+    }
+    state = IssueState.from_graphql(node, frozenset({"community-bot"}))
+    assert state.comments is not None
+    assert set(state.comments) == {"triage"}
+    executor = Executor(github, actor="community-bot")
+    executor.know_issue(REPO, state)
+    sandbox.reset_stats()
+    executor.apply(Plan.of([Comment(repo=REPO, issue=number, body="New", key="triage")]))
+    assert sandbox.stats()["writes"] == 1  # edited in place, not posted again
+    assert [c.body.endswith("New") for c in st.issue(REPO, number).comments] == [True]

@@ -69,7 +69,10 @@ class IssueSnapshot:
     open_issues: list[dict[str, Any]] = field(default_factory=list)  # number, title, url
 
 
-def read_issue_snapshot(client: GitHubClient, repo: str, number: int) -> IssueSnapshot:
+def read_issue_snapshot(
+    client: GitHubClient, repo: str, number: int, *, bots: frozenset[str] | None = None
+) -> IssueSnapshot:
+    """The snapshot; `bots` (lower-case logins) are taken as the bot's, as well as App bots."""
     owner, name = split_repo(repo)
     what = f"reading {repo}#{number}"
     data = client.graphql(
@@ -91,7 +94,7 @@ def read_issue_snapshot(client: GitHubClient, repo: str, number: int) -> IssueSn
         open_issues += _more_open_issues(client, owner, name, info.get("endCursor"), what)
     if "pullState" in node:
         node = {**node, "state": node["pullState"]}
-    state = IssueState.from_graphql(node)
+    state = IssueState.from_graphql(node, bots)
     issue = {
         "number": state.number,
         "title": node.get("title") or "",

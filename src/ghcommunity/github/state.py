@@ -32,14 +32,13 @@ def author_login(author: Any) -> str | None:
 def looks_like_bot(login: str | None, bots: frozenset[str] | None = None) -> bool:
     """Whether a marker on an item by this author may be the bot's own.
 
-    With `bots` (lower-case logins) only those count; without, only App bots (`...[bot]`),
-    which no person can sign up as. The executor checks the exact identity before writing.
+    App bots (`...[bot]`, which no person can sign up as) and the logins in `bots` (the
+    configured bot login: a machine user's, say). The executor checks the exact identity
+    before writing.
     """
     if not login:
         return False
-    if bots is not None:
-        return login.lower() in bots
-    return login.lower().endswith("[bot]")
+    return login.lower().endswith("[bot]") or login.lower() in (bots or frozenset())
 
 
 @dataclass

@@ -256,8 +256,10 @@ def _login(node: Any) -> str | None:
     return login if isinstance(login, str) and login else None
 
 
-def waiting_issue_from_node(node: dict[str, Any], label: str) -> WaitingIssue:
-    """Plain data from one node of NEEDS_INFO_ISSUES."""
+def waiting_issue_from_node(
+    node: dict[str, Any], label: str, bots: frozenset[str] | None = None
+) -> WaitingIssue:
+    """Plain data from one node of NEEDS_INFO_ISSUES; `bots`: the configured bot login(s)."""
     author = _login(node.get("author"))
     created = timestamp(node.get("createdAt")) or datetime.fromtimestamp(0, UTC)
     comments_conn = node.get("comments") or {}
@@ -273,7 +275,7 @@ def waiting_issue_from_node(node: dict[str, Any], label: str) -> WaitingIssue:
                 # A marker counts only on a bot's comment: anyone can type one.
                 key=(
                     marker_key(c.get("body"))
-                    if looks_like_bot(author_login(c.get("author")))
+                    if looks_like_bot(author_login(c.get("author")), bots)
                     else None
                 ),
                 id=c.get("databaseId"),
@@ -310,11 +312,13 @@ def waiting_issue_from_node(node: dict[str, Any], label: str) -> WaitingIssue:
     )
 
 
-def read_needs_info_issues(client: GitHubClient, repo: str, label: str) -> list[WaitingIssue]:
+def read_needs_info_issues(
+    client: GitHubClient, repo: str, label: str, bots: frozenset[str] | None = None
+) -> list[WaitingIssue]:
     """Every open issue with the label: one GraphQL request per 100 issues."""
     owner, name = split_repo(repo)
     return [
-        waiting_issue_from_node(node, label)
+        waiting_issue_from_node(node, label, bots)
         for node in client.graphql_nodes(
             NEEDS_INFO_ISSUES,
             {"owner": owner, "name": name, "labels": [label]},
@@ -352,7 +356,10 @@ def lifecycle_plan(
     """Read the waiting issues and plan (what `ghcommunity lifecycle` and the App's scheduled
     run both do); the executor learns what was read, so applying costs only the writes."""
     label = config.triage.needs_info_label
-    issues = read_needs_info_issues(client, repo, label) if config.triage.lifecycle.enabled else []
+    bots = frozenset({config.community.bot_login.lower()})
+    issues = (
+        read_needs_info_issues(client, repo, label, bots) if config.triage.lifecycle.enabled else []
+    )
     plan, decisions = plan_lifecycle(issues, config, now, repo=repo)
     teach_executor(executor, repo, issues)
     return plan, decisions
