@@ -247,11 +247,14 @@ class Executor:
                 outcome = self._handlers[op.op](op)
             except UnknownOutcome as exc:
                 lost = exc
-                self.lost_answers += 1
+                if not isinstance(exc, _Conflict):
+                    self.lost_answers += 1
                 log.warning("%s: %s; reading again before deciding", op.describe(), exc)
                 self._repos.pop(op.repo.lower(), None)
                 continue
-            if lost is not None:
+            if isinstance(lost, _Conflict):
+                outcome.detail = f"{outcome.detail} (after another run's change)".strip()
+            elif lost is not None:
                 if outcome.status == "unchanged":  # our own lost write is what is there now
                     outcome.status = "applied"
                 outcome.detail = f"{outcome.detail} (after a lost answer)".strip()
