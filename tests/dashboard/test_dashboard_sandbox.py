@@ -46,8 +46,9 @@ def test_one_dashboard_issue_listing_meetings_waiting_issues_and_audit_findings(
     assert stats["writes"] == 2  # the issue, and pinning it
     # The open issues, the tree, three GraphQL pages (replies, needs-info, notes folders; none
     # for a digest file), labels, the notes pull request, the search for a closed dashboard;
-    # then the new issue, and pinning it (finding it, whether it is pinned, the pin).
-    assert stats["total"] <= 16, stats["by_route"]
+    # then the new issue, the re-read that keeps only the oldest if another run made one at the
+    # same moment, and pinning it (finding it, whether it is pinned, the pin).
+    assert stats["total"] <= 17, stats["by_route"]
     (issue,) = dashboards(sample_sandbox)
     body = issue.body
     assert issue.title == "Community dashboard"

@@ -271,7 +271,7 @@ def test_reading_a_graphql_node() -> None:
                     "databaseId": 501,
                     "createdAt": "2025-03-02T08:00:00Z",
                     "body": marker("triage-missing") + "\nPlease add a link",
-                    "author": {"login": "ghcommunity"},
+                    "author": {"__typename": "Bot", "login": "ghcommunity"},
                 },
                 {
                     "databaseId": 502,

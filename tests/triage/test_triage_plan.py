@@ -413,7 +413,8 @@ def test_what_triage_leaves_alone(config, forms) -> None:
         {"is_pull_request": True},
         {"state": "closed"},
         {"author": "ghcommunity[bot]"},
-        {"body": "<!-- ghcommunity:audit -->\nThe audit's tracking issue"},
+        # GraphQL spells an App's bot without "[bot]".
+        {"author": "ghcommunity", "body": "<!-- ghcommunity:audit -->\nThe audit's issue"},
     ):
         plan = triage(
             config,
@@ -425,6 +426,13 @@ def test_what_triage_leaves_alone(config, forms) -> None:
         )
         assert not plan, kwargs
         assert plan.notes[0].startswith("triage skipped")
+
+
+def test_an_outsiders_issue_with_the_bots_marker_is_still_triaged(config, forms) -> None:
+    body = "<!-- ghcommunity:audit -->\n" + AGENDA
+    plan = triage(config, forms, "opened", title="Agenda", body=body, author="mallory")
+    assert plan
+    assert not plan.notes or not plan.notes[0].startswith("triage skipped")
 
 
 def test_null_body(config, forms) -> None:

@@ -1882,6 +1882,18 @@ def m_update_discussion(_: Any, info: Info, input: dict[str, Any]) -> dict[str, 
     return _payload(input, discussion=discussion)
 
 
+@field("Mutation", "deleteDiscussion")
+def m_delete_discussion(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+    g = gql(info)
+    discussion = _node(g, input["id"], (Discussion,), "Discussion")
+    if discussion.user is not g.viewer:
+        _need(g, discussion.repo, "maintain", "DeleteDiscussion")
+    with g.state.lock:
+        discussion.repo.discussions.pop(discussion.number, None)
+        g.state.nodes.pop(discussion.id, None)
+    return _payload(input, discussion=discussion)
+
+
 @field("Mutation", "addDiscussionComment")
 def m_add_discussion_comment(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     g = gql(info)

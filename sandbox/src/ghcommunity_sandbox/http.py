@@ -401,7 +401,21 @@ class Stats:
 # -- faults ------------------------------------------------------------------------------------
 
 FAULT_KINDS = ("500", "502", "secondary-rate-limit", "drop")
-FAULT_STATUS = {"500": 500, "502": 502, "secondary-rate-limit": 403, "drop": 0}
+# Lost answers: the write is applied, then its answer is lost (a 502, or the connection
+# dropped), as when GitHub's front end times out after the change. Only writes (REST writes
+# and GraphQL mutations) are affected; reads that draw one are answered normally. Opt in with
+# `fault_kinds=LOST_ANSWER_KINDS`.
+LOST_ANSWER_KINDS = ("lost-502", "lost-drop")
+FAULT_STATUS = {
+    "500": 500,
+    "502": 502,
+    "secondary-rate-limit": 403,
+    "drop": 0,
+    "lost-502": 502,
+    "lost-drop": 0,
+}
+# GitHub refuses an issue, pull request, comment or discussion body over this many characters.
+BODY_LIMIT = 65536
 SECONDARY_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try "
     "again. If you reach out to GitHub Support for help, please include the request ID {rid}."
@@ -432,6 +446,11 @@ class Faults:
             if kind:
                 self.injected[kind] += 1
             return kind
+
+    def spared(self, kind: str) -> None:
+        """A lost-answer fault drawn by a read (or a refused write) did not happen."""
+        with self._lock:
+            self.injected[kind] -= 1
 
 
 # -- the request context -----------------------------------------------------------------------
@@ -734,7 +753,8 @@ class SandboxApp:
         template = route.template if route else path
         is_write = method not in ("GET", "HEAD")
         fault = self.faults.draw()
-        if fault is not None:
+        lost = fault if fault in LOST_ANSWER_KINDS else None
+        if fault is not None and lost is None:
             graphql_route = route is not None and route.resource == "graphql"
             self.stats.record(
                 method,
@@ -810,6 +830,15 @@ class SandboxApp:
             )
             for observer in [*self.observers, *SandboxApp.every_observers]:
                 observer(exchange)
+        if lost is not None:
+            if (
+                write
+                and status < 400
+                and not (route.resource == "graphql" and b'"errors"' in payload)
+            ):
+                await self._fault("drop" if lost == "lost-drop" else "502", send, request_id)
+                return
+            self.faults.spared(lost)
         await _send(send, status, response_headers, payload)
 
     def _dispatch(self, ctx: Ctx, route: Route) -> tuple[Reply, int]:
@@ -836,6 +865,9 @@ class SandboxApp:
                 )
             if route.resource != "graphql" and route.template != "/rate_limit":
                 ctx.rate = self.rate.charge(ctx.identity.bucket, route.resource)
+            too_long = _body_too_long(ctx, route)
+            if too_long is not None:
+                return too_long, too_long.status
             with self.state.lock:
                 reply = route.handler(ctx)
             return reply, reply.status
@@ -955,6 +987,40 @@ class SandboxApp:
             json_bytes(body),
         )
         return status
+
+
+def _body_too_long(ctx: Ctx, route: Route) -> Reply | None:
+    """GitHub's limit on bodies: 422 for REST, a GraphQL error for a mutation's `body`."""
+    if ctx.method not in ("POST", "PATCH") or len(ctx.body) <= BODY_LIMIT:
+        return None
+    try:
+        data = json.loads(ctx.body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    message = f"Body is too long (maximum is {BODY_LIMIT} characters)"
+    if route.resource == "graphql":
+        variables = data.get("variables")
+        text = variables.get("body") if isinstance(variables, dict) else None
+        if isinstance(text, str) and len(text) > BODY_LIMIT:
+            return Reply({"data": None, "errors": [{"type": "UNPROCESSABLE", "message": message}]})
+        return None
+    text = data.get("body")
+    if isinstance(text, str) and len(text) > BODY_LIMIT and route.resource == "core":
+        error = {"resource": "Issue", "code": "custom", "field": "body", "message": message}
+        if "/comments" in route.template:
+            error["resource"] = "IssueComment"
+        elif "/pulls" in route.template:
+            error["resource"] = "PullRequest"
+        body = {
+            "message": "Validation Failed",
+            "errors": [error],
+            "documentation_url": route.doc or DOCS,
+            "status": "422",
+        }
+        return Reply(body, 422)
+    return None
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:

@@ -144,6 +144,18 @@ def community_step(demo: Demo) -> StepResult:
     return StepResult("The sample community", lines, [path])
 
 
+def inside_out(out: Path, relative: str) -> Path:
+    """Where the demo writes a file the config names: always inside --out (the config's paths
+    are validated; this also refuses a symlink in --out that leads elsewhere)."""
+    from ghcommunity.config.paths import inside_checkout
+
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        return inside_checkout(out, relative)
+    except ValueError as exc:
+        raise StepFailed("writing the demo's files", [f"--out {out}: {exc}"]) from None
+
+
 def run_cli(sb: Sandbox, args: list[str]) -> tuple[int, str]:
     """Run a `ghcommunity` subcommand in-process against the sandbox: (exit code, output);
     the output is standard output on success, everything printed on failure.
@@ -324,7 +336,7 @@ def meetings_step(demo: Demo) -> StepResult:
     files: list[Path] = []
     for op in data.get("operations", []):
         for change in op.get("files", []):
-            target = demo.out / "meetings" / change["path"]
+            target = inside_out(demo.out, "meetings/" + str(change["path"]))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(change["content"], encoding="utf-8")
             files.append(target)

@@ -38,10 +38,54 @@ def read_event(name: str | None, path: str | None) -> Event:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: the event payload is nested too deeply") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: the event payload must be a JSON object")
+    if _depth(data) > MAX_DEPTH:
+        raise InputError(f"{path}: the event payload is nested more than {MAX_DEPTH} levels")
+    surrogate = _lone_surrogate(data)
+    if surrogate:
+        raise InputError(f"{path}: the event payload has a lone surrogate (\\u{surrogate:04x})")
     check_event_matches(name, data, path)
     return Event(name=name, payload=data)
+
+
+MAX_DEPTH = 64  # GitHub's own payloads are under 10 levels deep
+
+
+def _depth(value: Any) -> int:
+    """How deeply a JSON value nests (iterative: no recursion limit to hit)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _lone_surrogate(value: Any) -> int | None:
+    """The first lone surrogate in a payload's strings (not text: it cannot be sent on)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        texts = [item] if isinstance(item, str) else []
+        if isinstance(item, dict):
+            texts += [k for k in item if isinstance(k, str)]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        for text in texts:
+            for ch in text:
+                if "\ud800" <= ch <= "\udfff":
+                    return ord(ch)
+    return None
 
 
 # What a payload of each event carries (GitHub's webhook payloads), to tell a payload saved from

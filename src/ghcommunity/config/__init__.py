@@ -26,7 +26,14 @@ from ghcommunity.config.objectives import Objective
 from ghcommunity.config.registry import Registry
 from ghcommunity.config.triage import Triage
 from ghcommunity.core.errors import InputError
-from ghcommunity.core.yamlmarks import Loc, MarkedDocument, YamlError, load_marked
+from ghcommunity.core.yamlmarks import (
+    MAX_BYTES,
+    Loc,
+    MarkedDocument,
+    YamlError,
+    decode,
+    load_marked,
+)
 
 __all__ = [
     "DEFAULT_PATHS",
@@ -129,8 +136,12 @@ def format_errors(exc: ValidationError, doc: MarkedDocument, source: str) -> lis
     return problems
 
 
-def parse_config(text: str, source: str = "<config>") -> Config:
-    """Validate config text; raise ConfigError with file:line:column lines."""
+def parse_config(text: str, source: str = "<config>", *, root: Path | None = None) -> Config:
+    """Validate config text; raise ConfigError with file:line:column lines.
+
+    With `root` (a checkout of the repository), every path the config reads that exists there
+    must stay inside it: a symlink may not lead out (e.g. to /proc/self/environ).
+    """
     try:
         doc = load_marked(text, source)
     except YamlError as exc:
@@ -148,7 +159,47 @@ def parse_config(text: str, source: str = "<config>") -> Config:
     ]
     if clock:
         raise ConfigError(clock)
+    if root is not None:
+        escapes = [
+            f"{source}:{doc.locate(loc).line}:{doc.locate(loc).column}: {_describe(loc)}: {message}"
+            for loc, message in _checkout_problems(config, root)
+        ]
+        if escapes:
+            raise ConfigError(escapes)
     return config
+
+
+def read_paths(config: Config) -> list[tuple[Loc, str]]:
+    """Every path the config reads from the repository, with where it is in the config."""
+    found: list[tuple[Loc, str]] = [
+        (("meetings", "template"), config.meetings.template or ""),
+        (("digest", "templates", "md"), config.digest.templates.md or ""),
+        (("digest", "templates", "html"), config.digest.templates.html or ""),
+        (("digest", "templates", "slack"), config.digest.templates.slack or ""),
+    ]
+    for index, group in enumerate(config.groups):
+        found.append((("groups", index, "template"), group.template or ""))
+        schedule = group.schedule
+        agenda = getattr(schedule, "agenda_issue", None) if schedule else None
+        if agenda is not None and getattr(agenda, "template", None):
+            found.append(
+                (("groups", index, "schedule", "agenda_issue", "template"), agenda.template)
+            )
+    return [(loc, path) for loc, path in found if path]
+
+
+def _checkout_problems(config: Config, root: Path) -> list[tuple[Loc, str]]:
+    from ghcommunity.config.paths import inside_checkout
+
+    problems = []
+    for loc, path in read_paths(config):
+        if not (root / path).exists() and not (root / path).is_symlink():
+            continue
+        try:
+            inside_checkout(root, path)
+        except ValueError as exc:
+            problems.append((loc, str(exc)))
+    return problems
 
 
 def find_config(explicit: str | Path | None = None, root: Path | None = None) -> Path:
@@ -171,10 +222,15 @@ def find_config(explicit: str | Path | None = None, root: Path | None = None) ->
 def load_config(path: str | Path | None = None) -> Config:
     found = find_config(path)
     try:
-        text = found.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{found}: cannot read config: {exc}") from None
-    return parse_config(text, str(found))
+        with found.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # never read a huge file whole
+    except OSError as exc:
+        raise InputError(f"{found}: cannot read config: {exc.strerror or exc}") from None
+    try:
+        text = decode(raw, str(found))
+    except YamlError as exc:
+        raise ConfigError([str(exc)]) from None
+    return parse_config(text, str(found), root=Path.cwd())
 
 
 def json_schema() -> str:

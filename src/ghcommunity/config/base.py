@@ -19,6 +19,6 @@ def monthly_path(value: str, *, what: str, example: str) -> str:
     """A path or branch with `{month}` (YYYY-MM) in it, inside the repository: one per month."""
     if "{month}" not in value:
         raise ValueError(f"{what} must contain {{month}} (YYYY-MM), e.g. {example}")
-    if value.startswith("/") or ".." in value.split("/"):
-        raise ValueError(f"{what} must be relative to the repository's root")
-    return value
+    from ghcommunity.config.paths import check_path
+
+    return check_path(value, what=what, write=True)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from ghcommunity.config.base import Section, monthly_path
+from ghcommunity.config.paths import RepoPath
 
 ExportFormat = Literal["md", "html", "csv", "csv-skills", "xlsx", "json"]
 _PREFIX = re.compile(r"^[a-z0-9][a-z0-9._/-]{0,11}$")
@@ -33,7 +34,9 @@ class Ddat(Section):
             "Must fall within labels.owned."
         ),
     )
-    form: str = Field(default="ddat-feedback.yml", description="The feedback form's file name.")
+    form: RepoPath = Field(
+        default="ddat-feedback.yml", description="The feedback form's file name."
+    )
     representatives: list[str] = Field(
         default_factory=list, description="GitHub logins of the DDaT representatives."
     )
@@ -85,4 +88,8 @@ class Ddat(Section):
     @classmethod
     def _month(cls, value: str, info: ValidationInfo) -> str:
         example = cls.model_fields[str(info.field_name)].default
+        if info.field_name == "export_branch":
+            if "{month}" not in value:
+                raise ValueError(f"{value!r} must contain {{month}} (YYYY-MM), e.g. {example}")
+            return value
         return monthly_path(value, what=repr(value), example=str(example))

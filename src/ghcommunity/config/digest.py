@@ -7,14 +7,17 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from ghcommunity.config.base import Section, monthly_path
+from ghcommunity.config.paths import RepoPath
 
 
 class DigestTemplates(Section):
     """A community's own templates (paths in its repo), replacing the built-in ones."""
 
-    md: str | None = Field(default=None, description="Markdown, for a discussion, issue or file.")
-    html: str | None = Field(default=None, description="HTML, for the newsletter.")
-    slack: str | None = Field(default=None, description="Slack mrkdwn.")
+    md: RepoPath | None = Field(
+        default=None, description="Markdown, for a discussion, issue or file."
+    )
+    html: RepoPath | None = Field(default=None, description="HTML, for the newsletter.")
+    slack: RepoPath | None = Field(default=None, description="Slack mrkdwn.")
 
 
 class Digest(Section):

@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ghcommunity.config.base import Section
 from ghcommunity.config.community import check_timezone
 from ghcommunity.config.labels import check_label_name
 from ghcommunity.config.meetings import AgendaIssue
+from ghcommunity.config.paths import RepoPath, WritePath
 from ghcommunity.core.schedules import HolidayPolicy, RuleError, parse_rule, schedule_problems
 
 # At most 42 characters, so "agenda: <slug>" stays within GitHub's 50-character label limit.
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}[a-z0-9]$")
 LOGIN = re.compile(r"^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 _DURATION = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?$")
+
+
+def _sensible_year(value: date) -> date:
+    # Dates at the ends of the calendar (0001, 9999) overflow once moved into a time zone.
+    if not 1970 <= value.year <= 2200:
+        raise ValueError(f"{value.isoformat()} is not a meeting date (years 1970 to 2200)")
+    return value
+
+
+MeetingDate = Annotated[date, AfterValidator(_sensible_year)]
 
 
 def clock_time(value: object) -> object:
@@ -37,8 +48,8 @@ def clock_time(value: object) -> object:
 
 
 class MovedMeeting(Section):
-    from_: date = Field(alias="from", description="The date the rule (or the list) gives.")
-    to: date = Field(description="The date it is actually held.")
+    from_: MeetingDate = Field(alias="from", description="The date the rule (or the list) gives.")
+    to: MeetingDate = Field(description="The date it is actually held.")
     start: time | None = Field(default=None, description="A new local start time, if it changes.")
     reason: str | None = Field(default=None, description="Shown in the notes and the calendar.")
 
@@ -85,14 +96,18 @@ class Schedule(Section):
         default=None,
         description="An RRULE or a phrase such as 'fourth Thursday monthly'. Omit for dates only.",
     )
-    first: date | None = Field(
+    first: MeetingDate | None = Field(
         default=None,
         description="The first meeting under the rule (its anchor, DTSTART); the facilitator "
         "rota counts from here.",
     )
-    until: date | None = Field(default=None, description="No meetings under the rule after this.")
-    dates: list[date] = Field(default_factory=list, description="Extra explicit meeting dates.")
-    cancelled: list[date] = Field(
+    until: MeetingDate | None = Field(
+        default=None, description="No meetings under the rule after this."
+    )
+    dates: list[MeetingDate] = Field(
+        default_factory=list, description="Extra explicit meeting dates."
+    )
+    cancelled: list[MeetingDate] = Field(
         default_factory=list, description="Dates (as the rule gives them, or as moved) not held."
     )
     moved: list[MovedMeeting] = Field(default_factory=list)
@@ -195,7 +210,7 @@ class Group(Section):
     team: str | None = Field(default=None, description="A GitHub team slug, e.g. org/team.")
     contacts: list[str] = Field(default_factory=list, description="Role mailboxes.")
     channels: Channels = Field(default_factory=Channels)
-    notes_path: str | None = Field(
+    notes_path: WritePath | None = Field(
         default=None, description="Folder for notes; default special-interest-meetings/<slug>/."
     )
     cadence: str | None = Field(
@@ -209,7 +224,9 @@ class Group(Section):
     agenda_label: str | None = Field(default=None, description="Default 'agenda: <slug>'.")
     keywords: list[str] = Field(default_factory=list, description="Words that route issues here.")
     related: list[str] = Field(default_factory=list, description="Slugs of related groups.")
-    template: str | None = Field(default=None, description="A notes template path for this group.")
+    template: RepoPath | None = Field(
+        default=None, description="A notes template path for this group."
+    )
     aim_url: str | None = Field(default=None, description="Where the group states its aim.")
     published_notes: str | None = Field(
         default=None,

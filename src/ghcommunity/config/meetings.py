@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ghcommunity.config.base import Section
+from ghcommunity.config.paths import RepoPath, check_path
 
 if TYPE_CHECKING:
     from ghcommunity.config import Config
@@ -31,7 +32,7 @@ class AgendaIssue(Section):
         default="Agenda: {{ group.name }}, {{ date_long }}",
         description="A template for the title (same variables as the notes template).",
     )
-    template: str | None = Field(default=None, description="A body template path.")
+    template: RepoPath | None = Field(default=None, description="A body template path.")
     labels: list[str] = Field(default_factory=list, description="Labels for the agenda issue.")
 
     @model_validator(mode="after")
@@ -54,7 +55,7 @@ class Meetings(Section):
         default="ghcommunity/meeting-notes", description="The bot's branch for the pull request."
     )
     pull_request_labels: list[str] = Field(default_factory=list)
-    template: str | None = Field(
+    template: RepoPath | None = Field(
         default=None,
         description="Default notes template: a path in the repo (or local); default: built in.",
     )
@@ -79,8 +80,9 @@ class Meetings(Section):
     @classmethod
     def _folder(cls, value: str) -> str:
         path = value.strip().strip("/")
-        if not path or ".." in path.split("/"):
+        if not path:
             raise ValueError(f"{value!r} is not a folder in the repo")
+        check_path(path, what="feeds_path", write=True)
         return path + "/"
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from ghcommunity.config.base import Section
+from ghcommunity.config.paths import RepoPath
 from ghcommunity.core.commands import check_permission
 
 GroupLabel = Literal["group", "agenda"]
@@ -51,7 +52,7 @@ class FieldRule(Section):
 
 
 class FormRule(Section):
-    template: str = Field(description="The issue form's file name, e.g. propose-a-group.yml.")
+    template: RepoPath = Field(description="The issue form's file name, e.g. propose-a-group.yml.")
     labels: list[str] = Field(default_factory=list, description="Labels every submission gets.")
     required: list[str] = Field(
         default_factory=list, description="Field ids that must be answered (beyond the form's)."
@@ -208,7 +209,7 @@ class Lifecycle(Section):
 
 class Triage(Section):
     enabled: bool = True
-    forms_path: str = Field(
+    forms_path: RepoPath = Field(
         default=".github/ISSUE_TEMPLATE/",
         description="Where the community repo keeps its issue forms.",
     )

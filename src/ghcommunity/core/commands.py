@@ -39,7 +39,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import GhcError
@@ -64,6 +65,7 @@ ROLES = ("read", "triage", "write", "maintain", "admin")
 LEGACY = {"admin": "admin", "write": "write", "read": "read"}  # the `permission` field
 _COMMAND = re.compile(r"^ {0,3}/(?P<name>[A-Za-z][A-Za-z0-9_-]*)(?:[ \t]+(?P<args>.*?))?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+MAX_REPLY_LINES = 10
 PERMISSION_TIERS = ("anyone", "author", "read", "triage", "write", "maintain", "admin")
 
 
@@ -182,40 +184,65 @@ class Invocation:
     args: str
 
 
+_DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+
+
+@cache
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    # CommonMark with raw HTML, as GitHub renders comments (GFM's tables and strikethrough
+    # too); `linkify` is off: a command line is plain text either way.
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def _visible_lines(children: Sequence[Any]) -> list[str]:
+    """The lines of a paragraph as a reader sees them: HTML comments gone, code spans on one
+    line (GitHub shows a code span's line breaks as spaces)."""
+    text = ""
+    for child in children:
+        if child.type == "text":
+            text += child.content
+        elif child.type in ("softbreak", "hardbreak"):
+            text += "\n"
+        elif child.type == "code_inline":
+            text += "`" + " ".join(child.content.split("\n")) + "`"
+        elif child.type == "html_inline":
+            if not child.content.startswith("<!--"):  # a comment is not shown at all
+                text += " ".join(child.content.split("\n"))
+        elif child.children:
+            text += "".join(_visible_lines(child.children))
+    return text.split("\n")
+
+
 def find_commands(body: str | None, known: Sequence[str] | None = None) -> list[Invocation]:
-    """The commands in a comment, in order. Ignores code blocks, quotes and HTML comments, and
-    any `/word` that is not a registered command (a path, say)."""
+    """The commands in a comment, in order: only a line a reader sees as plain text in a
+    top-level paragraph, parsed as GitHub renders Markdown (CommonMark with HTML). Nothing in
+    code (fenced, indented, a code span over several lines), quotes (lazy continuation lines
+    too), HTML comments (opened mid-line too), HTML blocks (`<pre>`) or a collapsed
+    `<details>` runs; nor any `/word` that is not a registered command (a path, say)."""
     names = set(known if known is not None else COMMANDS)
     found: list[Invocation] = []
-    lines = (body or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    fence: str | None = None
-    in_html_comment = False
-    previous_blank = True
-    for line in lines:
-        stripped = line.strip()
-        if fence is not None:
-            if re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", line):
-                fence = None
-            previous_blank = False
+    text = (body or "").replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    tokens = _markdown().parse(text)
+    details = 0
+    for index, token in enumerate(tokens):
+        if token.type == "html_block":
+            details += len(_DETAILS_OPEN.findall(token.content))
+            details = max(0, details - len(_DETAILS_CLOSE.findall(token.content)))
             continue
-        if in_html_comment:
-            if "-->" in line:
-                in_html_comment = False
+        if (
+            token.type != "inline"
+            or token.level != 1
+            or details
+            or tokens[index - 1].type != "paragraph_open"
+        ):
             continue
-        opened = _FENCE.match(line)
-        if opened:
-            fence = opened.group(1)
-            continue
-        if stripped.startswith("<!--"):
-            in_html_comment = "-->" not in stripped
-            continue
-        is_code = (line.startswith(("    ", "\t")) and previous_blank) or stripped.startswith(">")
-        previous_blank = not stripped or (previous_blank and line.startswith(("    ", "\t")))
-        if is_code:
-            continue
-        match = _COMMAND.match(line)
-        if match and match["name"].lower() in names:
-            found.append(Invocation(match["name"].lower(), (match["args"] or "").strip()))
+        for line in _visible_lines(token.children or []):
+            match = _COMMAND.match(line)
+            if match and match["name"].lower() in names:
+                found.append(Invocation(match["name"].lower(), (match["args"] or "").strip()))
     return found
 
 
@@ -386,7 +413,8 @@ def plan_commands(
     for invocation in commands_in_event(event):
         command = COMMANDS[invocation.name]
         rule = permission_for(invocation.name, config)
-        shown = f"`/{invocation.name}{' ' + invocation.args if invocation.args else ''}`"
+        args = invocation.args if len(invocation.args) <= 100 else invocation.args[:97] + "..."
+        shown = f"`/{invocation.name}{' ' + args if args else ''}`"
         if not allowed(rule, actor, author, config):
             replies.append(f"{shown} was not run: it is for {describe_rule(rule)}.")
             continue
@@ -417,12 +445,17 @@ def plan_commands(
         )
         plan.add(React(repo=repo, issue=number, content="+1", comment_id=comment_id))
     if replies:
+        # Summarised: a comment of 3,000 refused commands gets a reply of ten lines and a count
+        # (GitHub refuses a body over 65,536 characters).
+        shown_replies = replies[:MAX_REPLY_LINES]
+        more = len(replies) - len(shown_replies)
         text = (
             f"@{actor.login}: " + replies[0]
             if len(replies) == 1
             else (
                 f"@{actor.login}: some commands were not run:\n\n"
-                + "\n".join(f"- {r}" for r in replies)
+                + "\n".join(f"- {r}" for r in shown_replies)
+                + (f"\n\n...and {more} more not run." if more else "")
             )
         )
         plan.add(Comment(repo=repo, issue=number, key=f"command-reply-{comment_id}", body=text))

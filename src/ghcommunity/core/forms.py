@@ -521,6 +521,35 @@ def _fences(lines: list[str]) -> list[bool]:
     return inside
 
 
+def _comment_lines(lines: list[str], fenced: list[bool]) -> list[bool]:
+    """For each line, whether it is inside an HTML comment (`<!--` ... `-->` over several
+    lines, opened at the start of a line or mid-line): GitHub shows none of it, so a heading
+    there is not a question."""
+    hidden = [False] * len(lines)
+    inside = False
+    for index, (line, in_fence) in enumerate(zip(lines, fenced, strict=True)):
+        if inside:
+            hidden[index] = True
+            if "-->" in line:
+                inside = False
+                rest = line[line.index("-->") + 3 :]
+                inside = _opens_comment(rest)
+            continue
+        if not in_fence and _opens_comment(line):
+            inside = True
+    return hidden
+
+
+def _opens_comment(text: str) -> bool:
+    """Whether a comment opens in this text and stays open at its end."""
+    while "<!--" in text:
+        text = text[text.index("<!--") + 4 :]
+        if "-->" not in text:
+            return True
+        text = text[text.index("-->") + 3 :]
+    return False
+
+
 @dataclass
 class _Section:
     heading: str
@@ -548,11 +577,12 @@ def _scan(body: str | None, questions: frozenset[str] = frozenset()) -> _Scan:
     """
     lines = _lines(body)
     fenced: list[bool] = []
+    hidden = _comment_lines(lines, _fences(lines))
     if questions:
         seen: set[str] = set()
         start = 0
         for index, line in enumerate(lines):
-            heading = _heading_text(line)
+            heading = None if hidden[index] else _heading_text(line)
             keys = [k for k in _heading_keys(heading) if k in questions] if heading else []
             if keys and keys[0] not in seen:
                 seen.add(keys[0])
@@ -562,8 +592,8 @@ def _scan(body: str | None, questions: frozenset[str] = frozenset()) -> _Scan:
     else:
         fenced = _fences(lines)
     scan = _Scan(preamble=[], sections=[])
-    for line, in_fence in zip(lines, fenced, strict=True):
-        heading = None if in_fence else _heading_text(line)
+    for line, in_fence, in_comment in zip(lines, fenced, hidden, strict=True):
+        heading = None if in_fence or in_comment else _heading_text(line)
         if heading is not None:
             scan.sections.append(_Section(heading, line, []))
         elif scan.sections:
@@ -571,6 +601,13 @@ def _scan(body: str | None, questions: frozenset[str] = frozenset()) -> _Scan:
         else:
             scan.preamble.append(line)
     return scan
+
+
+def _quoted(text: str, limit: int = 100) -> str:
+    """Someone's answer, quoted in a reply: cut short (an answer may be a megabyte)."""
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + f" (and {len(text) - limit:,} more characters)"
 
 
 def _clean(lines: list[str]) -> str:
@@ -628,10 +665,16 @@ def _dropdown(item: FormField, text: str, problems: list[Problem]) -> list[str]:
         return [answer]
     if _is_no_answer(text):
         return []
+    known = {_heading_key(o): o for o in item.options}
+    # As GitHub writes it: one line, the choices joined by ", ". Read that first, so an option
+    # that looks like a list item ("- A") is that option, not "A".
+    if "\n" not in answer:
+        whole = split_choices(answer, item.options) if item.multiple else [answer]
+        if whole and all(_heading_key(c) in known for c in whole):
+            return list(dict.fromkeys(known[_heading_key(c)] for c in whole))
     # People sometimes edit the answer into a list, one choice a line.
     lines = [_LIST_ITEM.sub("", line).strip() for line in text.split("\n") if line.strip()]
     chosen: list[str] = []
-    known = {_heading_key(o): o for o in item.options}
     for line in lines:
         if item.multiple:
             chosen += split_choices(line, item.options)
@@ -644,7 +687,8 @@ def _dropdown(item: FormField, text: str, problems: list[Problem]) -> list[str]:
             Problem(
                 item.id,
                 "invalid_option",
-                f"{item.label}: {choice!r} is not one of the options ({', '.join(item.options)})",
+                f"{item.label}: {_quoted(choice)} is not one of the options "
+                f"({_quoted(', '.join(item.options), 500)})",
             )
         )
     if not item.multiple and len(chosen) > 1:
@@ -668,7 +712,7 @@ def _checkboxes(item: FormField, text: str, problems: list[Problem]) -> list[str
                 Problem(
                     item.id,
                     "invalid_option",
-                    f"{item.label}: {label!r} is not one of the options",
+                    f"{item.label}: {_quoted(label)} is not one of the options",
                     "info",
                 )
             )

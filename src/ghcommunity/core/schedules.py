@@ -185,9 +185,55 @@ def _number(raw: str) -> int:
 
 def _iso_date(raw: str, text: str) -> date:
     try:
-        return date.fromisoformat(raw)
+        found = date.fromisoformat(raw)
     except ValueError:
         raise RuleError(f"{text.strip()!r}: {raw} is not a date (YYYY-MM-DD)") from None
+    if not 1970 <= found.year <= 2200:
+        raise RuleError(f"{text.strip()!r}: {raw} is not a meeting date (years 1970 to 2200)")
+    return found
+
+
+# The range each RRULE part's numbers may take (RFC 5545 3.3.10); an ordinal BYDAY (e.g.
+# +4TH) only with FREQ=MONTHLY (1 to 5) or YEARLY (1 to 53). Out-of-range values are refused
+# here: dateutil would accept BYDAY=9TH and then search for a date that never comes.
+_RANGES = {
+    "BYMONTHDAY": 31,
+    "BYYEARDAY": 366,
+    "BYWEEKNO": 53,
+    "BYSETPOS": 366,
+    "BYMONTH": 12,
+}
+_WEEKDAY_ITEM = re.compile(r"^([+-]?)(\d{1,3})?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+def _check_ranges(parts: dict[str, str], text: str) -> None:
+    def bad(why: str) -> RuleError:
+        return RuleError(f"invalid RRULE {text.strip()!r}: {why}")
+
+    freq = parts.get("FREQ")
+    for key, limit in _RANGES.items():
+        for item in filter(None, parts.get(key, "").split(",")):
+            if not re.fullmatch(r"[+-]?\d{1,4}", item):
+                raise bad(f"{key}={item} is not a number")
+            value = int(item)
+            if value == 0 or abs(value) > limit or (key == "BYMONTH" and value < 0):
+                low = 1 if key == "BYMONTH" else -limit
+                raise bad(f"{key}={item} is out of range ({low} to {limit}, not 0)")
+    for item in filter(None, parts.get("BYDAY", "").split(",")):
+        match = _WEEKDAY_ITEM.match(item.strip())
+        if not match:
+            raise bad(f"BYDAY={item} is not a weekday such as TH, +4TH or -1WE")
+        if match[2] is not None:
+            n = int(match[2])
+            weeks = {"MONTHLY": 5, "YEARLY": 53}.get(str(freq))
+            if weeks is None:
+                raise bad(f"BYDAY={item}: a numbered weekday needs FREQ=MONTHLY or YEARLY")
+            if not 1 <= n <= weeks:
+                raise bad(f"BYDAY={item}: a {str(freq).lower()} rule has weeks 1 to {weeks}")
+    for key, top in (("INTERVAL", 1000), ("COUNT", 10000)):
+        raw = parts.get(key)
+        if raw is not None and (not raw.isdigit() or not 1 <= int(raw) <= top):
+            raise bad(f"{key}={raw} is out of range (1 to {top})")
 
 
 def _rrule_text(text: str) -> ParsedRule:
@@ -227,11 +273,22 @@ def _rrule_text(text: str) -> ParsedRule:
             raise RuleError(f"invalid RRULE {text.strip()!r}: UNTIL={raw} is not a date") from None
     if "COUNT" in parts and until is not None:
         raise RuleError(f"invalid RRULE {text.strip()!r}: use COUNT or UNTIL, not both")
+    if until is not None and not 1970 <= until.year <= 2200:
+        raise RuleError(f"invalid RRULE {text.strip()!r}: UNTIL is not a meeting date")
+    _check_ranges(parts, text)
     normalised = ";".join(f"{k}={v}" for k, v in parts.items())
     try:  # a fixed DTSTART: validation must not depend on the clock
-        rrulestr(normalised, dtstart=datetime(2000, 1, 1))
+        parsed = rrulestr(normalised, dtstart=datetime(2000, 1, 1))
     except (ValueError, TypeError, KeyError) as exc:
         raise RuleError(f"invalid RRULE {text.strip()!r}: {exc}") from None
+    # A rule that gives no date in 28 years (every weekday pattern repeats by then) never
+    # will: e.g. BYMONTH=2;BYMONTHDAY=30. Bounded by UNTIL, so the search always ends.
+    if (
+        isinstance(parsed, rrule)
+        and parsed.replace(count=None, until=datetime(2028, 1, 1)).after(datetime(1999, 12, 31))
+        is None
+    ):
+        raise RuleError(f"invalid RRULE {text.strip()!r}: it gives no dates")
     return ParsedRule(normalised, None, until, anchored=_needs_anchor(parts))
 
 

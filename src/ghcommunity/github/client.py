@@ -6,6 +6,7 @@ The same code serves github.com, GitHub Enterprise Server (`.../api/v3`) and the
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -175,14 +176,16 @@ class RetryPolicy:
             return RetryOption(False)
         if isinstance(exc, RequestFailed):
             status = exc.response.status_code
-            if status >= 500 and status not in (501, 505):
+            # A 5xx to a write leaves its outcome unknown (GitHub may have applied it): only
+            # reads are asked again here; the executor re-reads before repeating a write.
+            if status >= 500 and status not in (501, 505) and _is_read(exc.request):
                 return RetryOption(True, self._delay(retry_count))
             return RetryOption(False)
         if isinstance(exc, RequestError):
             request = getattr(exc.exc, "request", None)
             never_sent = isinstance(exc.exc, httpx.ConnectError | httpx.ConnectTimeout)
             safe = request is not None and _is_read(request)
-            if never_sent or safe or (isinstance(exc, RequestTimeout) and safe):
+            if never_sent or safe:
                 return RetryOption(True, self._delay(retry_count))
         return RetryOption(False)
 
@@ -192,8 +195,98 @@ def _is_read(request: httpx.Request) -> bool:
         return True
     # GraphQL queries (not mutations) are reads even though they are POSTs.
     if request.method == "POST" and request.url.path.endswith("graphql"):
-        body = request.content.decode("utf-8", "replace").lstrip()
-        return '"query": "mutation' not in body and '"query":"mutation' not in body
+        try:
+            body = json.loads(request.content)
+        except (ValueError, httpx.RequestNotRead):
+            return False
+        document = body.get("query") if isinstance(body, dict) else None
+        return isinstance(document, str) and graphql_operations(document) == {"query"}
+    return False
+
+
+def graphql_operations(document: str) -> set[str]:
+    """The kinds of operation a GraphQL document defines ("query", "mutation", ...).
+
+    A small lexer over GraphQL's top level: ignored tokens (whitespace, commas, a BOM,
+    `#` comments) are skipped, strings and block strings are stepped over, and the body of each
+    definition is skipped by matching braces. A shorthand `{ ... }` is a query; a fragment is
+    not an operation. Anything unreadable gives `{"unknown"}`, which is never taken for a read.
+    """
+    kinds: set[str] = set()
+    i, n = 0, len(document)
+    depth = 0
+    expect_definition = True
+    while i < n:
+        ch = document[i]
+        if ch in " \t\r\n,\ufeff":
+            i += 1
+        elif ch == "#":
+            end = document.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif document.startswith('"""', i):
+            end = document.find('"""', i + 3)
+            while end > 0 and document[end - 1] == "\\":
+                end = document.find('"""', end + 3)
+            if end < 0:
+                return {"unknown"}
+            i = end + 3
+        elif ch == '"':
+            i += 1
+            while i < n and document[i] not in '"\n':
+                i += 2 if document[i] == "\\" else 1
+            if i >= n or document[i] != '"':
+                return {"unknown"}
+            i += 1
+        elif ch == "{":
+            if depth == 0 and expect_definition:
+                kinds.add("query")
+            expect_definition = False
+            depth += 1
+            i += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return {"unknown"}
+            if depth == 0:
+                expect_definition = True
+            i += 1
+        elif ch.isalpha() or ch == "_":
+            start = i
+            while i < n and (document[i].isalnum() or document[i] == "_"):
+                i += 1
+            if depth == 0 and expect_definition:
+                word = document[start:i]
+                if word in ("query", "mutation", "subscription"):
+                    kinds.add(word)
+                elif word != "fragment":
+                    return {"unknown"}
+                expect_definition = False
+        else:
+            i += 1
+    if depth != 0 or not kinds:
+        return {"unknown"} | kinds
+    return kinds
+
+
+class UnknownOutcome(OperationalError):
+    """A write was sent but its answer was lost (a 5xx, a dropped connection, a timeout):
+    GitHub may or may not have applied it. Re-read before deciding to write again."""
+
+
+def _unknown_outcome(exc: GitHubException) -> bool:
+    if isinstance(exc, RateLimitExceeded):
+        return False
+    if isinstance(exc, RequestFailed):
+        status = exc.response.status_code
+        return status >= 500 and not _is_read(exc.request)
+    if isinstance(exc, RequestError):
+        if isinstance(exc.exc, httpx.ConnectError | httpx.ConnectTimeout):
+            return False  # never sent
+        try:
+            request = getattr(exc.exc, "request", None)
+        except RuntimeError:  # an httpx error without its request attached
+            return False
+        return request is not None and not _is_read(request)
     return False
 
 
@@ -257,6 +350,13 @@ def _describe_failure(exc: GitHubException, what: str) -> OperationalError | Inp
             f"{what}: cannot reach GitHub ({type(exc.exc).__name__}: {exc.exc})"
         )
     return OperationalError(f"{what}: {type(exc).__name__}")
+
+
+def _failure(exc: GitHubException, what: str) -> OperationalError | InputError:
+    error = _describe_failure(exc, what)
+    if _unknown_outcome(exc):
+        return UnknownOutcome(f"{error} (the change may have been made)")
+    return error
 
 
 class _SharedTransport(httpx.BaseTransport):
@@ -364,9 +464,9 @@ class GitHubClient:
         except RequestFailed as exc:
             if exc.response.status_code in ok:
                 return exc.response.raw_response
-            raise _describe_failure(exc, what or f"{method} {path}") from None
+            raise _failure(exc, what or f"{method} {path}") from None
         except GitHubException as exc:
-            raise _describe_failure(exc, what or f"{method} {path}") from None
+            raise _failure(exc, what or f"{method} {path}") from None
         return response.raw_response
 
     def rest(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -411,7 +511,7 @@ class GitHubClient:
         try:
             response = self.gh.request("POST", self.connection.graphql, json=body)
         except GitHubException as exc:
-            raise _describe_failure(exc, what) from None
+            raise _failure(exc, what) from None
         payload = response.raw_response.json()
         errors = payload.get("errors") if isinstance(payload, dict) else None
         if errors:

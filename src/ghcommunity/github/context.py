@@ -49,7 +49,8 @@ class Context:
         """The issue, its state, the repo's labels and the open issues — one read per event."""
         key = (repo, number)
         if key not in self._snapshots:
-            snap = read_issue_snapshot(self.client, repo, number)
+            bots = frozenset({self.config.community.bot_login.lower()})
+            snap = read_issue_snapshot(self.client, repo, number, bots=bots)
             self._snapshots[key] = snap
             self.executor.know_issue(repo, snap.state)
             if snap.repo_labels is not None:

@@ -5,6 +5,19 @@ current state, and writes only the difference: labels already there are not re-a
 with the same hidden marker is edited rather than posted again (and not at all if unchanged), an
 existing file is not overwritten, an open pull request for the same branch is reused, a keyed
 issue or discussion is found and updated. Applying a Plan twice makes no second write.
+
+A marker counts only on items the bot wrote (its login: the configured `bot_login`, and the
+token's own identity, read once when an unknown author carries a marker).
+
+Lost answers: when GitHub may have applied a write but the answer was lost (a 5xx after the
+change, a dropped connection: `UnknownOutcome`), the write is never repeated blindly. The
+executor forgets what it knew about the repository and runs the operation again, which re-reads
+(the keyed marker comment, issue or discussion, the branch, the pull request, the file) and
+writes only what is still missing.
+
+Concurrent runs (the App and the Action, or a schedule and a person, at once): after creating
+a keyed comment, issue or discussion the executor re-reads, and when two runs both created one,
+each removes every copy but the oldest, so both converge on one.
 """
 
 from __future__ import annotations
@@ -46,9 +59,18 @@ from ghcommunity.core.plan import (
     marker_key,
 )
 from ghcommunity.github import queries
-from ghcommunity.github.client import GitHubClient, quote_segment, repo_path, split_repo
+from ghcommunity.github.client import (
+    GitHubClient,
+    UnknownOutcome,
+    quote_segment,
+    repo_path,
+    split_repo,
+)
 from ghcommunity.github.contents import contents_path
-from ghcommunity.github.state import BotComment, IssueState, RepoState
+from ghcommunity.github.state import BotComment, IssueState, RepoState, author_login
+
+# How many times an operation is tried when its answers keep being lost.
+LOST_ANSWER_ATTEMPTS = 4
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +105,31 @@ class ApplyError(OperationalError):
         self.outcomes = outcomes
 
 
+class _Conflict(UnknownOutcome):
+    """Another run changed the same thing meanwhile (a branch appeared, a ref moved, a pull
+    request opened): read again and decide, as after a lost answer."""
+
+
 def git_blob_sha(content: bytes) -> str:
     """The object id git gives a blob, to compare files without downloading them."""
     return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
+
+
+# GitHub refuses an issue, pull request, comment or discussion body over this many characters.
+BODY_LIMIT = 65536
+
+
+def bounded(body: str, limit: int = BODY_LIMIT) -> str:
+    """A body GitHub accepts: cut at a line break before the limit, saying how much was cut.
+
+    Planners summarise what they quote; this is the last guard for every body written."""
+    if len(body) <= limit:
+        return body
+    note = "\n\n(cut short: GitHub takes at most 65,536 characters; {n:,} more were left out)"
+    keep = limit - len(note.format(n=len(body))) - 16
+    cut = body.rfind("\n", 0, keep)
+    cut = cut if cut > keep // 2 else keep
+    return body[:cut] + note.format(n=len(body) - cut)
 
 
 def _auto_key(body: str) -> str:
@@ -97,7 +141,10 @@ class Executor:
     def __init__(self, client: GitHubClient, *, actor: str | None = None) -> None:
         self.client = client
         self.actor = actor  # the bot's login, to recognise its own reactions
+        self._me: set[str] = {actor.lower()} if actor else set()
+        self._viewer_read = False
         self.writes = 0
+        self.lost_answers = 0  # writes whose answer was lost (re-read, then decided)
         self._repos: dict[str, RepoState] = {}
         self._handlers: dict[str, Callable[[Any], Outcome]] = {
             "add_labels": self._add_labels,
@@ -128,9 +175,43 @@ class Executor:
     def repo(self, full_name: str) -> RepoState:
         return self._repos.setdefault(full_name.lower(), RepoState())
 
+    def is_mine(self, login: str | None) -> bool:
+        """Whether this login is the bot's: the configured login, or the token's own."""
+        if not login:
+            return False
+        wanted = login.lower()
+        if wanted in self._me:
+            return True
+        if not self._viewer_read:
+            self._viewer_read = True
+            try:
+                data = self.client.graphql(queries.VIEWER, what="reading the bot's own login")
+            except GhcError as exc:
+                log.info("cannot read the token's identity: %s", exc)
+                return False
+            viewer = (data.get("viewer") or {}).get("login")
+            if viewer:
+                self._me.add(str(viewer).lower())
+                if not str(viewer).endswith("[bot]"):
+                    # GraphQL spells an App's bot without the suffix REST gives it.
+                    self._me.add(f"{viewer}[bot]".lower())
+            return wanted in self._me
+        return False
+
+    def _learn(self, data: Any) -> None:
+        """What GitHub says we just wrote was written by us."""
+        login = ((data or {}).get("user") or {}).get("login") if isinstance(data, dict) else None
+        if login:
+            self._me.add(str(login).lower())
+
     def know_issue(self, repo: str, state: IssueState) -> None:
         """Take fresh state read by a handler as known (saves a read per field)."""
         current = self.repo(repo).issue(state.number)
+        if state.comments is not None and any(
+            c.author is not None and not self.is_mine(c.author) for c in state.comments.values()
+        ):
+            # Someone else's item carries a marker: read the comments again, trusting only ours.
+            state = IssueState(**{**state.__dict__, "comments": None})
         for name in (
             "labels",
             "assignees",
@@ -154,16 +235,57 @@ class Executor:
         outcomes: list[Outcome] = []
         for op in plan.operations:
             try:
-                outcome = self._handlers[op.op](op)
+                outcome = self._apply_one(op)
             except GhcError as exc:
                 raise ApplyError(exc, op, outcomes) from None
             log.info("%s: %s %s", outcome.status, op.describe(), outcome.detail)
             outcomes.append(outcome)
         return outcomes
 
+    def _apply_one(self, op: Operation) -> Outcome:
+        """One operation; after a lost answer, forget, re-read and decide again."""
+        lost: UnknownOutcome | None = None
+        for _ in range(LOST_ANSWER_ATTEMPTS):
+            try:
+                outcome = self._handlers[op.op](op)
+            except UnknownOutcome as exc:
+                lost = exc
+                if not isinstance(exc, _Conflict):
+                    self.lost_answers += 1
+                log.warning("%s: %s; reading again before deciding", op.describe(), exc)
+                self._repos.pop(op.repo.lower(), None)
+                continue
+            if isinstance(lost, _Conflict):
+                outcome.detail = f"{outcome.detail} (after another run's change)".strip()
+            elif lost is not None:
+                if outcome.status == "unchanged":  # our own lost write is what is there now
+                    outcome.status = "applied"
+                outcome.detail = f"{outcome.detail} (after a lost answer)".strip()
+            return outcome
+        assert lost is not None
+        raise lost
+
     def _write(self, method: str, path: str, **kwargs: Any) -> Any:
         self.writes += 1
         return self.client.rest(method, path, **kwargs)
+
+    def _harmless(self, method: str, path: str, **kwargs: Any) -> Any:
+        """A write whose repetition leaves nothing behind that matters (a git tree or commit
+        nobody points at): sent again as it is after a lost answer; returns the JSON body."""
+        response = self._idempotent(method, path, **kwargs)
+        return response.json() if response is not None and response.content else None
+
+    def _idempotent(self, method: str, path: str, **kwargs: Any) -> Any:
+        """A write that may be sent again as it is (a DELETE, a PATCH to fixed values)."""
+        for attempt in range(LOST_ANSWER_ATTEMPTS):
+            self.writes += 1
+            try:
+                return self.client.request(method, path, **kwargs)
+            except UnknownOutcome:
+                self.lost_answers += 1
+                if attempt == LOST_ANSWER_ATTEMPTS - 1:
+                    raise
+        return None
 
     # -- reads (cached) --------------------------------------------------------------------
 
@@ -178,12 +300,24 @@ class Executor:
                 state.comments = fresh.comments
         if "comments" in fields and state.comments is None:
             found: dict[str, BotComment] = {}
-            for comment in self.client.paginate(f"{repo_path(repo)}/issues/{number}/comments"):
-                key = marker_key(comment.get("body"))
-                if key:
-                    found.setdefault(key, BotComment(int(comment["id"]), comment["body"]))
+            for key, comments in self._keyed_comments(repo, number).items():
+                found[key] = comments[0]
             state.comments = found
         return state
+
+    def _keyed_comments(self, repo: str, number: int) -> dict[str, list[BotComment]]:
+        """The bot's own marked comments on an issue, by key, oldest first."""
+        found: dict[str, list[BotComment]] = {}
+        for comment in self.client.paginate(f"{repo_path(repo)}/issues/{number}/comments"):
+            key = marker_key(comment.get("body"))
+            login = (comment.get("user") or {}).get("login")
+            if key and self.is_mine(login):
+                found.setdefault(key, []).append(
+                    BotComment(int(comment["id"]), comment["body"], str(login))
+                )
+        for comments in found.values():
+            comments.sort(key=lambda c: c.id)
+        return found
 
     def _labels(self, repo: str) -> dict[str, dict[str, Any]]:
         state = self.repo(repo)
@@ -303,10 +437,20 @@ class Executor:
 
     def _comment(self, op: Comment) -> Outcome:
         key = op.key or _auto_key(op.body)
-        full = f"{marker(key)}\n{op.body}"
+        full = bounded(f"{marker(key)}\n{op.body}")
         state = self._issue(op.repo, op.issue, "comments")
         assert state.comments is not None
         existing = state.comments.get(key)
+        if (
+            existing is not None
+            and existing.author is not None
+            and not self.is_mine(existing.author)
+        ):
+            state.comments = None  # not ours after all: read them again
+            state = self._issue(op.repo, op.issue, "comments")
+            existing = (state.comments or {}).get(key)
+        comments = state.comments
+        assert comments is not None
         if existing is not None:
             if existing.body.strip() == full.strip():
                 return Outcome(op, "unchanged", "same comment already there")
@@ -315,13 +459,26 @@ class Executor:
                 f"{repo_path(op.repo)}/issues/comments/{existing.id}",
                 json={"body": full},
             )
-            state.comments[key] = BotComment(existing.id, full)
+            comments[key] = BotComment(existing.id, full, existing.author)
             return Outcome(op, "applied", "edited the bot's comment", data.get("html_url"))
         data = self._write(
             "POST", f"{repo_path(op.repo)}/issues/{op.issue}/comments", json={"body": full}
         )
-        state.comments[key] = BotComment(int(data["id"]), full)
+        self._learn(data)
+        kept = self._settle_comment(op.repo, op.issue, key, int(data["id"]))
+        comments[key] = kept or BotComment(int(data["id"]), full, self.actor)
         return Outcome(op, "applied", "commented", data.get("html_url"))
+
+    def _settle_comment(self, repo: str, issue: int, key: str, created: int) -> BotComment | None:
+        """After posting: if another run posted the same keyed comment, keep only the oldest."""
+        copies = self._keyed_comments(repo, issue).get(key) or []
+        if not any(c.id == created for c in copies):
+            copies.append(BotComment(created, "", None))
+            copies.sort(key=lambda c: c.id)
+        for extra in copies[1:]:
+            self._idempotent("DELETE", f"{repo_path(repo)}/issues/comments/{extra.id}", ok=(404,))
+            log.info("removed a second copy of comment %s on %s#%s", key, repo, issue)
+        return copies[0] if copies and copies[0].body else None
 
     def _delete_comment(self, op: DeleteComment) -> Outcome:
         state = self._issue(op.repo, op.issue, "comments")
@@ -329,10 +486,7 @@ class Executor:
         existing = state.comments.pop(op.key, None)
         if existing is None:
             return Outcome(op, "unchanged", "no such comment")
-        self.writes += 1
-        self.client.request(
-            "DELETE", f"{repo_path(op.repo)}/issues/comments/{existing.id}", ok=(404,)
-        )
+        self._idempotent("DELETE", f"{repo_path(op.repo)}/issues/comments/{existing.id}", ok=(404,))
         return Outcome(op, "applied", "deleted the bot's comment")
 
     def _react(self, op: React) -> Outcome:
@@ -408,7 +562,11 @@ class Executor:
         state = self._issue(op.repo, op.issue, "title", "body", "state")
         changes = {
             name: value
-            for name, value in (("title", op.title), ("body", op.body), ("state", op.state))
+            for name, value in (
+                ("title", op.title),
+                ("body", None if op.body is None else bounded(op.body)),
+                ("state", op.state),
+            )
             if value is not None and value != getattr(state, name)
         }
         if not changes:
@@ -445,28 +603,42 @@ class Executor:
         """The issue carrying this key's marker, for jobs that must know it before planning."""
         return self._find_keyed_issue(repo, key)
 
-    def _find_keyed_issue(self, repo: str, key: str) -> dict[str, Any] | None:
-        """The issue whose body starts with this key's marker: recent issues, then search."""
+    def _keyed_issues(self, repo: str, key: str) -> list[dict[str, Any]]:
+        """The bot's own issues whose body starts with this key's marker, oldest first."""
         recent = self.client.rest(
             "GET",
             f"{repo_path(repo)}/issues",
             params={"state": "all", "sort": "created", "direction": "desc", "per_page": 100},
         )
-        for issue in recent or []:
-            if marker_key(issue.get("body")) == key and "pull_request" not in issue:
-                return dict(issue)
+        found = {
+            int(issue["number"]): dict(issue)
+            for issue in recent or []
+            if marker_key(issue.get("body")) == key
+            and "pull_request" not in issue
+            and self.is_mine((issue.get("user") or {}).get("login"))
+        }
+        return [found[n] for n in sorted(found)]
+
+    def _find_keyed_issue(self, repo: str, key: str) -> dict[str, Any] | None:
+        """The bot's issue whose body starts with this key's marker: recent issues, then search."""
+        mine = self._keyed_issues(repo, key)
+        if mine:
+            return mine[0]
         found = self.client.rest(
             "GET",
             "/search/issues",
             params={"q": f'repo:{repo} is:issue in:body "{marker(key)[5:-4]}"', "per_page": 10},
         )
-        for issue in (found or {}).get("items") or []:
-            if marker_key(issue.get("body")) == key:
-                return dict(issue)
-        return None
+        matches = [
+            dict(issue)
+            for issue in (found or {}).get("items") or []
+            if marker_key(issue.get("body")) == key
+            and self.is_mine((issue.get("user") or {}).get("login"))
+        ]
+        return min(matches, key=lambda i: int(i["number"])) if matches else None
 
     def _create_issue(self, op: CreateIssue) -> Outcome:
-        body = f"{marker(op.key)}\n{op.body}" if op.key else op.body
+        body = bounded(f"{marker(op.key)}\n{op.body}" if op.key else op.body)
         existing = self._find_keyed_issue(op.repo, op.key) if op.key else None
         if existing is not None and op.if_exists == "skip":
             return Outcome(
@@ -487,7 +659,9 @@ class Executor:
                 return Outcome(
                     op, "unchanged", f"#{existing['number']} up to date", existing.get("html_url")
                 )
-            self._write("PATCH", f"{repo_path(op.repo)}/issues/{existing['number']}", json=changes)
+            self._idempotent(
+                "PATCH", f"{repo_path(op.repo)}/issues/{existing['number']}", json=changes
+            )
             return Outcome(
                 op, "applied", f"updated #{existing['number']}", existing.get("html_url")
             )
@@ -497,7 +671,32 @@ class Executor:
         if op.assignees:
             payload["assignees"] = op.assignees
         data = self._write("POST", f"{repo_path(op.repo)}/issues", json=payload)
-        return Outcome(op, "applied", f"opened #{data['number']}", data.get("html_url"))
+        self._learn(data)
+        number = int(data["number"])
+        if op.key:
+            number = self._settle_issue(op.repo, op.key, number)
+        return Outcome(op, "applied", f"opened #{number}", data.get("html_url"))
+
+    def _settle_issue(self, repo: str, key: str, created: int) -> int:
+        """After opening a keyed issue: if another run opened one too, keep only the oldest.
+
+        Issues cannot be deleted with a token, so a later copy is closed as a duplicate and
+        loses its marker (it is never taken for the keyed issue again).
+        """
+        numbers = sorted({int(i["number"]) for i in self._keyed_issues(repo, key)} | {created})
+        keep = numbers[0]
+        for extra in numbers[1:]:
+            self._idempotent(
+                "PATCH",
+                f"{repo_path(repo)}/issues/{extra}",
+                json={
+                    "state": "closed",
+                    "state_reason": "not_planned",
+                    "body": f"Duplicate of #{keep} (opened twice by two runs at once).",
+                },
+            )
+            log.info("closed #%s, a second copy of #%s on %s", extra, keep, repo)
+        return keep
 
     # -- files and pull requests -----------------------------------------------------------
 
@@ -510,11 +709,18 @@ class Executor:
         base_sha = self._ref_sha(repo, base_branch)
         if not base_sha:
             raise OperationalError(f"{repo}: branch {base_branch!r} does not exist")
-        self._write(
+        self.writes += 1
+        response = self.client.request(
             "POST",
             f"{repo_path(repo)}/git/refs",
             json={"ref": f"refs/heads/{branch}", "sha": base_sha},
+            ok=(422,),
         )
+        if response.status_code == 422:  # created meanwhile (another run, or a lost answer)
+            sha = self._ref_sha(repo, branch)
+            if sha:
+                return sha
+            raise InputError(f"{repo}: GitHub refused to create branch {branch!r}")
         return base_sha
 
     def _put_file(self, op: PutFile) -> Outcome:
@@ -598,7 +804,8 @@ class Executor:
             wanted.append(change)
         if not wanted:
             return Outcome(op, "unchanged", "every file already there")
-        new_tree = self._write(
+        # A tree or a commit sent twice is only an unused object: these two may be repeated.
+        new_tree = self._harmless(
             "POST",
             f"{base}/git/trees",
             json={
@@ -606,7 +813,7 @@ class Executor:
                 "tree": [self._tree_entry(op.repo, f) for f in wanted],
             },
         )
-        commit = self._write(
+        commit = self._harmless(
             "POST",
             f"{base}/git/commits",
             json={
@@ -615,18 +822,24 @@ class Executor:
                 "parents": [head],
             },
         )
+        # Moving a ref to a given commit may be repeated; creating it twice gives a 422,
+        # after which the whole operation reads again.
         if branch_exists:
-            self._write(
+            moved = self._idempotent(
                 "PATCH",
                 f"{base}/git/refs/heads/{op.branch}",
                 json={"sha": commit["sha"], "force": op.fresh},
+                ok=(422,),
             )
         else:
-            self._write(
+            moved = self._idempotent(
                 "POST",
                 f"{base}/git/refs",
                 json={"ref": f"refs/heads/{op.branch}", "sha": commit["sha"]},
+                ok=(422,),
             )
+        if moved.status_code == 422:
+            raise _Conflict(f"{op.repo}: branch {op.branch!r} changed meanwhile")
         return Outcome(op, "applied", f"committed {len(wanted)} file(s)", commit.get("html_url"))
 
     def _open_pull_request(self, op: OpenPullRequest) -> Outcome:
@@ -640,7 +853,7 @@ class Executor:
             pull = found[0]
             changes = {
                 k: v
-                for k, v in (("title", op.title), ("body", op.body))
+                for k, v in (("title", op.title), ("body", bounded(op.body)))
                 if (pull.get(k) or "") != v
             }
             if changes:
@@ -659,7 +872,7 @@ class Executor:
             response = self.client.request(
                 "POST",
                 f"{base}/pulls",
-                json={"title": op.title, "head": op.head, "base": target, "body": op.body},
+                json={"title": op.title, "head": op.head, "base": target, "body": bounded(op.body)},
                 ok=(422,),
             )
             if response.status_code == 422:
@@ -667,6 +880,8 @@ class Executor:
                 details = "; ".join(
                     str(e.get("message", "")) for e in response.json().get("errors") or []
                 )
+                if "already exists" in details:  # opened meanwhile: find it and go on
+                    raise _Conflict(f"{op.repo}: a pull request for {op.head!r} already exists")
                 return Outcome(op, "skipped", f"GitHub declined: {message} {details}".strip())
             pull = response.json()
             number = int(pull["number"])
@@ -677,19 +892,29 @@ class Executor:
 
     # -- GraphQL-only operations -----------------------------------------------------------
 
-    def _create_discussion(self, op: CreateDiscussion) -> Outcome:
-        owner, name = split_repo(op.repo)
+    def _discussions(self, repo: str) -> dict[str, Any]:
+        owner, name = split_repo(repo)
         data = self.client.graphql(
             queries.DISCUSSION_TARGET,
             {"owner": owner, "name": name},
-            what=f"reading discussions of {op.repo}",
+            what=f"reading discussions of {repo}",
         )
-        repository = data.get("repository") or {}
-        body = f"{marker(op.key)}\n{op.body}" if op.key else op.body
+        return dict(data.get("repository") or {})
+
+    def _keyed_discussions(self, repository: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        """The bot's own discussions whose body starts with this key's marker, oldest first."""
+        found = [
+            d
+            for d in (repository.get("discussions") or {}).get("nodes") or []
+            if marker_key(d.get("body")) == key and self.is_mine(author_login(d.get("author")))
+        ]
+        return sorted(found, key=lambda d: int(d.get("number") or 0))
+
+    def _create_discussion(self, op: CreateDiscussion) -> Outcome:
+        repository = self._discussions(op.repo)
+        body = bounded(f"{marker(op.key)}\n{op.body}" if op.key else op.body)
         if op.key:
-            for discussion in (repository.get("discussions") or {}).get("nodes") or []:
-                if marker_key(discussion.get("body")) != op.key:
-                    continue
+            for discussion in self._keyed_discussions(repository, op.key)[:1]:
                 if op.if_exists == "skip" or (
                     discussion.get("title") == op.title
                     and (discussion.get("body") or "").strip() == body.strip()
@@ -734,9 +959,39 @@ class Executor:
             what="starting a discussion",
         )
         discussion = (created.get("createDiscussion") or {}).get("discussion") or {}
+        if op.key:
+            kept = self._settle_discussion(op.repo, op.key, discussion)
+            if kept is not discussion:
+                return Outcome(op, "applied", f"discussion #{kept.get('number')}", kept.get("url"))
         return Outcome(
             op, "applied", f"started discussion #{discussion.get('number')}", discussion.get("url")
         )
+
+    def _settle_discussion(self, repo: str, key: str, created: dict[str, Any]) -> dict[str, Any]:
+        """After starting a keyed discussion: if another run started one too, keep the oldest."""
+        copies = self._keyed_discussions(self._discussions(repo), key)
+        if not copies:
+            return created
+        for extra in copies[1:]:
+            for attempt in range(LOST_ANSWER_ATTEMPTS):
+                self.writes += 1
+                try:
+                    self.client.graphql(
+                        queries.DELETE_DISCUSSION,
+                        {"id": extra["id"]},
+                        what="removing a second copy of a discussion",
+                    )
+                    break
+                except UnknownOutcome:
+                    self.lost_answers += 1
+                    if attempt == LOST_ANSWER_ATTEMPTS - 1:
+                        raise
+                except OperationalError as exc:
+                    if "Could not resolve" not in str(exc):  # already removed by the other run
+                        raise
+                    break
+            log.info("removed discussion #%s, a second copy on %s", extra.get("number"), repo)
+        return created if copies[0].get("id") == created.get("id") else copies[0]
 
     def _add_to_project(self, op: AddToProject) -> Outcome:
         owner, name = split_repo(op.repo)

@@ -6,12 +6,12 @@ from __future__ import annotations
 # comments (found by their hidden markers), and the Projects it is in.
 ISSUE_STATE_FIELDS = """
   id number title body state
-  author { login }
+  author { __typename login }
   authorAssociation
   labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
   assignees(first: 20) { nodes { login } }
   comments(last: 100) {
-    nodes { databaseId body author { login } }
+    nodes { databaseId body author { __typename login } }
     pageInfo { hasPreviousPage }
   }
 """
@@ -67,7 +67,7 @@ query DiscussionTarget($owner: String!, $name: String!) {
     id
     discussionCategories(first: 50) { nodes { id name slug } }
     discussions(first: 100, orderBy: {field: CREATED_AT, direction: DESC}) {
-      nodes { id number url title body }
+      nodes { id number url title body author { __typename login } }
     }
   }
 }
@@ -103,6 +103,16 @@ mutation PinIssue($id: ID!) {
 }
 """
 
+DELETE_DISCUSSION = """
+mutation DeleteDiscussion($id: ID!) {
+  deleteDiscussion(input: {id: $id}) { discussion { id } }
+}
+"""
+
+VIEWER = """
+query Viewer { viewer { login } }
+"""
+
 ALL = {
     "ISSUE_STATE": ISSUE_STATE,
     "REPO_LABELS": REPO_LABELS,
@@ -113,4 +123,6 @@ ALL = {
     "UPDATE_DISCUSSION": UPDATE_DISCUSSION,
     "ISSUE_PIN": ISSUE_PIN,
     "PIN_ISSUE": PIN_ISSUE,
+    "DELETE_DISCUSSION": DELETE_DISCUSSION,
+    "VIEWER": VIEWER,
 }

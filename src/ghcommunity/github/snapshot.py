@@ -12,7 +12,7 @@ from typing import Any
 from ghcommunity.core.errors import OperationalError
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.queries import ISSUE_STATE_FIELDS
-from ghcommunity.github.state import IssueState
+from ghcommunity.github.state import IssueState, author_login
 
 ISSUE_SNAPSHOT = (
     """
@@ -22,7 +22,11 @@ query IssueSnapshot($owner: String!, $name: String!, $number: Int!) {
       __typename
       ... on Issue {"""
     + ISSUE_STATE_FIELDS
-    + """ url createdAt }
+    + """ url createdAt
+        closedBy: timelineItems(last: 1, itemTypes: [CLOSED_EVENT]) {
+          nodes { ... on ClosedEvent { actor { __typename login } } }
+        }
+      }
       ... on PullRequest {"""
     # `state` is IssueState on an issue and PullRequestState here: GraphQL requires an alias.
     + ISSUE_STATE_FIELDS.replace(" state\n", " pullState: state\n", 1)
@@ -65,7 +69,10 @@ class IssueSnapshot:
     open_issues: list[dict[str, Any]] = field(default_factory=list)  # number, title, url
 
 
-def read_issue_snapshot(client: GitHubClient, repo: str, number: int) -> IssueSnapshot:
+def read_issue_snapshot(
+    client: GitHubClient, repo: str, number: int, *, bots: frozenset[str] | None = None
+) -> IssueSnapshot:
+    """The snapshot; `bots` (lower-case logins) are taken as the bot's, as well as App bots."""
     owner, name = split_repo(repo)
     what = f"reading {repo}#{number}"
     data = client.graphql(
@@ -87,19 +94,29 @@ def read_issue_snapshot(client: GitHubClient, repo: str, number: int) -> IssueSn
         open_issues += _more_open_issues(client, owner, name, info.get("endCursor"), what)
     if "pullState" in node:
         node = {**node, "state": node["pullState"]}
-    state = IssueState.from_graphql(node)
+    state = IssueState.from_graphql(node, bots)
     issue = {
         "number": state.number,
         "title": node.get("title") or "",
         "body": node.get("body") or "",
         "state": state.state,
         "author": ((node.get("author") or {}).get("login")) or "ghost",
+        "author_is_bot": (node.get("author") or {}).get("__typename") == "Bot",
         "author_association": node.get("authorAssociation") or "NONE",
         "labels": list(state.labels or []),
         "assignees": list(state.assignees or []),
         "url": node.get("url"),
         "created_at": node.get("createdAt"),
         "is_pull_request": node.get("__typename") == "PullRequest",
+        # Who closed it last (None: never closed, or not known): /reopen needs it.
+        "closed_by": next(
+            (
+                author_login(n.get("actor"))
+                for n in (node.get("closedBy") or {}).get("nodes") or []
+                if isinstance(n, dict)
+            ),
+            None,
+        ),
     }
     return IssueSnapshot(repo, number, issue, state, repo_labels, open_issues)
 

@@ -16,6 +16,29 @@ from ghcommunity.core.plan import marker_key
 class BotComment:
     id: int
     body: str
+    author: str | None = None  # as REST spells it (an App's bot ends in "[bot]"); None: unknown
+
+
+def author_login(author: Any) -> str | None:
+    """A GraphQL `author { __typename login }` as REST spells it: a Bot's login ends in [bot]."""
+    if not isinstance(author, dict) or not author.get("login"):
+        return None
+    login = str(author["login"])
+    if author.get("__typename") == "Bot" and not login.endswith("[bot]"):
+        login += "[bot]"
+    return login
+
+
+def looks_like_bot(login: str | None, bots: frozenset[str] | None = None) -> bool:
+    """Whether a marker on an item by this author may be the bot's own.
+
+    App bots (`...[bot]`, which no person can sign up as) and the logins in `bots` (the
+    configured bot login: a machine user's, say). The executor checks the exact identity
+    before writing.
+    """
+    if not login:
+        return False
+    return login.lower().endswith("[bot]") or login.lower() in (bots or frozenset())
 
 
 @dataclass
@@ -44,8 +67,11 @@ class IssueState:
         )
 
     @classmethod
-    def from_graphql(cls, node: dict[str, Any]) -> IssueState:
-        """From a node selected with `queries.ISSUE_STATE_FIELDS` (complete when not truncated)."""
+    def from_graphql(cls, node: dict[str, Any], bots: frozenset[str] | None = None) -> IssueState:
+        """From a node selected with `queries.ISSUE_STATE_FIELDS` (complete when not truncated).
+
+        Only comments by the bot (see `looks_like_bot`) are taken for the bot's own.
+        """
         labels = node.get("labels") or {}
         comments_conn = node.get("comments") or {}
         comments: dict[str, BotComment] | None = None
@@ -53,9 +79,10 @@ class IssueState:
             comments = {}
             for comment in comments_conn.get("nodes") or []:
                 key = marker_key(comment.get("body"))
-                if key and comment.get("databaseId") is not None:
+                author = author_login(comment.get("author"))
+                if key and comment.get("databaseId") is not None and looks_like_bot(author, bots):
                     comments.setdefault(
-                        key, BotComment(int(comment["databaseId"]), comment["body"])
+                        key, BotComment(int(comment["databaseId"]), comment["body"], author)
                     )
         assignees = node.get("assignees") or {}
         projects = node.get("projectItems") or {}

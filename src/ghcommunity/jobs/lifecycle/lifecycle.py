@@ -29,7 +29,7 @@ from ghcommunity.core.templating import render_user_template
 from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.executor import Executor
-from ghcommunity.github.state import BotComment, IssueState
+from ghcommunity.github.state import BotComment, IssueState, author_login, looks_like_bot
 
 ALWAYS_EXEMPT = ("accepted", "triaged")
 REMINDER_KEY = "lifecycle-reminder"
@@ -46,7 +46,7 @@ query NeedsInfoIssues($owner: String!, $name: String!, $labels: [String!], $curs
         editor { login }
         labels(first: 100) { nodes { name } }
         comments(last: 100) {
-          nodes { databaseId createdAt body author { login } }
+          nodes { databaseId createdAt body author { __typename login } }
           pageInfo { hasPreviousPage }
         }
         timelineItems(itemTypes: [LABELED_EVENT, REOPENED_EVENT], last: 100) {
@@ -256,8 +256,10 @@ def _login(node: Any) -> str | None:
     return login if isinstance(login, str) and login else None
 
 
-def waiting_issue_from_node(node: dict[str, Any], label: str) -> WaitingIssue:
-    """Plain data from one node of NEEDS_INFO_ISSUES."""
+def waiting_issue_from_node(
+    node: dict[str, Any], label: str, bots: frozenset[str] | None = None
+) -> WaitingIssue:
+    """Plain data from one node of NEEDS_INFO_ISSUES; `bots`: the configured bot login(s)."""
     author = _login(node.get("author"))
     created = timestamp(node.get("createdAt")) or datetime.fromtimestamp(0, UTC)
     comments_conn = node.get("comments") or {}
@@ -270,7 +272,12 @@ def waiting_issue_from_node(node: dict[str, Any], label: str) -> WaitingIssue:
             IssueComment(
                 author=_login(c.get("author")),
                 created_at=when,
-                key=marker_key(c.get("body")),
+                # A marker counts only on a bot's comment: anyone can type one.
+                key=(
+                    marker_key(c.get("body"))
+                    if looks_like_bot(author_login(c.get("author")), bots)
+                    else None
+                ),
                 id=c.get("databaseId"),
                 body=c.get("body") or "",
             )
@@ -305,11 +312,13 @@ def waiting_issue_from_node(node: dict[str, Any], label: str) -> WaitingIssue:
     )
 
 
-def read_needs_info_issues(client: GitHubClient, repo: str, label: str) -> list[WaitingIssue]:
+def read_needs_info_issues(
+    client: GitHubClient, repo: str, label: str, bots: frozenset[str] | None = None
+) -> list[WaitingIssue]:
     """Every open issue with the label: one GraphQL request per 100 issues."""
     owner, name = split_repo(repo)
     return [
-        waiting_issue_from_node(node, label)
+        waiting_issue_from_node(node, label, bots)
         for node in client.graphql_nodes(
             NEEDS_INFO_ISSUES,
             {"owner": owner, "name": name, "labels": [label]},
@@ -347,7 +356,10 @@ def lifecycle_plan(
     """Read the waiting issues and plan (what `ghcommunity lifecycle` and the App's scheduled
     run both do); the executor learns what was read, so applying costs only the writes."""
     label = config.triage.needs_info_label
-    issues = read_needs_info_issues(client, repo, label) if config.triage.lifecycle.enabled else []
+    bots = frozenset({config.community.bot_login.lower()})
+    issues = (
+        read_needs_info_issues(client, repo, label, bots) if config.triage.lifecycle.enabled else []
+    )
     plan, decisions = plan_lifecycle(issues, config, now, repo=repo)
     teach_executor(executor, repo, issues)
     return plan, decisions

@@ -174,6 +174,18 @@ def _close(call: CommandCall) -> Plan:
 
 @slash_command("reopen", permission="author", usage="/reopen", help="Reopen this issue.")
 def _reopen(call: CommandCall) -> Plan:
+    # The author may reopen what they or the bot closed (a needs-info issue the lifecycle
+    # closed, say), never what someone else (a maintainer) closed.
+    closer = str(call.snapshot.issue.get("closed_by") or "")
+    author = call.author.lower()
+    bot = call.config.community.bot_login.lower()
+    if (
+        call.actor.lower() == author
+        and closer
+        and closer.lower() not in (author, bot)
+        and not closer.lower().endswith("[bot]")
+    ):
+        raise CommandError(f"@{closer} closed this issue; ask them (or a maintainer) to reopen it")
     return Plan().add(ReopenIssue(repo=call.repo, issue=call.number))
 
 

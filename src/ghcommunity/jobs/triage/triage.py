@@ -444,7 +444,12 @@ def skip_reason(event: Event, config: Config, snapshot: IssueSnapshot) -> str | 
     if issue.get("state") == "closed" and event.action != "reopened":
         return "the issue is closed"
     author = str(issue.get("author") or "").lower()
-    if author == config.community.bot_login.lower() or marker_key(issue.get("body")):
+    bot = config.community.bot_login.lower()
+    # GraphQL spells an App's bot without "[bot]". A marker alone proves nothing (anyone can
+    # type one): it counts on an issue a bot opened.
+    if author in (bot, bot.removesuffix("[bot]")) or (
+        marker_key(issue.get("body")) and issue.get("author_is_bot")
+    ):
         return "the bot's own issue"
     return None
 

@@ -1,0 +1,36 @@
+"""A community's template cannot exhaust memory or time: over a limit it fails cleanly."""
+
+from __future__ import annotations
+
+import pytest
+
+from ghcommunity.core import templating
+from ghcommunity.core.errors import InputError
+from ghcommunity.core.templating import render_user_template
+
+HOSTILE = {
+    "a 300 MB string": '{{ "x" * 300000000 }}',
+    "300 MB of output": '{% for i in range(3000) %}{{ "x" * 100000 }}{% endfor %}',
+    "a 10^8 range": "{% for i in range(100000000) %}{% endfor %}",
+    "a wide center": '{{ "x"|center(300000000) }}',
+    "a huge power": "{{ 10 ** 100000000 }}",
+    "endless recursion": "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_template_over_a_limit_is_a_clean_error(name: str) -> None:
+    with pytest.raises(InputError, match=r"notes\.md\.j2: the template is over a limit"):
+        render_user_template(HOSTILE[name], {}, name="notes.md.j2")
+
+
+def test_a_10_to_the_8_loop_is_stopped_by_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templating, "TIME_LIMIT", 0.2)
+    loop = "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
+    with pytest.raises(InputError, match=r"longer than 0\.2 seconds"):
+        render_user_template(loop, {}, name="t")
+
+
+def test_ordinary_templates_still_render() -> None:
+    text = "{% for i in range(3) %}{{ name|center(7) }}|{% endfor %}{{ 'ab' * 2 }}{{ 2 ** 10 }}"
+    assert render_user_template(text, {"name": "x"}) == "   x   |   x   |   x   |abab1024"
