@@ -211,3 +211,27 @@ def test_every_sample_issue_gets_exactly_the_expected_triage_and_a_rerun_writes_
         stats = triage(sample_sandbox, github, event)
         assert stats["writes"] == 0, (number, stats["by_route"])
     assert comments == {number: len(bot_comments(github, number)) for number in before}
+
+
+def test_a_proposal_using_a_groups_keyword_is_pointed_at_that_group(
+    sample_sandbox: Any, github: Any, community: list[dict[str, Any]]
+) -> None:
+    """"Group proposal: Green software" scores below the likeness threshold against Sustainable
+    Software's published aim, but the group lists "green software" among its keywords: the bot
+    says so, and why. A talk about a group's topic is routed to the group, not called a
+    duplicate of it."""
+    repository = github.rest("GET", f"/repos/{REPO}")
+    by_title = {i["title"]: i for i in community}
+    proposal = by_title["Group proposal: Green software"]
+    talk = by_title["Talk or event: Panel on open source licensing in government"]
+    for issue in (proposal, talk):
+        triage(sample_sandbox, github, listed_issue_event("opened", issue, repository))
+    (comment,) = bot_comments(github, proposal["number"])
+    assert (
+        "the registered group **Sustainable Software** (its keywords include “green software”)"
+        in comment["body"]
+    )
+    talk_now = github.rest("GET", f"/repos/{REPO}/issues/{talk['number']}")
+    assert "possible-duplicate" not in {label["name"] for label in talk_now["labels"]}
+    for mine in bot_comments(github, talk["number"]):
+        assert "registered group" not in mine["body"]

@@ -65,6 +65,18 @@ class Candidate:
 class Match:
     candidate: Candidate
     score: float  # 0–100
+    # Why, when it is not the texts' likeness: e.g. the group keyword the issue uses.
+    keyword: str | None = None
+
+
+def keyword_in(text: str, keywords: Iterable[str]) -> str | None:
+    """The first keyword that `text` uses as a whole phrase (any case, any punctuation)."""
+    words = f" {' '.join(_WORD.findall(utils.default_process(text)))} "
+    for keyword in keywords:
+        phrase = " ".join(_WORD.findall(utils.default_process(keyword)))
+        if phrase and f" {phrase} " in words:
+            return keyword
+    return None
 
 
 def similarity(a: str, b: str) -> float:

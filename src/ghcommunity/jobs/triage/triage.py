@@ -50,7 +50,7 @@ from ghcommunity.core.plan import (
     RemoveLabels,
     marker_key,
 )
-from ghcommunity.core.similar import Candidate, Match, find_similar
+from ghcommunity.core.similar import Candidate, Match, find_similar, keyword_in, similarity
 from ghcommunity.core.templating import render_user_template
 from ghcommunity.github.context import Context
 from ghcommunity.github.forms import context_forms
@@ -262,7 +262,12 @@ def duplicates_section(matches: Sequence[Match], number: int) -> Section | None:
             what = f"the registered group **{candidate.title}**"
         else:
             what = f"{candidate.key} {candidate.title}"
-        lines.append(f"- {what} ({match.score:.0f}% similar)")
+        why = (
+            f"its keywords include “{match.keyword}”"
+            if match.keyword
+            else f"{match.score:.0f}% similar"
+        )
+        lines.append(f"- {what} ({why})")
     # Suggest closing this one in favour of an older issue, never the other way round.
     issue_keys = [
         m.candidate.key
@@ -300,6 +305,11 @@ def _group_name(group: Group) -> str:
 
 def _group_name_and_aim(group: Group) -> str:
     return f"{group.name} {group.aim or ''}"
+
+
+_SPEAKS_OF_A_GROUP = re.compile(
+    r"\b(group|sig|special interest|community of practice|network)\b", re.IGNORECASE
+)
 
 
 def possible_duplicates(
@@ -361,8 +371,44 @@ def possible_duplicates(
                 best = found.get(match.candidate.key)
                 if best is None or match.score > best.score:
                     found[match.candidate.key] = match
-    ranked = sorted(found.values(), key=lambda m: (-m.score, m.candidate.key))
+    # A group whose keywords the issue uses is worth a look whatever the texts' likeness (a
+    # proposal for "Green software" when Sustainable Software lists "green software"). Only
+    # phrases of two words or more: one word ("carbon") says too little on its own. Only for a
+    # group proposal, or an issue that used no form and speaks of a group ("is anyone interested
+    # in a green software group?"): a talk, an agenda item or a question about a group's topic
+    # is routed to that group, not a duplicate of it.
+    proposes = (
+        bool(reading.rule.compare_with_groups)
+        if reading.rule is not None
+        else bool(_SPEAKS_OF_A_GROUP.search(title))
+    )
+    if not proposes:
+        return sorted(found.values(), key=lambda m: (-m.score, m.candidate.key))[
+            : settings.max_candidates
+        ]
+    said = (
+        " ".join([title, *(answers_of(reading, reading.rule.compare_with_groups))])
+        if (reading.rule and reading.rule.compare_with_groups and reading.parsed)
+        else title
+    )
+    for group in config.groups:
+        key = f"group:{group.slug}"
+        if group.status == "closed" or key in found:
+            continue
+        phrases = [k for k in group.keywords if len(k.split()) >= 2]
+        keyword = keyword_in(said, phrases)
+        if keyword:
+            candidate = Candidate(key=key, title=group.name, text=_group_name_and_aim(group))
+            score = similarity(said, candidate.text)
+            found[key] = Match(candidate, round(score, 1), keyword=keyword)
+    ranked = sorted(found.values(), key=lambda m: (m.keyword is None, -m.score, m.candidate.key))
     return ranked[: settings.max_candidates]
+
+
+def answers_of(reading: Reading, field_ids: Sequence[str]) -> list[str]:
+    if reading.parsed is None:
+        return []
+    return [" ".join(_answers(reading.parsed.values.get(f))) for f in field_ids]
 
 
 # --------------------------------------------------------------------------------------------
