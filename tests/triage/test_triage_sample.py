@@ -216,7 +216,7 @@ def test_every_sample_issue_gets_exactly_the_expected_triage_and_a_rerun_writes_
 def test_a_proposal_using_a_groups_keyword_is_pointed_at_that_group(
     sample_sandbox: Any, github: Any, community: list[dict[str, Any]]
 ) -> None:
-    """"Group proposal: Green software" scores below the likeness threshold against Sustainable
+    """A "Group proposal: Green software" scores below the likeness threshold against Sustainable
     Software's published aim, but the group lists "green software" among its keywords: the bot
     says so, and why. A talk about a group's topic is routed to the group, not called a
     duplicate of it."""
