@@ -32,9 +32,34 @@ def leaves() -> dict[str, click.Command]:
 COMMANDS = leaves()
 
 
-def test_every_command_has_examples_and_no_stale_ones() -> None:
-    assert set(COMMANDS) == set(EXAMPLES)
+GROUPS = {
+    "",
+    *(
+        name
+        for name in SUBCOMMANDS
+        if isinstance(cli.get_command(click.Context(cli), name), click.Group)
+    ),
+}
+
+
+def test_every_command_and_group_has_examples_and_no_stale_ones() -> None:
+    assert set(COMMANDS) | GROUPS == set(EXAMPLES)
     assert all(1 <= len(lines) <= 2 for lines in EXAMPLES.values())
+
+
+@pytest.mark.parametrize("path", sorted(GROUPS))
+def test_a_groups_help_ends_with_examples_of_its_commands(path: str) -> None:
+    result = CliRunner().invoke(cli, [*path.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    tail = result.output.rstrip().splitlines()
+    count = len(EXAMPLES[path])
+    assert tail[-count - 1].strip() == "Examples:", result.output
+    for line in tail[-count:]:
+        words = shlex.split(line.split("  #")[0])
+        assert words[0] == "ghcommunity"
+        assert words[1 : 1 + len(path.split())] == path.split(), line
+        # The example runs a real command of the group (its options are checked above).
+        assert " ".join(words[1:3]) in COMMANDS or words[1] in COMMANDS, line
 
 
 @pytest.mark.parametrize("path", sorted(COMMANDS))

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from ghcommunity import __version__
-from ghcommunity.cli.examples import add_examples
+from ghcommunity.cli.examples import EXAMPLES, add_examples, epilog
 from ghcommunity.core.errors import GhcError
 
 # name → (module, attribute, one-line help)
@@ -96,6 +96,9 @@ def cli(verbose: int) -> None:
     """GitHub-native automation for a community that works in a GitHub repo."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+cli.epilog = epilog(EXAMPLES[""])
 
 
 def tune_collector() -> None:

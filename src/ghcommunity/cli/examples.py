@@ -6,6 +6,23 @@ from __future__ import annotations
 import click
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
+    # The groups: where to start.
+    "": (
+        "ghcommunity demo                        # every job against a local GitHub",
+        "ghcommunity config validate             # check .github/ghcommunity.yml",
+    ),
+    "config": ("ghcommunity config validate .github/ghcommunity.yml",),
+    "ddat": (
+        "ghcommunity ddat classify --title 'Senior dev and mentoring' --body issue.md --json",
+        "ghcommunity ddat report --format xlsx --anonymise --out ddat.xlsx",
+    ),
+    "form": ("ghcommunity form validate --forms .github/ISSUE_TEMPLATE",),
+    "labels": ("ghcommunity labels sync --dry-run",),
+    "meetings": (
+        "ghcommunity meetings plan --offline --from 2026-11-01 --until 2026-12-31",
+        "ghcommunity meetings generate --dry-run",
+    ),
+    "sandbox": ("ghcommunity sandbox serve --seed sample --port 8000",),
     "audit": (
         "ghcommunity audit",
         "ghcommunity audit --publish --dry-run   # what the tracking issue would say",
@@ -27,7 +44,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ghcommunity digest --publish discussion --dry-run",
     ),
     "directory": ("ghcommunity directory --out directory.md",),
-    "form parse": ("ghcommunity form parse --form .github/ISSUE_TEMPLATE/ddat.yml --body body.md",),
+    "form parse": (
+        "ghcommunity form parse --form .github/ISSUE_TEMPLATE/ddat-feedback.yml --body body.md",
+    ),
     "form render": ("ghcommunity form render --check",),
     "form validate": ("ghcommunity form validate --forms .github/ISSUE_TEMPLATE",),
     "handle": ("ghcommunity handle --event-name issues --event event.json --dry-run",),
@@ -59,7 +78,7 @@ def epilog(lines: tuple[str, ...]) -> str:
 
 def add_examples(command: click.Command, path: str) -> None:
     """Set the examples of `command` (and of its subcommands, for a group) as their epilogs."""
-    lines = EXAMPLES.get(path)
+    lines = EXAMPLES.get(path.strip())
     if lines and not command.epilog:
         command.epilog = epilog(lines)
     if isinstance(command, click.Group):
