@@ -46,3 +46,18 @@ def test_mistakes_are_located(text, problem):
         parse_config(BASE + text, "ghcommunity.yml")
     assert problem in str(raised.value)
     assert str(raised.value).startswith("ghcommunity.yml:")
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "0000-01"])
+def test_a_month_outside_real_dates_is_bad_input_not_a_crash(month: str) -> None:
+    from click.testing import CliRunner
+
+    from ghcommunity.cli import cli
+
+    from ghcommunity.core.errors import InputError
+
+    result = CliRunner().invoke(cli, ["digest", "--month", month, "--no-sync", "--token", "x"])
+    # The CLI's main() prints an InputError as one line and exits 2.
+    assert isinstance(result.exception, InputError), result.output
+    assert result.exception.exit_code == 2
+    assert "expected a month between 1970 and 2999" in str(result.exception)

@@ -201,6 +201,8 @@ def test_a_dry_run_plans_and_writes_nothing(
     [
         ("digest", {"month": "2026-13"}, "client_payload.month '2026-13': expected YYYY-MM"),
         ("digest", {"month": 202610}, "client_payload.month 202610: expected YYYY-MM"),
+        ("digest", {"month": "9999-12"}, "client_payload.month '9999-12': expected a month betw"),
+        ("ddat-export", {"month": "0001-01"}, "client_payload.month '0001-01': expected a month"),
         ("digest", {"publish": "slack"}, "client_payload.publish 'slack': expected one of"),
         ("meetings", {"dryrun": True}, "client_payload.dryrun: not an option of this job"),
         ("meetings", {"dry_run": "yes"}, "client_payload.dry_run 'yes': expected true or false"),

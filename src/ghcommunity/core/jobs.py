@@ -71,6 +71,8 @@ def _instant(value: Any) -> datetime:
 def _month(value: Any) -> str:
     if not isinstance(value, str) or not _MONTH.match(value.strip()):
         raise ValueError("expected YYYY-MM, such as 2026-10")
+    if not _YEARS[0] <= int(value.strip()[:4]) <= _YEARS[1]:
+        raise ValueError(f"expected a month between {_YEARS[0]} and {_YEARS[1]}")
     return value.strip()
 
 

@@ -59,6 +59,8 @@ def parse_month(text: str) -> tuple[int, int]:
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match[2]) <= 12:
         raise InputError(f"--month {text!r}: expected YYYY-MM, e.g. 2026-10")
+    if not 1970 <= int(match[1]) <= 2999:  # a month's window and trend must be real dates
+        raise InputError(f"--month {text!r}: expected a month between 1970 and 2999")
     return int(match[1]), int(match[2])
 
 
