@@ -53,7 +53,6 @@ def test_a_month_outside_real_dates_is_bad_input_not_a_crash(month: str) -> None
     from click.testing import CliRunner
 
     from ghcommunity.cli import cli
-
     from ghcommunity.core.errors import InputError
 
     result = CliRunner().invoke(cli, ["digest", "--month", month, "--no-sync", "--token", "x"])

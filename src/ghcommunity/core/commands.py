@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import GhcError
 from ghcommunity.core.events import Event
+from ghcommunity.core.markdown import code_span
 from ghcommunity.core.plan import (
     AddLabels,
     Comment,
@@ -414,7 +415,8 @@ def plan_commands(
         command = COMMANDS[invocation.name]
         rule = permission_for(invocation.name, config)
         args = invocation.args if len(invocation.args) <= 100 else invocation.args[:97] + "..."
-        shown = f"`/{invocation.name}{' ' + args if args else ''}`"
+        # Their words, as a code span they cannot close: no mentions, no links in our reply.
+        shown = code_span(f"/{invocation.name}{' ' + args if args else ''}")
         if not allowed(rule, actor, author, config):
             replies.append(f"{shown} was not run: it is for {describe_rule(rule)}.")
             continue
