@@ -11,6 +11,7 @@ over a limit is an InputError naming it, never an App worker stuck for good.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -18,8 +19,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
-from jinja2.filters import do_center, do_indent
+from jinja2 import StrictUndefined, TemplateError, UndefinedError, pass_eval_context
+from jinja2.filters import do_center, do_format, do_indent, do_replace
+from jinja2.nodes import EvalContext
 from jinja2.sandbox import SandboxedEnvironment
 
 from ghcommunity.core.errors import InputError
@@ -55,6 +57,39 @@ def _range(*args: int) -> Iterator[int]:
         yield number
 
 
+# A width or precision in a format spec builds a string that long in one call: "%0500000000d".
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\d*)(?:\.(\d+))?")
+_BRACE_SPEC = re.compile(r"\{[^{}]*:[^{}\d]*(\d*)(?:[,_])?(?:\.(\d+))?[^{}]*\}")
+
+
+def _check_spec(fmt: Any) -> None:
+    if not isinstance(fmt, str):
+        return
+    for pattern in (_PERCENT_SPEC, _BRACE_SPEC):
+        for match in pattern.finditer(fmt):
+            for number in match.groups():
+                if number and int(number) > MAX_OUTPUT:
+                    raise TemplateLimit(f"a format width of {int(number):,} characters")
+
+
+def _format(value: str, *args: Any, **kwargs: Any) -> str:
+    _check_spec(value)
+    return do_format(value, *args, **kwargs)
+
+
+@pass_eval_context
+def _replace(
+    eval_ctx: EvalContext, value: Any, old: str, new: str, count: int | None = None
+) -> Any:
+    text = str(value)
+    times = text.count(old) if old else len(text) + 1
+    if count is not None and count >= 0:
+        times = min(times, count)
+    if len(text) + times * max(len(str(new)) - len(old), 0) > MAX_OUTPUT:
+        raise TemplateLimit(f"a replace() making over {MAX_OUTPUT:,} characters")
+    return do_replace(eval_ctx, value, old, new, count)
+
+
 def _center(value: str, width: int = 80) -> str:
     if width > MAX_OUTPUT:
         raise TemplateLimit(f"center() to {width:,} characters")
@@ -68,11 +103,21 @@ def _indent(value: str, width: int | str = 4, first: bool = False, blank: bool =
 
 
 class _Limited(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def wrap_str_format(self, value: Any) -> Any:
+        # "{:>500000000}".format(1): check the spec before the sandbox's own wrapper runs it.
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        _check_spec(value.__self__)
+        return wrapped
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _tick()
-        if operator == "*":
+        if operator == "%":
+            _check_spec(left)
+        elif operator == "*":
             count = right if isinstance(right, int) else left if isinstance(left, int) else 0
             if max(_size(left), _size(right)) * max(count, 0) > MAX_OUTPUT:
                 raise TemplateLimit(f"a repetition of over {MAX_OUTPUT:,} characters")
@@ -94,8 +139,12 @@ def environment(autoescape: bool = False) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.globals["range"] = _range
+    # lipsum(n=400000) builds megabytes in one call and no community template needs it.
+    env.globals.pop("lipsum", None)
     env.filters["center"] = _center
     env.filters["indent"] = _indent
+    env.filters["format"] = _format
+    env.filters["replace"] = _replace
     return env
 
 
