@@ -173,17 +173,47 @@ def test_classify_missing_file_is_exit_2(capsys, tmp_path: Path) -> None:  # typ
     assert "cannot read the body" in err
 
 
-def test_a_broken_taxonomy_is_exit_2_with_file_line_column(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_taxonomy_is_exit_2_with_file_line_column(  # type: ignore[no-untyped-def]
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     taxonomy = tmp_path / "ddat.yml"
     taxonomy.write_text(TAXONOMY_FILE.read_text().replace("families:\n", "famillies:\n", 1))
     config = tmp_path / "config.yml"
     config.write_text(
-        Path(CONFIG).read_text().replace("taxonomy: config/ddat.yml", f"taxonomy: {taxonomy}")
+        Path(CONFIG).read_text().replace("taxonomy: config/ddat.yml", "taxonomy: ddat.yml")
     )
+    monkeypatch.chdir(tmp_path)  # the checkout: config paths are inside the repository
     code, _, err = run(capsys, "ddat", "form", "--config", str(config), "--out", "-")
     assert code == 2
     line = next(i for i, r in enumerate(taxonomy.read_text().splitlines(), 1) if r == "famillies:")
-    assert f"{taxonomy}:{line}:1: famillies: unknown key" in err
+    assert f"ddat.yml:{line}:1: famillies: unknown key" in err
+
+
+@pytest.mark.parametrize("path", ["/proc/self/environ", "/dev/zero", "../../etc/passwd"])
+def test_a_taxonomy_outside_the_repository_is_a_config_error(  # type: ignore[no-untyped-def]
+    capsys, tmp_path: Path, path: str
+) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(
+        Path(CONFIG).read_text().replace("taxonomy: config/ddat.yml", f"taxonomy: {path}")
+    )
+    code, _, err = run(capsys, "config", "validate", str(config))
+    assert code == 2
+    assert "ddat.taxonomy" in err
+
+
+def test_a_taxonomy_symlink_out_of_the_checkout_is_refused(  # type: ignore[no-untyped-def]
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ddat.yml").symlink_to("/dev/zero")
+    config = tmp_path / "config.yml"
+    config.write_text(
+        Path(CONFIG).read_text().replace("taxonomy: config/ddat.yml", "taxonomy: ddat.yml")
+    )
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "ddat", "form", "--config", str(config), "--out", "-")
+    assert code == 2
+    assert "leads outside the repository" in err
 
 
 @pytest.mark.parametrize(

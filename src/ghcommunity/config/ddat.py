@@ -16,7 +16,7 @@ _PREFIX = re.compile(r"^[a-z0-9][a-z0-9._/-]{0,11}$")
 
 class Ddat(Section):
     enabled: bool = True
-    taxonomy: str = Field(
+    taxonomy: RepoPath = Field(
         default="config/ddat.yml",
         description=(
             "Path of the taxonomy generated from the framework's CSVs by `ghcommunity ddat "

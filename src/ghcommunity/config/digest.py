@@ -62,7 +62,7 @@ class Digest(Section):
         description="Issue-form headings whose answer is the DDaT role feedback is about.",
     )
     templates: DigestTemplates = Field(default_factory=DigestTemplates)
-    figures: str | None = Field(
+    figures: RepoPath | None = Field(
         default=None,
         description="A small YAML file of figures a maintainer supplies for objectives GitHub "
         "cannot measure (`figures: [{objective, date, value, source}]`), read from the working "

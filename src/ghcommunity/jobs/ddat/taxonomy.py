@@ -321,9 +321,19 @@ def parse_taxonomy(text: str, source: str = "<ddat taxonomy>") -> Taxonomy:
         raise ConfigError(format_errors(exc, doc, source)) from None
 
 
+MAX_TAXONOMY_BYTES = 5_000_000  # the generated file is about 1 MB
+
+
 def load_taxonomy(path: str | Path) -> Taxonomy:
     found = Path(path)
     try:
+        if found.exists() and not found.is_file():
+            raise InputError(f"{found}: the DDaT taxonomy must be a file")
+        if found.exists() and found.stat().st_size > MAX_TAXONOMY_BYTES:
+            raise InputError(
+                f"{found}: the DDaT taxonomy is over {MAX_TAXONOMY_BYTES:,} bytes; is it the "
+                "file `ghcommunity ddat taxonomy` generates?"
+            )
         text = found.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(
@@ -343,7 +353,13 @@ def taxonomy_path(configured: str, *, default: str = "config/ddat.yml") -> Path:
 
     path = Path(configured)
     if path.is_file() or configured != default:
-        return path
+        # A path from the config, inside the checkout: a symlink may not lead out of it.
+        from ghcommunity.config.paths import inside_checkout
+
+        try:
+            return inside_checkout(Path.cwd(), configured)
+        except ValueError as exc:
+            raise InputError(f"ddat.taxonomy: {exc}") from None
     return reference_file("ddat.yml")
 
 
