@@ -66,8 +66,15 @@ def summary_line(group: Group, thumbs: str = "👍") -> str:
     return (
         f"{_plural(group.issues, 'piece', 'pieces')} of feedback "
         f"({group.open} open, {group.closed} closed), {thumbs} {group.thumbs_up}, "
-        f"{_plural(group.people, 'person', 'people')} gave {thumbs} or commented"
+        f"{_plural(group.people, 'person', 'people')} agreed"
     )
+
+
+def _summary(report: Report, thumbs: str = "👍") -> str:
+    """The report's one-line summary, with the count of what it leaves out."""
+    left_out = len(report.not_included)
+    extra = f"; {left_out} not included (no content yet)" if left_out else ""
+    return summary_line(report.everything, thumbs) + extra
 
 
 def _intro(report: Report, thumbs: str = "👍") -> str:
@@ -75,8 +82,14 @@ def _intro(report: Report, thumbs: str = "👍") -> str:
     return (
         f"Feedback on the DDaT framework ({FRAMEWORK_NAME}) from the community in "
         f"{report.repo}, {report.period.describe()}{state}. Each piece of feedback is given "
-        f"in its author's own words. Support: {thumbs} on the issue, and the distinct people who gave "
-        "one or commented." + (" Names and logins have been removed." if report.anonymise else "")
+        f"in its author's own words. Support: {thumbs} on the issue (not its author's), and "
+        f"the distinct people who agreed, by a {thumbs} or by a comment that only agrees "
+        '("+1", "me too"); other comments, and bots, are not counted.'
+        + (
+            " Names, logins and email addresses have been removed."
+            if report.anonymise
+            else ""
+        )
     )
 
 
@@ -91,7 +104,10 @@ def _facts(report: Report, item: Item, thumbs: str = "👍") -> list[tuple[str, 
         facts.append(("Proposed skill", "; ".join(item.proposed_skills)))
     facts += [
         ("Department", item.department or "not given"),
-        ("Support", f"{thumbs} {item.issue.thumbs_up}, {_plural(item.people, 'person', 'people')}"),
+        (
+            "Support",
+            f"{thumbs} {item.thumbs_up}, {_plural(item.people, 'person', 'people')} agreed",
+        ),
         ("Status", item.status),
         ("Opened", item.opened.isoformat()),
     ]
@@ -158,8 +174,15 @@ def render_markdown(report: Report) -> str:
         "",
         _intro(report),
         "",
-        f"**{summary_line(everything)}.**",
+        f"**{_summary(report)}.**",
     ]
+    if report.not_included:
+        lines += [
+            "",
+            "Not included: no content yet ("
+            + ", ".join(f"{_ref(report, i)} {_cell(i.title)}" for i in report.not_included)
+            + "). An empty form is left out of every figure until its author adds something.",
+        ]
     if not report.items:
         lines += ["", "No feedback in this period."]
         lines += ["", "---", "", f"Role, level and skill names: {report.attribution}"]
@@ -204,7 +227,7 @@ def render_markdown(report: Report) -> str:
             )
     lines += ["", "## Every piece of feedback"]
     for item in report.items:
-        lines += ["", f"### {_ref(report, item)}: {_cell(item.issue.title)}", ""]
+        lines += ["", f"### {_ref(report, item)}: {_cell(item.title)}", ""]
         lines += [
             " · ".join(f"**{name}:** {_cell(value)}" for name, value in _facts(report, item)),
             "",
@@ -304,8 +327,14 @@ def render_html(report: Report) -> str:
         "<main>",
         f"<h1>{_e(title)}</h1>",
         f"<p>{_e(_intro(report, THUMBS_WORDS))}</p>",
-        f"<p><strong>{_e(summary_line(report.everything, THUMBS_WORDS))}.</strong></p>",
+        f"<p><strong>{_e(_summary(report, THUMBS_WORDS))}.</strong></p>",
     ]
+    if report.not_included:
+        out.append(
+            "<p>Not included: no content yet ("
+            + ", ".join(f"{_html_ref(report, i)} {_e(i.title)}" for i in report.not_included)
+            + "). An empty form is left out of every figure until its author adds something.</p>"
+        )
     if not report.items:
         out.append("<p>No feedback in this period.</p>")
     else:
@@ -374,7 +403,7 @@ def render_html(report: Report) -> str:
         for item in report.items:
             out += [
                 "<article>",
-                f"<h3>{_html_ref(report, item)}: {_e(item.issue.title)}</h3>",
+                f"<h3>{_html_ref(report, item)}: {_e(item.title)}</h3>",
                 '<dl class="facts">',
                 *(
                     f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>"
@@ -458,7 +487,12 @@ def render_xlsx(report: Report) -> bytes:
             ["Open", everything.open],
             ["Closed", everything.closed],
             ["👍", everything.thumbs_up],
-            ["People who gave 👍 or commented", everything.people],
+            ["People who agreed", everything.people],
+            ["Not included (no content yet)", len(report.not_included)],
+            [
+                "Not included: issues",
+                ", ".join(f"#{i.issue.number}" for i in report.not_included) or "-",
+            ],
             ["Anonymised", "yes" if report.anonymise else "no"],
         ],
         first=True,
