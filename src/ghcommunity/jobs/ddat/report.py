@@ -395,8 +395,8 @@ def build_report(
     zone = ZoneInfo(timezone)
     aliases = alias_table(departments or {})
     machines = frozenset(b.lower() for b in bots if b)
-    items = []
-    empty = []
+    items: list[Item] = []
+    empty: list[Item] = []
     for issue in issues:
         if state != "all" and issue.state != state:
             continue

@@ -85,11 +85,7 @@ def _intro(report: Report, thumbs: str = "👍") -> str:
         f"in its author's own words. Support: {thumbs} on the issue (not its author's), and "
         f"the distinct people who agreed, by a {thumbs} or by a comment that only agrees "
         '("+1", "me too"); other comments, and bots, are not counted.'
-        + (
-            " Names, logins and email addresses have been removed."
-            if report.anonymise
-            else ""
-        )
+        + (" Names, logins and email addresses have been removed." if report.anonymise else "")
     )
 
 
@@ -168,7 +164,6 @@ def _bar(count: int, most: int) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    everything = report.everything
     lines = [
         f"# DDaT framework feedback: {report.repo}",
         "",
