@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
@@ -214,3 +215,21 @@ def test_dashboard_says_no_skill_label_yet(config) -> None:  # type: ignore[no-u
     line = next(t for t in texts if t.startswith("#12 "))
     assert "no skill the framework names" not in line
     assert "no skill label yet" in line
+
+
+# -- the same report gives the same workbook, whenever it is rendered -------------------------
+
+
+def test_the_workbook_does_not_carry_the_time_it_was_saved(kit) -> None:  # type: ignore[no-untyped-def]
+    # openpyxl stamps "modified" with the time of saving; two renders a second apart differed
+    issue = FeedbackIssue(
+        number=1,
+        title="DDaT feedback: prototyping",
+        body="The DDaT framework's prototyping skill is out of date for software developers.",
+        url="",
+        state="open",
+        created_at=datetime(2026, 10, 1, tzinfo=UTC),
+    )
+    xlsx = render_bytes(build_report([issue], kit, repo=REPO), "xlsx")
+    core = zipfile.ZipFile(io.BytesIO(xlsx)).read("docProps/core.xml").decode()
+    assert ">2020-01-01T00:00:00Z</dcterms:modified>" in core

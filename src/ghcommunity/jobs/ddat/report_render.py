@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -175,7 +176,7 @@ def render_markdown(report: Report) -> str:
         lines += [
             "",
             "Not included: no content yet ("
-            + ", ".join(f"{_ref(report, i)} {_cell(i.title)}" for i in report.not_included)
+            + ", ".join(f"{_ref(report, i)} “{_cell(i.title)}”" for i in report.not_included)
             + "). An empty form is left out of every figure until its author adds something.",
         ]
     if not report.items:
@@ -327,7 +328,7 @@ def render_html(report: Report) -> str:
     if report.not_included:
         out.append(
             "<p>Not included: no content yet ("
-            + ", ".join(f"{_html_ref(report, i)} {_e(i.title)}" for i in report.not_included)
+            + ", ".join(f"{_html_ref(report, i)} “{_e(i.title)}”" for i in report.not_included)
             + "). An empty form is left out of every figure until its author adds something.</p>"
         )
     if not report.items:
@@ -420,6 +421,10 @@ def render_html(report: Report) -> str:
 # -- XLSX ------------------------------------------------------------------------------------
 
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+# openpyxl stamps the workbook's "modified" property with the time it is saved, whatever it
+# was set to: put the fixed time back, or two renders a second apart differ.
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
+_FIXED_STAMP = b"2020-01-01T00:00:00Z"
 XLSX_HEADINGS = {
     "issue": "Issue",
     "title": "Title",
@@ -571,7 +576,10 @@ def _deterministic_zip(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + _FIXED_STAMP + rb"\g<2>", content)
+            target.writestr(entry, content)
     return out.getvalue()
 
 
