@@ -204,7 +204,10 @@ def invite_comment(
     if result.proposed:
         lines += ["", _proposal(result)]
     proposals = [p for p in problems if p.kind == PROPOSED_SKILL and p.value]
-    problems = [p for p in problems if p not in proposals]
+    read_from = [p for p in problems if p.kind == INTERPRETED]
+    problems = [p for p in problems if p not in proposals and p not in read_from]
+    if read_from:
+        lines += ["", "Read as the framework's names:", "", *(f"- {read_as(p)}" for p in read_from)]
     if proposals:
         lines += [
             "",
