@@ -254,7 +254,11 @@ def test_free_text_with_role_lines_gets_labels_and_an_updated_invitation(kit, co
         "ddat-level: Senior DevOps engineer",
     ]
     (comment,) = ops(plan, Comment)
-    assert "`devops` was read as **Development operations (DevOps) engineer**" in comment.body
+    # labelled, so listed as read (not under "Not recognised yet")
+    assert "read `devops` as **Development operations (DevOps) engineer**" in comment.body
+    recognised, _, not_yet = comment.body.partition("Not recognised yet:")
+    assert "`devops`" in recognised
+    assert "`devops`" not in not_yet
     assert "`Quantum computing` is not a name the framework uses" in comment.body
 
 

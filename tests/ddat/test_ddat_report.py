@@ -190,9 +190,7 @@ def test_markdown(kit) -> None:  # type: ignore[no-untyped-def]
     ]
     text = render(build_report(issues, kit, repo=REPO), "md")
     assert text.startswith(f"# DDaT framework feedback: {REPO}\n")
-    assert (
-        "**7 pieces of feedback (6 open, 1 closed), 👍 11, 0 people gave 👍 or commented.**" in text
-    )
+    assert "**7 pieces of feedback (6 open, 1 closed), 👍 11, 0 people agreed.**" in text
     assert "| Software developer | 4 | 3 | 1 | 6 | 0 |" in text
     assert "### Software developer" in text
     assert "#### Senior developer" in text

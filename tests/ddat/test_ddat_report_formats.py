@@ -52,7 +52,13 @@ def issues(kit):  # type: ignore[no-untyped-def]
             },
             thumbs_up=2,
             thumbs_up_by=("bob", "cy"),
-            commenters=("dee", "ada", "ghcommunity[bot]"),
+            commenters=("dee", "ada", "ghcommunity[bot]", "eve"),
+            comments=(
+                ("dee", "+1"),
+                ("ada", "+1"),  # the author
+                ("ghcommunity[bot]", "+1"),
+                ("eve", "Could you say which level?"),  # a question is not agreement
+            ),
         ),
         feedback(
             kit,
@@ -74,7 +80,8 @@ def test_each_piece_has_its_words_type_proposal_department_and_support(kit) -> N
     )
     assert first.proposed_skills == ("Mentoring",)  # kept, not "corrected"
     assert first.department == "HMRC"  # normalised with the digest's aliases
-    assert (first.issue.thumbs_up, first.people) == (2, 3)  # bob, cy, dee: not the author or bot
+    # bob, cy (👍) and dee ("+1"): not the author, the bot, or eve's question
+    assert (first.thumbs_up, first.people) == (2, 3)
     assert second.words.startswith("As a lead dev")  # free text: the body
     assert (second.role, second.level, second.skills) == (
         "Software developer",
@@ -87,12 +94,12 @@ def test_each_piece_has_its_words_type_proposal_department_and_support(kit) -> N
 def test_every_format_agrees_on_the_totals(kit) -> None:  # type: ignore[no-untyped-def]
     report = build_report(issues(kit), kit, repo=REPO, departments=DEPARTMENTS)
     md = render(report, "md")
-    assert "**2 pieces of feedback (1 open, 1 closed), 👍 3, 3 people gave 👍 or commented.**" in md
+    assert "**2 pieces of feedback (1 open, 1 closed), 👍 3, 3 people agreed.**" in md
     book = load_workbook(io.BytesIO(render_bytes(report, "xlsx")))
     assert book.sheetnames[:4] == ["Summary", "Feedback", "By skill", "By role"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
     assert (summary["Feedback"], summary["Open"], summary["Closed"], summary["👍"]) == (2, 1, 1, 3)
-    assert summary["People who gave 👍 or commented"] == 3
+    assert summary["People who agreed"] == 3
     rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
     assert sum(int(r["thumbs_up"]) for r in rows) == 3
     data = json.loads(render(report, "json"))

@@ -1,6 +1,7 @@
 """The DDaT job's section of the community dashboard: feedback opened since the last monthly
-report (the newest `ddat.export_path` file), and feedback whose skill is not one the framework
-names (no skill label), awaiting a DDaT representative. No requests beyond what the dashboard
+report (the newest `ddat.export_path` file), and feedback with no skill label yet (it names no
+skill, or one the framework does not, or its labels were not set), awaiting a DDaT
+representative. No requests beyond what the dashboard
 reads for every section."""
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | No
     ]
     skill = kind_prefix(section.label_prefix, "skill").lower()
     classified = f"{section.label_prefix}-".lower()
-    # Feedback the DDaT job has read (a role or level label) that names no skill it knows.
+    # Feedback the DDaT job has labelled that has no skill label (yet): the labels say only
+    # that, not why, so the line says no more.
     unknown = [
         i
         for i in feedback
@@ -70,9 +72,7 @@ def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | No
     where = f"since the report for {report}" if report else "(no monthly report yet)"
     lines = [DashboardLine(f"{len(new)} open piece(s) of feedback {where}")]
     lines += [
-        DashboardLine(
-            f"#{i['number']} {_title(i)}: no skill the framework names; awaiting a representative"
-        )
+        DashboardLine(f"#{i['number']} {_title(i)}: no skill label yet; awaiting a representative")
         for i in unknown
     ]
     lines.append(

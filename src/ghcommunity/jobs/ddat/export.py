@@ -180,6 +180,7 @@ def export_month(
         timezone=config.community.timezone,
         departments=config.digest.departments,
         anonymise=config.ddat.export_anonymise if anonymise is None else anonymise,
+        bots=[config.community.bot_login],
     )
     current = read_current(client, repo, config, month)
     chosen = list(formats if formats is not None else config.ddat.export_formats)

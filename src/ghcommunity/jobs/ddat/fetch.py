@@ -31,6 +31,20 @@ class FeedbackIssue:
     thumbs_up_by: tuple[str, ...] = ()  # logins (the first 100)
     commenters: tuple[str, ...] = ()  # logins of people who commented (the last 100 comments)
     ddat_comment: str | None = None  # the body of the bot's DDaT comment, if any
+    # (login, body) of the last 100 comments: the report counts those that are agreement
+    comments: tuple[tuple[str, str], ...] = ()
+
+
+def _comments(nodes: Any) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
+    for node in nodes if isinstance(nodes, list) else []:
+        if not isinstance(node, dict):
+            continue
+        login = (node.get("author") or {}).get("login")
+        body = node.get("body")
+        if isinstance(login, str) and login and isinstance(body, str):
+            found.append((login, body))
+    return tuple(found)
 
 
 def _logins(nodes: Any, *path: str) -> tuple[str, ...]:
@@ -67,6 +81,7 @@ def from_node(node: dict[str, Any]) -> FeedbackIssue | None:
         thumbs_up_by=_logins((node.get("reactions") or {}).get("nodes"), "user", "login"),
         commenters=_logins((node.get("comments") or {}).get("nodes"), "author", "login"),
         ddat_comment=_ddat_comment((node.get("comments") or {}).get("nodes")),
+        comments=_comments((node.get("comments") or {}).get("nodes")),
     )
 
 

@@ -62,18 +62,55 @@ def describe(problem: DdatProblem) -> str:
     return f"**{_field(problem)}**: {problem.message}"
 
 
+# Answers that get no label: the framework has no such name, or it could be several.
+UNLABELLED = frozenset({UNKNOWN, AMBIGUOUS, PROPOSED_SKILL})
+
+
+def read_as(problem: DdatProblem) -> str:
+    """An answer resolved to a framework name (a misspelling, a short form): it is labelled."""
+    names = " or ".join(f"**{n}**" for n in problem.candidates) or "a framework name"
+    return f"**{_field(problem)}**: read {code(problem.value or '')} as {names}."
+
+
 def values_comment(author: str, problems: Sequence[DdatProblem], form_url: str) -> str:
-    lines = [
-        f"Thank you for your feedback on the DDaT framework, @{author}. "
-        "Some answers are not names the framework uses, so they have no label yet:",
-        "",
-        *(f"- {describe(p)}" for p in problems),
-        "",
-        "Please edit the issue to use the framework's names (the lists in the "
-        f"[feedback form]({form_url}) have them); this comment will update. If the framework "
-        'really lacks something, choose "Missing skill" or "Emerging need" as the type of '
-        "feedback and describe it under Details.",
-    ]
+    """What the bot says about a form's answers: those it read as a framework name (and
+    labelled), those with no label yet, and those to check (a level of another role, a
+    missing answer)."""
+    read = [p for p in problems if p.kind == INTERPRETED]
+    unlabelled = [p for p in problems if p.kind in UNLABELLED]
+    others = [p for p in problems if p not in read and p not in unlabelled]
+    lines = [f"Thank you for your feedback on the DDaT framework, @{author}."]
+    if read:
+        lines += [
+            "",
+            "Some answers are not written as the framework writes them; they were read as its "
+            "names and labelled with them:",
+            "",
+            *(f"- {read_as(p)}" for p in read),
+        ]
+    if unlabelled:
+        lines += [
+            "",
+            "Some answers are not names the framework uses, so they have no label yet:",
+            "",
+            *(f"- {describe(p)}" for p in unlabelled),
+        ]
+    if others:
+        lines += ["", "Please check:", "", *(f"- {describe(p)}" for p in others)]
+    if unlabelled or others:
+        lines += [
+            "",
+            "Please edit the issue to use the framework's names (the lists in the "
+            f"[feedback form]({form_url}) have them); this comment will update. If the "
+            'framework really lacks something, choose "Missing skill" or "Emerging need" as the '
+            "type of feedback and describe it under Details.",
+        ]
+    else:
+        lines += [
+            "",
+            "If a reading is wrong, please edit the issue to use the framework's names (the "
+            f"lists in the [feedback form]({form_url}) have them); this comment will update.",
+        ]
     return "\n".join(lines)
 
 
@@ -167,7 +204,10 @@ def invite_comment(
     if result.proposed:
         lines += ["", _proposal(result)]
     proposals = [p for p in problems if p.kind == PROPOSED_SKILL and p.value]
-    problems = [p for p in problems if p not in proposals]
+    read_from = [p for p in problems if p.kind == INTERPRETED]
+    problems = [p for p in problems if p not in proposals and p not in read_from]
+    if read_from:
+        lines += ["", "Read as the framework's names:", "", *(f"- {read_as(p)}" for p in read_from)]
     if proposals:
         lines += [
             "",

@@ -3,8 +3,13 @@
 Every piece of feedback with its own words (the form's Details and Evidence answers, or the
 body of free-text feedback, trimmed sensibly), its type, the skill it proposes, its role, level
 and skills, the author's department (normalised with `digest.departments`, the same function
-as the digest), its support (👍, and the distinct people who gave one or commented), its status
-and date. Then roll-ups: by skill across roles, by role → level → skill, by type, by
+as the digest), its support, its status and date.
+
+Support means agreement: the 👍 on the issue from people other than its author (never a bot),
+and the distinct people who agreed, by a 👍 or by a comment that is nothing but agreement
+("+1", "👍", "agree", "me too"). Other comments (questions, a maintainer asking for more, the
+bot's own) are not support. Feedback with no content yet (an empty form: no words, no role,
+level, skill or type) is kept out of the totals and listed apart, as not included. Then roll-ups: by skill across roles, by role → level → skill, by type, by
 department, and a trend by month or quarter.
 
 Each issue is classified from its body (with the form parser and the prose reader); a `/ddat`
@@ -16,7 +21,7 @@ piece of feedback).
 
 Rendered by `report_render`: Markdown, accessible printable HTML, CSV (one row per feedback,
 plus `csv-skills`: one row per feedback and skill), XLSX and JSON. `anonymise` drops logins
-(authors, @mentions) for an outside audience; `links` (on by default) can be turned off, since
+(authors, @mentions) and email addresses, in every format, for an outside audience; `links` (on by default) can be turned off, since
 the owners cannot open a private repository.
 """
 
@@ -32,6 +37,7 @@ from zoneinfo import ZoneInfo
 from ghcommunity.core.departments import alias_table
 from ghcommunity.core.departments import department as normalise_department
 from ghcommunity.core.forms import parse_body
+from ghcommunity.core.plan import marker_key
 from ghcommunity.jobs.ddat import corrections
 from ghcommunity.jobs.ddat.classify import DdatKit
 from ghcommunity.jobs.ddat.fetch import FeedbackIssue
@@ -82,7 +88,21 @@ class Item:
     source: str  # form, lines, text; "+labels" / "+corrected" when they filled in or won
     words: str = ""  # the feedback's own words, tidied, at most WORDS_MAX characters
     proposed_skills: tuple[str, ...] = ()
-    supporters: frozenset[str] = frozenset()  # people who gave 👍 or commented (not the author)
+    supporters: frozenset[str] = frozenset()  # people who agreed (👍, "+1"), not the author
+    thumbs_up: int = 0  # 👍 on the issue, not counting its author's or a bot's
+    title: str = ""  # the issue's title (anonymised when the report is)
+
+    @property
+    def has_content(self) -> bool:
+        """False for an empty submission: no words, and nothing about the framework."""
+        return bool(
+            self.words.strip()
+            or self.role
+            or self.level
+            or self.skills
+            or self.type
+            or self.proposed_skills
+        )
 
     @property
     def open(self) -> bool:
@@ -119,7 +139,7 @@ class Group:
 
     @property
     def thumbs_up(self) -> int:
-        return sum(i.issue.thumbs_up for i in self.items)
+        return sum(i.thumbs_up for i in self.items)
 
     @property
     def people(self) -> int:
@@ -155,6 +175,8 @@ class Report:
     trend_by: str = "month"
     anonymise: bool = False
     links: bool = True
+    # Feedback with no content yet (an empty form): not in the figures, listed apart.
+    not_included: list[Item] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -179,8 +201,37 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _HEADING = re.compile(r"^#{1,6}\s*", re.M)
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\b")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _NO_ANSWER = {"_no response_", "none", "n/a", ""}
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
+
+
+EMAIL_REMOVED = "(email address removed)"
+MENTION_REMOVED = "@(someone)"
+
+
+def anonymise_text(text: str) -> str:
+    """Email addresses and @mentions masked (emails first: `jane@dept.gov.uk` is no mention)."""
+    return _MENTION.sub(MENTION_REMOVED, _EMAIL.sub(EMAIL_REMOVED, text))
+
+
+# A comment that is nothing but agreement: "+1", "👍", "Agree!", "me too", "same here".
+_QUOTED_LINE = re.compile(r"^\s*>.*$", re.M)
+_AGREEMENT = re.compile(
+    r"\+\s?1\b|:\+1:|:thumbsup:|👍[\U0001F3FB-\U0001F3FF]?|"
+    r"\b(?:i\s+)?(?:(?:strongly|totally|completely|fully)\s+)?agree(?:d)?\b|"
+    r"\bme\s+too\b|\bsame\s+here\b|\bsame\b|\bseconded\b|\bplus\s+one\b"
+)
+_FILLER = re.compile(r"[\s!.,;:\-–—()]*")
+
+
+def is_agreement(body: str) -> bool:
+    """True when a comment says only that its author agrees (quoted lines aside)."""
+    if marker_key(body):
+        return False
+    text = _HTML_COMMENT.sub(" ", _QUOTED_LINE.sub(" ", body)).lower()
+    rest, found = _AGREEMENT.subn(" ", text)
+    return found > 0 and _FILLER.fullmatch(rest) is not None
 
 
 def tidy_words(text: str, *, anonymise: bool = False) -> str:
@@ -192,7 +243,7 @@ def tidy_words(text: str, *, anonymise: bool = False) -> str:
     text = _TAG.sub(" ", text)
     text = _HEADING.sub("", text)
     if anonymise:
-        text = _MENTION.sub("@(someone)", text)
+        text = anonymise_text(text)
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
     return "\n\n".join(p for p in paragraphs if p)
 
@@ -228,12 +279,17 @@ def feedback_words(issue: FeedbackIssue, kit: DdatKit, *, anonymise: bool = Fals
 # -- building --------------------------------------------------------------------------------
 
 
+def _is_bot(login: str, bots: frozenset[str]) -> bool:
+    return login.endswith("[bot]") or login in bots
+
+
 def _classify(
     issue: FeedbackIssue,
     kit: DdatKit,
     zone: ZoneInfo,
     departments: Mapping[str, str],
     anonymise: bool,
+    bots: frozenset[str] = frozenset(),
 ) -> Item:
     result = kit.classify(issue.body, issue.title)
     found = corrections.trusted(corrections.parse(issue.ddat_comment), issue.labels, kit.labeller)
@@ -258,11 +314,18 @@ def _classify(
         role = kit.taxonomy.role_of_level(level)
     department, _ = normalise_department(result.department, departments)
     author = issue.author.lower()
+    not_counted = [
+        login.lower()
+        for login in issue.thumbs_up_by
+        if login.lower() == author or _is_bot(login.lower(), bots)
+    ]
+    agreed = [login for login, body in issue.comments if is_agreement(body)]
     supporters = frozenset(
         login.lower()
-        for login in (*issue.thumbs_up_by, *issue.commenters)
-        if login.lower() != author and not login.lower().endswith("[bot]")
+        for login in (*issue.thumbs_up_by, *agreed)
+        if login.lower() != author and not _is_bot(login.lower(), bots)
     )
+    clean: Callable[[str], str] = anonymise_text if anonymise else (lambda text: text)
     source = result.source + ("+corrected" if found else "") + ("+labels" if from_labels else "")
     return Item(
         issue=issue,
@@ -271,11 +334,13 @@ def _classify(
         level=level,
         skills=tuple(skills),
         type=kind,
-        department=department,
+        department=clean(department) if department else department,
         source=source,
         words=feedback_words(issue, kit, anonymise=anonymise),
-        proposed_skills=tuple(result.proposed_skills),
+        proposed_skills=tuple(clean(s) for s in result.proposed_skills),
         supporters=supporters,
+        thumbs_up=max(0, issue.thumbs_up - len(not_counted)),
+        title=clean(issue.title),
     )
 
 
@@ -321,19 +386,25 @@ def build_report(
     trend_by: str = "month",
     anonymise: bool = False,
     links: bool = True,
+    bots: Iterable[str] = (),
 ) -> Report:
-    """`departments`: the config's `digest.departments` (department → aliases)."""
+    """`departments`: the config's `digest.departments` (department → aliases); `bots`: more
+    logins whose 👍 and comments are never support (the configured `bot_login`; any
+    `…[bot]` login is never counted anyway)."""
     period = period or Period()
     zone = ZoneInfo(timezone)
     aliases = alias_table(departments or {})
-    items = []
+    machines = frozenset(b.lower() for b in bots if b)
+    items: list[Item] = []
+    empty: list[Item] = []
     for issue in issues:
         if state != "all" and issue.state != state:
             continue
-        item = _classify(issue, kit, zone, aliases, anonymise)
+        item = _classify(issue, kit, zone, aliases, anonymise, machines)
         if period.contains(item.opened):
-            items.append(item)
+            (items if item.has_content else empty).append(item)
     items.sort(key=lambda i: i.issue.number)
+    empty.sort(key=lambda i: i.issue.number)
 
     tax = kit.taxonomy
     role_order = [r.name for r in tax.roles]
@@ -372,6 +443,7 @@ def build_report(
         trend_by=trend_by,
         anonymise=anonymise,
         links=links,
+        not_included=empty,
     )
 
 
@@ -411,7 +483,7 @@ def feedback_row(report: Report, item: Item) -> dict[str, Any]:
     issue = item.issue
     return {
         "issue": issue.number,
-        "title": safe_cell(issue.title),
+        "title": safe_cell(item.title),
         "url": report.url(item),
         "status": item.status,
         "opened": item.opened.isoformat(),
@@ -423,7 +495,7 @@ def feedback_row(report: Report, item: Item) -> dict[str, Any]:
         "skills": "; ".join(item.skills),
         "proposed_skill": safe_cell("; ".join(item.proposed_skills)),
         "department": safe_cell(item.department or ""),
-        "thumbs_up": issue.thumbs_up,
+        "thumbs_up": item.thumbs_up,
         "people": item.people,
         "words": safe_cell(item.words),
         "source": item.source,
@@ -438,7 +510,7 @@ def skill_rows(report: Report) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "issue": item.issue.number,
-                    "title": safe_cell(item.issue.title),
+                    "title": safe_cell(item.title),
                     "skill": skill,
                     "role": item.role or "",
                     "level": item.level or "",
@@ -483,7 +555,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "issues": [
             {
                 "number": i.issue.number,
-                "title": i.issue.title,
+                "title": i.title,
                 "url": report.url(i) or None,
                 "state": i.issue.state,
                 "opened": i.opened.isoformat(),
@@ -495,12 +567,21 @@ def report_json(report: Report) -> dict[str, Any]:
                 "skills": list(i.skills),
                 "proposed_skills": list(i.proposed_skills),
                 "department": i.department,
-                "thumbs_up": i.issue.thumbs_up,
+                "thumbs_up": i.thumbs_up,
                 "people": i.people,
                 "words": i.words,
                 "source": i.source,
             }
             for i in report.items
+        ],
+        "not_included": [
+            {
+                "number": i.issue.number,
+                "title": i.title,
+                "url": report.url(i) or None,
+                "reason": "no content yet",
+            }
+            for i in report.not_included
         ],
         "attribution": report.attribution,
     }

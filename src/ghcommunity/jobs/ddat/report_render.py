@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -66,8 +67,15 @@ def summary_line(group: Group, thumbs: str = "👍") -> str:
     return (
         f"{_plural(group.issues, 'piece', 'pieces')} of feedback "
         f"({group.open} open, {group.closed} closed), {thumbs} {group.thumbs_up}, "
-        f"{_plural(group.people, 'person', 'people')} gave {thumbs} or commented"
+        f"{_plural(group.people, 'person', 'people')} agreed"
     )
+
+
+def _summary(report: Report, thumbs: str = "👍") -> str:
+    """The report's one-line summary, with the count of what it leaves out."""
+    left_out = len(report.not_included)
+    extra = f"; {left_out} not included (no content yet)" if left_out else ""
+    return summary_line(report.everything, thumbs) + extra
 
 
 def _intro(report: Report, thumbs: str = "👍") -> str:
@@ -75,8 +83,10 @@ def _intro(report: Report, thumbs: str = "👍") -> str:
     return (
         f"Feedback on the DDaT framework ({FRAMEWORK_NAME}) from the community in "
         f"{report.repo}, {report.period.describe()}{state}. Each piece of feedback is given "
-        f"in its author's own words. Support: {thumbs} on the issue, and the distinct people who gave "
-        "one or commented." + (" Names and logins have been removed." if report.anonymise else "")
+        f"in its author's own words. Support: {thumbs} on the issue (not its author's), and "
+        f"the distinct people who agreed, by a {thumbs} or by a comment that only agrees "
+        '("+1", "me too"); other comments, and bots, are not counted.'
+        + (" Names, logins and email addresses have been removed." if report.anonymise else "")
     )
 
 
@@ -91,7 +101,10 @@ def _facts(report: Report, item: Item, thumbs: str = "👍") -> list[tuple[str, 
         facts.append(("Proposed skill", "; ".join(item.proposed_skills)))
     facts += [
         ("Department", item.department or "not given"),
-        ("Support", f"{thumbs} {item.issue.thumbs_up}, {_plural(item.people, 'person', 'people')}"),
+        (
+            "Support",
+            f"{thumbs} {item.thumbs_up}, {_plural(item.people, 'person', 'people')} agreed",
+        ),
         ("Status", item.status),
         ("Opened", item.opened.isoformat()),
     ]
@@ -152,14 +165,20 @@ def _bar(count: int, most: int) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    everything = report.everything
     lines = [
         f"# DDaT framework feedback: {report.repo}",
         "",
         _intro(report),
         "",
-        f"**{summary_line(everything)}.**",
+        f"**{_summary(report)}.**",
     ]
+    if report.not_included:
+        lines += [
+            "",
+            "Not included: no content yet ("
+            + ", ".join(f"{_ref(report, i)} “{_cell(i.title)}”" for i in report.not_included)
+            + "). An empty form is left out of every figure until its author adds something.",
+        ]
     if not report.items:
         lines += ["", "No feedback in this period."]
         lines += ["", "---", "", f"Role, level and skill names: {report.attribution}"]
@@ -204,7 +223,7 @@ def render_markdown(report: Report) -> str:
             )
     lines += ["", "## Every piece of feedback"]
     for item in report.items:
-        lines += ["", f"### {_ref(report, item)}: {_cell(item.issue.title)}", ""]
+        lines += ["", f"### {_ref(report, item)}: {_cell(item.title)}", ""]
         lines += [
             " · ".join(f"**{name}:** {_cell(value)}" for name, value in _facts(report, item)),
             "",
@@ -304,8 +323,14 @@ def render_html(report: Report) -> str:
         "<main>",
         f"<h1>{_e(title)}</h1>",
         f"<p>{_e(_intro(report, THUMBS_WORDS))}</p>",
-        f"<p><strong>{_e(summary_line(report.everything, THUMBS_WORDS))}.</strong></p>",
+        f"<p><strong>{_e(_summary(report, THUMBS_WORDS))}.</strong></p>",
     ]
+    if report.not_included:
+        out.append(
+            "<p>Not included: no content yet ("
+            + ", ".join(f"{_html_ref(report, i)} “{_e(i.title)}”" for i in report.not_included)
+            + "). An empty form is left out of every figure until its author adds something.</p>"
+        )
     if not report.items:
         out.append("<p>No feedback in this period.</p>")
     else:
@@ -374,7 +399,7 @@ def render_html(report: Report) -> str:
         for item in report.items:
             out += [
                 "<article>",
-                f"<h3>{_html_ref(report, item)}: {_e(item.issue.title)}</h3>",
+                f"<h3>{_html_ref(report, item)}: {_e(item.title)}</h3>",
                 '<dl class="facts">',
                 *(
                     f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>"
@@ -396,6 +421,10 @@ def render_html(report: Report) -> str:
 # -- XLSX ------------------------------------------------------------------------------------
 
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+# openpyxl stamps the workbook's "modified" property with the time it is saved, whatever it
+# was set to: put the fixed time back, or two renders a second apart differ.
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
+_FIXED_STAMP = b"2020-01-01T00:00:00Z"
 XLSX_HEADINGS = {
     "issue": "Issue",
     "title": "Title",
@@ -458,7 +487,12 @@ def render_xlsx(report: Report) -> bytes:
             ["Open", everything.open],
             ["Closed", everything.closed],
             ["👍", everything.thumbs_up],
-            ["People who gave 👍 or commented", everything.people],
+            ["People who agreed", everything.people],
+            ["Not included (no content yet)", len(report.not_included)],
+            [
+                "Not included: issues",
+                ", ".join(f"#{i.issue.number}" for i in report.not_included) or "-",
+            ],
             ["Anonymised", "yes" if report.anonymise else "no"],
         ],
         first=True,
@@ -542,7 +576,10 @@ def _deterministic_zip(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + _FIXED_STAMP + rb"\g<2>", content)
+            target.writestr(entry, content)
     return out.getvalue()
 
 
