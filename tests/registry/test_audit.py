@@ -91,8 +91,9 @@ def test_a_missing_senior_sponsor_is_reported() -> None:
     report = audit_registry(registry(text), None, TODAY)
     assert report.group("green").missing == ["senior_sponsor"]
     assert not report.ok
-    assert "| Green Software | active | senior sponsor | not checked |" in render_markdown(
-        report, registry(text)
+    assert (
+        "| Green Software | unknown (notes not read; declared active) | senior sponsor | not checked |"
+        in render_markdown(report, registry(text))
     )
 
 

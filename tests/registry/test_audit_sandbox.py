@@ -205,6 +205,6 @@ def test_no_notes_needs_no_github(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert (
-        "| Lean Coffee | active | senior sponsor, funding, contacts, channels | not checked |"
-        in (result.stdout)
+        "| Lean Coffee | unknown (notes not read; declared active) | senior sponsor, funding, contacts, "
+        "channels | not checked |" in (result.stdout)
     )

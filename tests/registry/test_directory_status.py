@@ -58,7 +58,8 @@ def test_every_field_the_audit_asks_for_is_shown() -> None:
     assert "- **Next meeting:** Thursday 28 January 2027, 11:00–11:45 (UK time)" in text
     assert (
         "- **Calendar:** [subscribe to this group's calendar]"
-        "(https://github.com/o/r/blob/main/calendars/coffee.ics)" in text
+        "(https://github.com/o/r/raw/main/calendars/coffee.ics) (needs access to the repository)"
+        in text
     )
     assert "- **Status:** Active: last met on 2026-12-24" in text
     assert "- **Channels:** Slack [#coffee](https://example.slack.com/archives/C1)" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import click
 
@@ -18,8 +19,17 @@ from ghcommunity.cli.common import (
     write_output,
 )
 from ghcommunity.core.errors import InputError
+from ghcommunity.github.client import Connection, web_url_for
 from ghcommunity.jobs.registry import audit as registry_audit
 from ghcommunity.jobs.registry import directory as registry_directory
+
+
+def web_url(api_url: str | None) -> str:
+    """The web address matching --api-url or GITHUB_API_URL (github.com, an Enterprise Server
+    host, the sandbox), read here at the door: the planners never read the environment. No
+    token is needed for it (nothing is requested)."""
+    env = {"GITHUB_API_URL": os.environ.get("GITHUB_API_URL", "")}
+    return web_url_for(Connection.from_env(api_url=api_url, env=env).api_url)
 
 
 @click.command()
@@ -68,7 +78,9 @@ def audit(
     if no_notes and publish:
         raise InputError("--publish needs the notes folders: drop --no-notes")
     if no_notes:  # nothing read from GitHub and nothing written: no job to run
-        report = registry_audit.audit_registry(config, None, now.date(), repo=target)
+        report = registry_audit.audit_registry(
+            config, None, now.date(), repo=target, web_url=web_url(api_url)
+        )
         data, text, lines = report.to_dict(), registry_audit.render_markdown(report, config), []
         ok = report.ok
     else:
@@ -129,6 +141,7 @@ def directory(
     page, or JSON. Each group's status comes from its notes, as in the audit."""
     config = load(config_path)
     now = parse_now(now_text)
+    web = web_url(api_url)
     health = None
     if not no_notes:
         notes = registry_audit.read_notes(client(api_url, token), config, repo or config.repo)
@@ -142,12 +155,12 @@ def directory(
     suffix = (out or "").rsplit(".", 1)[-1].lower() if out and "." in out else ""
     chosen = fmt or ({"json": "json", "html": "html", "htm": "html"}.get(suffix, "md"))
     if chosen == "json":
-        data = registry_directory.render_json(config, now, health)
+        data = registry_directory.render_json(config, now, health, web_url=web)
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif chosen == "html":
-        text = registry_directory.render_html(config, now, health)
+        text = registry_directory.render_html(config, now, health, web_url=web)
     else:
-        text = registry_directory.render_markdown(config, now, health)
+        text = registry_directory.render_markdown(config, now, health, web_url=web)
     if out is None:
         click.echo(text, nl=False)
         return

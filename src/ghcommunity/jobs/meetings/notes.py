@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -752,9 +752,16 @@ def render_notes(
 
 
 def calendar_event(
-    config: Config, meeting: Meeting, rendering: Rendering, stamp: datetime | None = None
+    config: Config,
+    meeting: Meeting,
+    rendering: Rendering,
+    stamp: datetime | None = None,
+    *,
+    link_notes: bool = True,
 ) -> CalendarEvent:
-    """A meeting's calendar entry; a cancelled meeting links no notes (none will exist)."""
+    """A meeting's calendar entry. It links the meeting's notes only when `link_notes` (the file
+    exists, or is written in the same commit); a cancelled meeting links none (none will
+    exist)."""
     from ghcommunity.jobs.meetings.calendars import CalendarEvent, meeting_uid
 
     occ = meeting.occurrence
@@ -762,7 +769,8 @@ def calendar_event(
     lines = [f"{group.name} ({config.community.name})."]
     if occ.reason:
         lines.append(occ.reason[0].upper() + occ.reason[1:] + ".")
-    if occ.held:
+    linked = occ.held and link_notes
+    if linked:
         lines.append(f"Notes: {rendering.blob_url(meeting.path)}")
     if group.channels.slack:
         lines.append(f"Channel: {group.channels.slack}")
@@ -774,7 +782,7 @@ def calendar_event(
         status=occ.status,
         sequence=occ.sequence,
         description="\n".join(lines),
-        url=rendering.blob_url(meeting.path) if occ.held else None,
+        url=rendering.blob_url(meeting.path) if linked else None,
         categories=(config.community.name,),
         stamp=stamp,
     )
@@ -783,7 +791,8 @@ def calendar_event(
 def meeting_ics(
     config: Config, meeting: Meeting, rendering: Rendering, now: datetime | None = None
 ) -> str:
-    """The meeting's own .ics, stamped with the run that made it (it is written once)."""
+    """The meeting's own .ics, stamped with the run that made it (it is written once, with the
+    meeting's notes, so it links them)."""
     from ghcommunity.jobs.meetings.calendars import calendar_text
 
     return calendar_text([calendar_event(config, meeting, rendering, now)])
@@ -798,9 +807,20 @@ def feed_window(now: datetime, zone: str) -> tuple[date, date]:
 
 
 def feed_files(
-    config: Config, now: datetime, rendering: Rendering, *, group: str | None = None
+    config: Config,
+    now: datetime,
+    rendering: Rendering,
+    *,
+    group: str | None = None,
+    has_notes: Callable[[str], bool] | None = None,
 ) -> dict[str, str]:
-    """The calendar feeds: one per scheduled group, and one for all groups."""
+    """The calendar feeds: one per scheduled group, and one for all groups.
+
+    An event links its meeting's notes only when `has_notes(path)` says the notes file exists
+    (or is written in the same commit): most past meetings have none and never will, and a
+    link to a missing file is a 404. Without `has_notes` (nothing was read) no event links
+    notes."""
+    linked = has_notes or (lambda _path: False)
     from ghcommunity.jobs.meetings.calendars import calendar_text
 
     first, last = feed_window(now, config.community.timezone)
@@ -814,7 +834,7 @@ def feed_files(
         raise InputError(f"a group slug clashes with the all-groups feed {ALL_FEED!r}")
     for each in groups:
         events = [
-            calendar_event(config, m, rendering, made)
+            calendar_event(config, m, rendering, made, link_notes=linked(m.path))
             for m in group_meetings(config, each, first, last)
         ]
         everything += events
@@ -943,7 +963,11 @@ def plan_generate(
     if settings.calendars:
         from ghcommunity.github.executor import git_blob_sha
 
-        for path, text in feed_files(config, now, rendering).items():
+        def has_notes(path: str) -> bool:
+            """The notes exist (default branch, or the open pull request) or are added now."""
+            return path not in gone and (path in rendered or view.exists(path))
+
+        for path, text in feed_files(config, now, rendering, has_notes=has_notes).items():
             if view.current_sha(path) != git_blob_sha(text.encode()):
                 changed_feeds.append(path)
                 files.append(FileChange(path=path, content=text, if_exists="update"))

@@ -119,6 +119,18 @@ class GroupAudit:
     def ok(self) -> bool:
         return not self.missing and not self.problems
 
+    @property
+    def verdict(self) -> str:
+        """What the report calls the group: the one verdict from its notes (active, dormant or
+        unknown, as the directory and the digest say), with the registry's status when that
+        differs; proposed and closed groups are not judged from notes."""
+        if self.status in ("proposed", "closed"):
+            return self.status
+        if not self.notes_checked:
+            return f"unknown (notes not read; declared {self.status})"
+        health = self.health or "unknown"
+        return health if health == self.status else f"{health} (declared {self.status})"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "slug": self.slug,
@@ -133,6 +145,7 @@ class GroupAudit:
             "last_met": self.last_met.isoformat() if self.last_met else None,
             "last_met_source": self.last_met_source,
             "health": self.health,
+            "verdict": self.verdict,
             "problems": self.problems,
             "remarks": self.remarks,
             "ok": self.ok,
@@ -232,8 +245,11 @@ def missing_fields(
     return missing, found
 
 
-def notes_url(config: Config, path: str, repo: str | None = None) -> str:
-    base = f"https://github.com/{repo or config.repo}"
+def notes_url(
+    config: Config, path: str, repo: str | None = None, *, web_url: str = "https://github.com"
+) -> str:
+    """The folder's page, on the web host matching the API (the door gives `web_url`)."""
+    base = f"{web_url.rstrip('/')}/{repo or config.repo}"
     return f"{base}/tree/{config.community.default_branch}/{path.strip('/')}"
 
 
@@ -403,8 +419,10 @@ def audit_registry(
     today: date,
     *,
     repo: str | None = None,
+    web_url: str = "https://github.com",
 ) -> AuditReport:
-    """Audit every group. `notes` maps a group's slug to its folder (None: not checked)."""
+    """Audit every group. `notes` maps a group's slug to its folder (None: not checked);
+    links go to `web_url`, the web host matching the API URL."""
     registry = config.registry
     audits = []
     for group in config.groups:
@@ -415,7 +433,9 @@ def audit_registry(
             kind=group.kind,
             status=group.status,
             notes_folder=group.notes_path and folder_path,
-            notes_url=notes_url(config, folder_path, repo) if group.notes_path else None,
+            notes_url=(
+                notes_url(config, folder_path, repo, web_url=web_url) if group.notes_path else None
+            ),
         )
         audits.append(audit)
         if group.status == "closed":
@@ -480,7 +500,7 @@ def render_markdown(report: AuditReport, config: Config, *, for_issue: bool = Fa
             met = g.last_met.isoformat()
         else:
             met = "unknown"
-        lines.append(f"| {g.name} | {g.status} | {missing or '—'} | {met} |")
+        lines.append(f"| {g.name} | {g.verdict} | {missing or '—'} | {met} |")
     problems = [(g, p) for g in report.groups for p in g.problems]
     if problems:
         lines += ["", "## Problems", ""]

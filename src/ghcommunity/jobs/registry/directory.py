@@ -29,6 +29,7 @@ from ghcommunity.core.schedules import ClockError, ScheduleError, expand, held, 
 from ghcommunity.jobs.registry.audit import notes_url
 
 UNKNOWN = "not recorded yet"
+GITHUB_WEB = "https://github.com"
 SECTIONS = (
     ("special-interest-group", "Special interest groups"),
     ("working-group", "Working groups"),
@@ -67,20 +68,33 @@ def describe_meeting(start: datetime, end: datetime, zone: str) -> str:
     return f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M}–{end:%H:%M} ({where})"
 
 
-def describe_time(schedule: Schedule, zone: str) -> str:
-    """The meetings' local time, length and zone, e.g. "11:00 to 12:00 UK time (1 hour)"."""
-    start = datetime.combine(datetime(2000, 1, 1).date(), schedule.start)
-    end = start + timedelta(minutes=schedule.duration)
-    where = "UK time" if zone == "Europe/London" else zone
-    hours, minutes = divmod(schedule.duration, 60)
-    length = " ".join(
+def describe_length(minutes: int) -> str:
+    """A meeting's length in words: "1 hour", "90 minutes" is "1 hour 30 minutes"."""
+    hours, rest = divmod(minutes, 60)
+    return " ".join(
         part
         for part in (
             f"{hours} hour{'s' if hours != 1 else ''}" if hours else "",
-            f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes else "",
+            f"{rest} minute{'s' if rest != 1 else ''}" if rest else "",
         )
         if part
     )
+
+
+def describe_time(schedule: Schedule, zone: str, cadence: str | None = None) -> str:
+    """The meetings' local time, length and zone, e.g. "11:00 to 12:00 UK time (1 hour)".
+
+    The length is left out when the group's own cadence text already says it ("every 4 weeks,
+    for 1 hour: …"), so the entry does not say it twice."""
+    start = datetime.combine(datetime(2000, 1, 1).date(), schedule.start)
+    end = start + timedelta(minutes=schedule.duration)
+    where = "UK time" if zone == "Europe/London" else zone
+    length = describe_length(schedule.duration)
+    said = [length] + (["an hour", "one hour"] if schedule.duration == 60 else [])
+    if cadence and any(
+        re.search(rf"\b{re.escape(words)}\b", cadence, re.IGNORECASE) for words in said
+    ):
+        return f"{start:%H:%M} to {end:%H:%M} {where}"
     return f"{start:%H:%M} to {end:%H:%M} {where} ({length})"
 
 
@@ -126,15 +140,18 @@ class Entry:
     funding: str | None = None
     supported_by: str | None = None
     time: str | None = None  # "11:00 to 12:00 UK time (1 hour)", from the schedule
+    meets_time: str | None = None  # the same, without a length the cadence text already says
     calendar_url: str | None = None  # the group's calendar feed
     slack_url: str | None = None
     slack_workspace: str | None = None
     slack_note: str | None = None
     aim_url: str | None = None
+    web_url: str = "https://github.com"  # where the links go (leads, teams)
     published_notes: str | None = None
     health: str = "unknown"  # active, dormant or unknown; or proposed / closed
     health_text: str = "unknown: notes not read"
     last_met: str | None = None
+    repo: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         meeting = None
@@ -190,9 +207,10 @@ class Section:
     entries: list[Entry]
 
 
-def _blob_url(config: Config, path: str) -> str:
+def _file_url(config: Config, web_url: str, path: str, *, how: str = "blob") -> str:
+    """A file's page (`blob`) or its bytes (`raw`) on the default branch."""
     branch = config.community.default_branch
-    return f"https://github.com/{config.repo}/blob/{branch}/{path.lstrip('/')}"
+    return f"{web_url.rstrip('/')}/{config.repo}/{how}/{branch}/{path.lstrip('/')}"
 
 
 def _health(group: Group, found: GroupHealth | None) -> tuple[str, str, str | None]:
@@ -214,20 +232,28 @@ def _health(group: Group, found: GroupHealth | None) -> tuple[str, str, str | No
 
 
 def build_entries(
-    config: Config, now: datetime, health: Mapping[str, GroupHealth] | None = None
+    config: Config,
+    now: datetime,
+    health: Mapping[str, GroupHealth] | None = None,
+    *,
+    web_url: str = GITHUB_WEB,
 ) -> list[Entry]:
+    """The entries; links go to `web_url` (github.com, an Enterprise Server host or the sandbox:
+    the door gives it, from the API URL)."""
+    web = web_url.rstrip("/")
     names = {g.slug: g.name for g in config.groups}
     entries = []
     for group in config.groups:
         status, words, last = _health(group, (health or {}).get(group.slug))
         aim_url = group.aim_url
         if aim_url and "://" not in aim_url and not aim_url.startswith("/"):
-            aim_url = _blob_url(config, aim_url)  # a path in the repo
+            aim_url = _file_url(config, web, aim_url)  # a path in the repo
         zone = config.timezone_for(group)
         meeting = None
         if group.schedule is not None and group.status not in RETIRED:
             meeting = next_meeting(group.schedule, zone, now)
         label_query = quote(f'is:issue is:open label:"{group.group_label}"')
+        cadence = describe_cadence(group)
         entries.append(
             Entry(
                 slug=group.slug,
@@ -235,7 +261,7 @@ def build_entries(
                 kind=group.kind,
                 status=group.status,
                 aim=" ".join(group.aim.split()) if group.aim else None,
-                cadence=describe_cadence(group),
+                cadence=cadence,
                 next_meeting=meeting,
                 zone=zone,
                 leads=list(group.leads),
@@ -245,15 +271,23 @@ def build_entries(
                 mailing_list=group.channels.mailing_list,
                 other_channels=list(group.channels.other),
                 notes_path=group.notes_folder if group.notes_path else None,
-                notes_url=(notes_url(config, group.notes_folder) if group.notes_path else None),
-                issues_url=f"https://github.com/{config.repo}/issues?q={label_query}",
+                notes_url=(
+                    notes_url(config, group.notes_folder, web_url=web) if group.notes_path else None
+                ),
+                issues_url=f"{web}/{config.repo}/issues?q={label_query}",
                 related=[(s, names.get(s, s)) for s in group.related],
                 has_schedule=group.schedule is not None,
                 senior_sponsor=group.senior_sponsor,
                 funding=group.funding,
                 supported_by=" ".join(group.supported_by.split()) if group.supported_by else None,
                 time=describe_time(group.schedule, zone) if group.schedule else None,
-                calendar_url=_blob_url(config, f"{config.meetings.feeds_path}{group.slug}.ics")
+                meets_time=(
+                    describe_time(group.schedule, zone, cadence) if group.schedule else None
+                ),
+                # The feed's bytes (a calendar app cannot subscribe to the HTML page of a file).
+                calendar_url=_file_url(
+                    config, web, f"{config.meetings.feeds_path}{group.slug}.ics", how="raw"
+                )
                 if group.schedule is not None and config.meetings.calendars
                 else None,
                 slack_url=group.channels.slack_url,
@@ -264,15 +298,21 @@ def build_entries(
                 health=status,
                 health_text=words,
                 last_met=last,
+                web_url=web,
+                repo=config.repo,
             )
         )
     return entries
 
 
 def build_sections(
-    config: Config, now: datetime, health: Mapping[str, GroupHealth] | None = None
+    config: Config,
+    now: datetime,
+    health: Mapping[str, GroupHealth] | None = None,
+    *,
+    web_url: str = GITHUB_WEB,
 ) -> list[Section]:
-    entries = build_entries(config, now, health)
+    entries = build_entries(config, now, health, web_url=web_url)
 
     def by_name(entry: Entry) -> tuple[str, str]:
         return (entry.name.casefold(), entry.slug)
@@ -316,10 +356,11 @@ def _escape(text: str) -> str:
 def _rows(entry: Entry, link: Any, esc: Any) -> list[tuple[str, str | None]]:
     """The entry's fields in order, as (title, value) with links made by `link(text, url)`."""
     meeting = describe_meeting(*entry.next_meeting, entry.zone) if entry.next_meeting else None
-    leads = ", ".join(link(f"@{lead}", f"https://github.com/{lead}") for lead in entry.leads)
+    web = entry.web_url
+    leads = ", ".join(link(f"@{lead}", f"{web}/{lead}") for lead in entry.leads)
     if entry.team:
         org, _, team = entry.team.partition("/")
-        team_link = link(f"@{entry.team}", f"https://github.com/orgs/{org}/teams/{team}")
+        team_link = link(f"@{entry.team}", f"{web}/orgs/{org}/teams/{team}")
         leads = f"{leads}, {team_link}" if leads else team_link
     contacts = ", ".join(link(c, f"mailto:{c}") for c in entry.contacts)
     slack = None
@@ -340,8 +381,10 @@ def _rows(entry: Entry, link: Any, esc: Any) -> list[tuple[str, str | None]]:
         )
     channels = [c for c in (slack, mailing, *(esc(c) for c in entry.other_channels)) if c]
     cadence = esc(entry.cadence) if entry.cadence else None
-    if cadence and entry.time:
-        cadence += f", {esc(entry.time)}"
+    if cadence and entry.meets_time:
+        # "every 4 weeks, for 1 hour: to review …; 13:00 to 14:00 UK time"
+        joiner = "; " if entry.cadence and (":" in entry.cadence or "," in entry.cadence) else ", "
+        cadence += f"{joiner}{esc(entry.meets_time)}"
     elif cadence:
         cadence += "; time not recorded yet"
     notes = (
@@ -360,12 +403,7 @@ def _rows(entry: Entry, link: Any, esc: Any) -> list[tuple[str, str | None]]:
     rows += [
         ("Meets", cadence),
         ("Next meeting", _meeting_text(entry, meeting)),
-        (
-            "Calendar",
-            link("subscribe to this group's calendar", entry.calendar_url)
-            if entry.calendar_url
-            else ("no calendar (no schedule yet)" if entry.status not in RETIRED else "none"),
-        ),
+        ("Calendar", _calendar_text(entry, link, esc)),
         ("Leads", leads or None),
         ("Contact", contacts or None),
         ("Channels", ", ".join(channels) or None),
@@ -375,6 +413,26 @@ def _rows(entry: Entry, link: Any, esc: Any) -> list[tuple[str, str | None]]:
     if entry.related:
         rows.append(("Related", ", ".join(esc(name) for _, name in entry.related)))
     return rows
+
+
+def _calendar_text(entry: Entry, link: Any, esc: Any) -> str:
+    if not entry.calendar_url:
+        return "no calendar (no schedule yet)" if entry.status not in RETIRED else "none"
+    # Said plainly: the feed is a file in the repository (see `calendar_note`).
+    text: str = link("subscribe to this group's calendar", entry.calendar_url)
+    return text + str(esc(" (needs access to the repository)"))
+
+
+def calendar_note(config: Config, sections: list[Section]) -> str | None:
+    """Said once, above the groups: who can subscribe to the feeds."""
+    if not any(e.calendar_url for s in sections for e in s.entries):
+        return None
+    return (
+        f"The calendar links are the groups' .ics feeds in the repository {config.repo}: "
+        "subscribing needs access to that repository. Calendar apps cannot sign in to GitHub, "
+        "so if the repository is private they cannot read the feeds there: publish the feeds "
+        "elsewhere for them."
+    )
 
 
 def _md_link(text: str, url: str) -> str:
@@ -403,13 +461,20 @@ def _meeting_text(entry: Entry, meeting: str | None) -> str:
 
 
 def render_markdown(
-    config: Config, now: datetime, health: Mapping[str, GroupHealth] | None = None
+    config: Config,
+    now: datetime,
+    health: Mapping[str, GroupHealth] | None = None,
+    *,
+    web_url: str = GITHUB_WEB,
 ) -> str:
     settings = config.registry.directory
     lines = [_front_matter(config).rstrip("\n"), "", GENERATED, ""]
     if settings.intro:
         lines += [settings.intro.strip(), ""]
-    sections = build_sections(config, now, health)
+    sections = build_sections(config, now, health, web_url=web_url)
+    note = calendar_note(config, sections)
+    if note:
+        lines += [_escape(note), ""]
     if not sections:
         lines += ["No groups are registered yet.", ""]
     for section in sections:
@@ -420,7 +485,11 @@ def render_markdown(
 
 
 def render_json(
-    config: Config, now: datetime, health: Mapping[str, GroupHealth] | None = None
+    config: Config,
+    now: datetime,
+    health: Mapping[str, GroupHealth] | None = None,
+    *,
+    web_url: str = GITHUB_WEB,
 ) -> dict[str, Any]:
     return {
         "community": config.community.name,
@@ -428,7 +497,7 @@ def render_json(
         "date": now.date().isoformat(),
         "sections": [
             {"title": s.title, "groups": [e.to_dict() for e in s.entries]}
-            for s in build_sections(config, now, health)
+            for s in build_sections(config, now, health, web_url=web_url)
         ],
     }
 
@@ -449,7 +518,11 @@ dt{font-weight:bold}dd{margin:0}
 
 
 def render_html(
-    config: Config, now: datetime, health: Mapping[str, GroupHealth] | None = None
+    config: Config,
+    now: datetime,
+    health: Mapping[str, GroupHealth] | None = None,
+    *,
+    web_url: str = GITHUB_WEB,
 ) -> str:
     """The directory as a standalone, accessible HTML page (language, one h1, headings in
     order, a definition list per group, visible focus, link text that says where it goes)."""
@@ -477,7 +550,10 @@ def render_html(
     ]
     if settings.intro:
         parts.append(f"<p>{esc(settings.intro.strip())}</p>")
-    sections = build_sections(config, now, health)
+    sections = build_sections(config, now, health, web_url=web_url)
+    note = calendar_note(config, sections)
+    if note:
+        parts.append(f"<p>{esc(note)}</p>")
     if not sections:
         parts.append("<p>No groups are registered yet.</p>")
     for section in sections:

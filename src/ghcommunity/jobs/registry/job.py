@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from ghcommunity.core.jobs import Instant, Job, JobOptions, JobResult, StrictBool
 from ghcommunity.core.plan import Plan
+from ghcommunity.github.client import web_url_for
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.registry.audit import (
     audit_registry,
@@ -29,7 +30,13 @@ class AuditOptions(JobOptions):
 def run(ctx: Context, options: AuditOptions, repo: str) -> JobResult:
     now = options.now or ctx.now
     notes = read_notes(ctx.client, ctx.config, repo) if options.read_notes else None
-    report = audit_registry(ctx.config, notes, now.date(), repo=repo)
+    report = audit_registry(
+        ctx.config,
+        notes,
+        now.date(),
+        repo=repo,
+        web_url=web_url_for(ctx.client.connection.api_url),
+    )
     plan = Plan()
     if options.publish:
         plan = plan_publish(report, ctx.config, read_tracking(ctx.executor, repo), repo=repo)
