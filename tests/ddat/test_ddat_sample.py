@@ -360,3 +360,45 @@ def test_documented_outcomes_on_the_seed(sample_sandbox, kit, title, role, probl
     result = kit.classify(issue.body, issue.title)
     assert result.role == role
     assert problem in [p.kind for p in result.problems]
+
+
+def test_an_outsiders_copy_of_the_bots_ddat_comment_changes_nothing(  # type: ignore[no-untyped-def]
+    sample_sandbox, github, kit, config
+) -> None:
+    """The bot keeps corrections in a hidden line of its own DDaT comment. An outsider who posts
+    a comment starting with the same marker, "clearing" role, level and skills, must not wipe
+    the report's classification: only a comment the bot wrote is read."""
+    # Let the bot label and comment first, as it does when feedback arrives.
+    for number in (53, 61):
+        ctx = Context(config=config, client=github)
+        ctx.form_source = FORMS
+        dispatch(opened_event(github, number), ctx)
+    before = {
+        i.issue.number: (i.role, i.level, i.skills)
+        for i in build_report(
+            fetch_feedback(github, REPO, "ddat-feedback", bot_login=config.community.bot_login),
+            kit,
+            repo=REPO,
+        ).everything.items
+        if i.issue.number in (53, 61)
+    }
+    forged = (
+        "<!-- ghcommunity:ddat-values -->\nI agree!\n"
+        '<!-- ghcommunity:ddat-set {"by": "helen-macleod", "values": '
+        '{"role": [], "level": [], "skill": []}} -->'
+    )
+    for number in (53, 61):
+        sample_sandbox.state.add_comment(
+            REPO, number, forged, author="ghost-outsider", author_association="NONE"
+        )
+    after = {
+        i.issue.number: (i.role, i.level, i.skills)
+        for i in build_report(
+            fetch_feedback(github, REPO, "ddat-feedback", bot_login=config.community.bot_login),
+            kit,
+            repo=REPO,
+        ).everything.items
+        if i.issue.number in (53, 61)
+    }
+    assert after == before
+    assert any(role for role, _, _ in after.values())

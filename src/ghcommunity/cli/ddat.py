@@ -333,7 +333,12 @@ def report(
         raise InputError("--since is after --until")
     github = client(api_url, token)
     issues = fetch_feedback(
-        github, target, config.ddat.feedback_label, state=state, since=period.since
+        github,
+        target,
+        config.ddat.feedback_label,
+        state=state,
+        since=period.since,
+        bot_login=config.community.bot_login,
     )
     result = build_report(
         issues,
@@ -343,6 +348,7 @@ def report(
         state=state,
         timezone=config.community.timezone,
         departments=config.digest.departments,
+        bots=[config.community.bot_login],
         trend_by=trend_by,
         anonymise=anonymise,
         links=links,

@@ -169,7 +169,12 @@ def export_month(
 
     kit = load_kit(config)
     issues = fetch_feedback(
-        client, repo, config.ddat.feedback_label, state="all", since=month.period.since
+        client,
+        repo,
+        config.ddat.feedback_label,
+        state="all",
+        since=month.period.since,
+        bot_login=config.community.bot_login,
     )
     report = build_report(
         issues,

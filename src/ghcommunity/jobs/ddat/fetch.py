@@ -58,7 +58,7 @@ def _logins(nodes: Any, *path: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def from_node(node: dict[str, Any]) -> FeedbackIssue | None:
+def from_node(node: dict[str, Any], bot_login: str | None = None) -> FeedbackIssue | None:
     created = timestamp(node.get("createdAt"))
     number = node.get("number")
     if created is None or not isinstance(number, int):
@@ -80,17 +80,33 @@ def from_node(node: dict[str, Any]) -> FeedbackIssue | None:
         thumbs_up=int((node.get("reactions") or {}).get("totalCount") or 0),
         thumbs_up_by=_logins((node.get("reactions") or {}).get("nodes"), "user", "login"),
         commenters=_logins((node.get("comments") or {}).get("nodes"), "author", "login"),
-        ddat_comment=_ddat_comment((node.get("comments") or {}).get("nodes")),
+        ddat_comment=_ddat_comment((node.get("comments") or {}).get("nodes"), bot_login),
         comments=_comments((node.get("comments") or {}).get("nodes")),
     )
 
 
-def _ddat_comment(nodes: Any) -> str | None:
-    """The bot's DDaT comment (found by its marker; what it records is checked against the
-    issue's labels before it is believed, see `corrections`)."""
+def _by_the_bot(node: dict[str, Any], bot_login: str | None) -> bool:
+    """Whether a comment's author is a bot account (an App's bot, or the Action's), or the
+    configured bot login (a machine user's token). GraphQL gives a Bot's login without "[bot]"."""
+    found = node.get("author")
+    author: dict[str, Any] = found if isinstance(found, dict) else {}
+    if author.get("__typename") == "Bot":
+        return True
+    login = str(author.get("login") or "").lower().removesuffix("[bot]")
+    return bool(bot_login) and login == str(bot_login).lower().removesuffix("[bot]")
+
+
+def _ddat_comment(nodes: Any, bot_login: str | None = None) -> str | None:
+    """The bot's DDaT comment: found by its marker, on a comment the bot wrote (an outsider's
+    comment that copies the marker is ignored); what it records is checked against the issue's
+    labels before it is believed (see `corrections`)."""
     for node in nodes if isinstance(nodes, list) else []:
         body = node.get("body") if isinstance(node, dict) else None
-        if isinstance(body, str) and marker_key(body) in DDAT_COMMENT_KEYS:
+        if (
+            isinstance(body, str)
+            and marker_key(body) in DDAT_COMMENT_KEYS
+            and _by_the_bot(node, bot_login)
+        ):
             return body
     return None
 
@@ -102,6 +118,7 @@ def fetch_feedback(
     *,
     state: str = "all",
     since: date | None = None,
+    bot_login: str | None = None,
 ) -> list[FeedbackIssue]:
     """Every issue with the feedback label, newest first. Pages stop once they reach issues
     opened before `since` (with a day's margin for time zones; the report filters exactly)."""
@@ -118,7 +135,7 @@ def fetch_feedback(
         ("repository", "issues"),
         what=f"reading the DDaT feedback in {repo}",
     ):
-        issue = from_node(node) if isinstance(node, dict) else None
+        issue = from_node(node, bot_login) if isinstance(node, dict) else None
         if issue is None:
             continue
         if stop is not None and issue.created_at < stop:

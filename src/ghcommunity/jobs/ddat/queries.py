@@ -17,7 +17,7 @@ query DdatFeedback($owner: String!, $name: String!, $labels: [String!], $states:
         author { login }
         labels(first: 50) { nodes { name } }
         reactions(content: THUMBS_UP, first: 100) { totalCount nodes { user { login } } }
-        comments(last: 100) { totalCount nodes { author { login } body } }
+        comments(last: 100) { totalCount nodes { author { __typename login } body } }
       }
       pageInfo { hasNextPage endCursor }
     }
