@@ -39,6 +39,11 @@ ISSUE = {"action": "opened", "issue": {"number": 1}, "repository": {"full_name":
         b'{"action": "opened", "repository": {"full_name": "o/\\udfff"}}',
         b"[" * 5000 + b"]" * 5000,
         b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        json.dumps({**ISSUE, "installation": {"id": "abc"}}).encode(),
+        json.dumps({**ISSUE, "installation": {"id": 1.5}}).encode(),
+        json.dumps({**ISSUE, "installation": {"id": True}}).encode(),
+        b'{"action": "opened", "x": NaN}',
+        b'{"action": "opened", "x": Infinity}',
     ],
     ids=[
         "installation-2^64",
@@ -47,6 +52,11 @@ ISSUE = {"action": "opened", "issue": {"number": 1}, "repository": {"full_name":
         "surrogate-repo",
         "nested-5000",
         "nested-100000",
+        "installation-text",
+        "installation-float",
+        "installation-boolean",
+        "nan",
+        "infinity",
     ],
 )
 def test_a_signed_delivery_the_queue_cannot_store_is_400(harness: Harness, body: bytes) -> None:

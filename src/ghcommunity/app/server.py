@@ -95,9 +95,14 @@ MAX_HEADER_BYTES = 16 * 1024  # GitHub's own headers are well under 2 KB
 _MAX_ID = 2**63 - 1  # the queue's BIGINT
 
 
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON (RFC 8259); GitHub never sends them.
+    raise ValueError(f"{name} is not JSON")
+
+
 def _decode(body: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Rejected(400, f"the body is not valid JSON: {exc}") from None
     except RecursionError:  # json's decoder stops at Python's recursion limit
@@ -124,6 +129,9 @@ def _storable(name: str, value: str | None, limit: int) -> str | None:
 
 def _fields(data: dict[str, Any]) -> tuple[str, str | None, int | None]:
     """(action, repository, installation id) of a delivery, each one the queue can store."""
+    raw = p.get(data, "installation", "id")
+    if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int)):
+        raise Rejected(400, f"installation.id {str(raw)[:40]!r} is not a number GitHub sends")
     installation = p.integer(data, "installation", "id")
     if installation is not None and not 0 < installation <= _MAX_ID:
         raise Rejected(400, f"installation.id {installation} is out of range")
