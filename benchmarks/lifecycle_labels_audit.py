@@ -20,11 +20,8 @@ from ghcommunity.config import load_config, parse_config
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
 from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.labels.handlers import sync_labels
-from ghcommunity.jobs.lifecycle.lifecycle import (
-    plan_lifecycle,
-    read_needs_info_issues,
-    teach_executor,
-)
+from ghcommunity.jobs.lifecycle.plan import plan_lifecycle
+from ghcommunity.jobs.lifecycle.read import read_needs_info_issues, teach_executor
 from ghcommunity.jobs.registry.audit import audit_registry, read_notes
 from ghcommunity_sandbox import Sandbox
 

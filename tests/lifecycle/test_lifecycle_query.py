@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import parse, validate
 
-from ghcommunity.jobs.lifecycle.lifecycle import NEEDS_INFO_ISSUES
+from ghcommunity.jobs.lifecycle.read import NEEDS_INFO_ISSUES
 from ghcommunity_sandbox.graphql_api import schema
 
 

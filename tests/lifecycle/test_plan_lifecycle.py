@@ -10,7 +10,7 @@ import pytest
 from ghcommunity.config import Config, load_config, parse_config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import CloseIssue, Comment, marker
-from ghcommunity.jobs.lifecycle.lifecycle import (
+from ghcommunity.jobs.lifecycle.plan import (
     CLOSE_KEY,
     REMINDER_KEY,
     IssueComment,
@@ -18,8 +18,8 @@ from ghcommunity.jobs.lifecycle.lifecycle import (
     clock_start,
     decide,
     plan_lifecycle,
-    waiting_issue_from_node,
 )
+from ghcommunity.jobs.lifecycle.read import waiting_issue_from_node
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO = "uk-x-gov-software-community/community-space"

@@ -7,7 +7,8 @@ from __future__ import annotations
 from ghcommunity.core.dashboard import DashboardInputs, DashboardLine, DashboardSection
 from ghcommunity.core.providers import dashboard_section
 from ghcommunity.github.context import Context
-from ghcommunity.jobs.lifecycle.lifecycle import decide, read_needs_info_issues
+from ghcommunity.jobs.lifecycle.plan import decide
+from ghcommunity.jobs.lifecycle.read import read_needs_info_issues
 
 
 def _title(text: str) -> str:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
+from ghcommunity.config import Config
 from ghcommunity.core.jobs import Instant, Job, JobOptions, JobResult
+from ghcommunity.core.plan import Plan
+from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.context import Context
-from ghcommunity.jobs.lifecycle.lifecycle import lifecycle_plan
+from ghcommunity.github.executor import Executor
+from ghcommunity.jobs.lifecycle.plan import Decision, plan_lifecycle
+from ghcommunity.jobs.lifecycle.read import read_needs_info_issues, teach_executor
 
 
 class LifecycleOptions(JobOptions):
@@ -21,6 +27,21 @@ def run(ctx: Context, options: LifecycleOptions, repo: str) -> JobResult:
     return JobResult(
         plan, details={"now": now.isoformat(), "decisions": [d.to_dict() for d in decisions]}
     )
+
+
+def lifecycle_plan(
+    client: GitHubClient, config: Config, repo: str, now: datetime, executor: Executor
+) -> tuple[Plan, list[Decision]]:
+    """Read the waiting issues and plan (what `ghcommunity lifecycle` and the App's scheduled
+    run both do); the executor learns what was read, so applying costs only the writes."""
+    label = config.triage.needs_info_label
+    bots = frozenset({config.community.bot_login.lower()})
+    issues = (
+        read_needs_info_issues(client, repo, label, bots) if config.triage.lifecycle.enabled else []
+    )
+    plan, decisions = plan_lifecycle(issues, config, now, repo=repo)
+    teach_executor(executor, repo, issues)
+    return plan, decisions
 
 
 JOB = Job(
