@@ -22,7 +22,8 @@ from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.labels.handlers import sync_labels
 from ghcommunity.jobs.lifecycle.plan import plan_lifecycle
 from ghcommunity.jobs.lifecycle.read import read_needs_info_issues, teach_executor
-from ghcommunity.jobs.registry.audit import audit_registry, read_notes
+from ghcommunity.jobs.registry.audit import audit_registry
+from ghcommunity.jobs.registry.read import read_notes
 from ghcommunity_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]

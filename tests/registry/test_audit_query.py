@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from graphql import parse, validate
 
-from ghcommunity.jobs.registry.audit import _folder_from, notes_query
+from ghcommunity.jobs.registry.read import _folder_from, notes_query
 from ghcommunity_sandbox.graphql_api import schema
 
 

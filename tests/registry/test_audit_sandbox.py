@@ -12,7 +12,8 @@ from click.testing import CliRunner, Result
 from ghcommunity.cli import cli
 from ghcommunity.config import load_config
 from ghcommunity.core.plan import marker_key
-from ghcommunity.jobs.registry.audit import TRACKING_KEY, audit_registry, read_notes
+from ghcommunity.jobs.registry.audit import TRACKING_KEY, audit_registry
+from ghcommunity.jobs.registry.read import read_notes
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config" / "community.yml"

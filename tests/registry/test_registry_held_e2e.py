@@ -16,7 +16,8 @@ from ghcommunity.jobs.digest.metrics import DigestSettings, compute, window
 from ghcommunity.jobs.digest.store import Store
 from ghcommunity.jobs.digest.sync import settings_from_config, sync_repo
 from ghcommunity.jobs.meetings.notes import generate
-from ghcommunity.jobs.registry.audit import audit_registry, read_notes
+from ghcommunity.jobs.registry.audit import audit_registry
+from ghcommunity.jobs.registry.read import read_notes
 
 REPO = "uk-x-gov-software-community/community-space"
 BRANCH = "ghcommunity/meeting-notes"

@@ -22,6 +22,7 @@ from ghcommunity.core.errors import InputError
 from ghcommunity.github.client import Connection, web_url_for
 from ghcommunity.jobs.registry import audit as registry_audit
 from ghcommunity.jobs.registry import directory as registry_directory
+from ghcommunity.jobs.registry import read as registry_read
 
 
 def web_url(api_url: str | None) -> str:
@@ -144,7 +145,7 @@ def directory(
     web = web_url(api_url)
     health = None
     if not no_notes:
-        notes = registry_audit.read_notes(client(api_url, token), config, repo or config.repo)
+        notes = registry_read.read_notes(client(api_url, token), config, repo or config.repo)
         health = {
             g.slug: registry_audit.health_of(
                 notes[g.slug], now.date(), config.registry.dormant_months

@@ -8,7 +8,8 @@ from __future__ import annotations
 from ghcommunity.core.dashboard import DashboardInputs, DashboardLine, DashboardSection, Tick
 from ghcommunity.core.providers import dashboard_section
 from ghcommunity.github.context import Context
-from ghcommunity.jobs.registry.audit import audit_registry, read_notes
+from ghcommunity.jobs.registry.audit import audit_registry
+from ghcommunity.jobs.registry.read import read_notes
 
 
 @dashboard_section("audit")

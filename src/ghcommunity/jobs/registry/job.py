@@ -9,13 +9,8 @@ from ghcommunity.core.jobs import Instant, Job, JobOptions, JobResult, StrictBoo
 from ghcommunity.core.plan import Plan
 from ghcommunity.github.client import web_url_for
 from ghcommunity.github.context import Context
-from ghcommunity.jobs.registry.audit import (
-    audit_registry,
-    plan_publish,
-    read_notes,
-    read_tracking,
-    render_markdown,
-)
+from ghcommunity.jobs.registry.audit import audit_registry, plan_publish, render_markdown
+from ghcommunity.jobs.registry.read import read_notes, read_tracking
 
 
 class AuditOptions(JobOptions):
