@@ -30,7 +30,7 @@ from ghcommunity.core.plan import (
     ReopenIssue,
 )
 from ghcommunity.jobs.triage import commands as cmd
-from ghcommunity.jobs.triage.triage import TRIAGE_KEY, parse_sections
+from ghcommunity.jobs.triage.plan import TRIAGE_KEY, parse_sections
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TRIAGER = Actor("grace", role="triage")

@@ -19,7 +19,7 @@ from ghcommunity.core.plan import (
     Plan,
     RemoveLabels,
 )
-from ghcommunity.jobs.triage.triage import TRIAGE_KEY, parse_sections, plan_triage
+from ghcommunity.jobs.triage.plan import TRIAGE_KEY, parse_sections, plan_triage
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 LEAN = "@uk-x-gov-software-community/lean-coffee-facilitators"

@@ -23,7 +23,7 @@ from triage_helpers import (
 
 from ghcommunity.config import iter_labels
 from ghcommunity.core.plan import marker_key
-from ghcommunity.jobs.triage.triage import triage_issue
+from ghcommunity.jobs.triage.handlers import triage_issue
 
 NO_ANSWER = {"_No response_", "None", ""}
 # Read by a person from the seed: the same idea raised twice (a free-text issue and a group

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 # Modules whose import registers handlers. Listed here so both doors load the same set.
 HANDLER_MODULES = (
-    "ghcommunity.jobs.triage.triage",
+    "ghcommunity.jobs.triage.handlers",
     "ghcommunity.jobs.triage.commands",
     "ghcommunity.jobs.ddat.handlers",
     "ghcommunity.jobs.ddat.provides",

@@ -33,7 +33,7 @@ from ghcommunity.core.plan import (
 )
 from ghcommunity.github.context import Context
 from ghcommunity.github.permissions import read_actor
-from ghcommunity.jobs.triage.triage import find_group, refresh_routing
+from ghcommunity.jobs.triage.plan import find_group, refresh_routing
 
 log = logging.getLogger(__name__)
 

@@ -31,12 +31,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ghcommunity.config import Config, Group, iter_labels
 from ghcommunity.config.triage import FormRule
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
-from ghcommunity.core.events import Event, on
+from ghcommunity.core.events import Event
 from ghcommunity.core.forms import IssueForm, ParsedForm, Problem, detect_form, parse_body
 from ghcommunity.core.labelling import reconcile_labels
 from ghcommunity.core.plan import (
@@ -52,9 +53,9 @@ from ghcommunity.core.plan import (
 )
 from ghcommunity.core.similar import Candidate, Match, find_similar, keyword_in, similarity
 from ghcommunity.core.templating import render_user_template
-from ghcommunity.github.context import Context
-from ghcommunity.github.forms import context_forms
-from ghcommunity.github.snapshot import IssueSnapshot
+
+if TYPE_CHECKING:
+    from ghcommunity.github.snapshot import IssueSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -668,32 +669,3 @@ def refresh_routing(config: Config, snapshot: IssueSnapshot, groups: Sequence[Gr
         if leads:
             plan.add(Assign(repo=snapshot.repo, issue=snapshot.number, assignees=leads))
     return plan
-
-
-# --------------------------------------------------------------------------------------------
-# The handler: gather, then plan
-
-
-def _wants_label_event(event: Event, config: Config) -> bool:
-    """A label event matters only when a person added a group's label (to route the issue)."""
-    added = p.text(event.payload, "label", "name").lower()
-    return any(g.group_label.lower() == added for g in config.groups)
-
-
-@on("issues.opened", "issues.edited", "issues.reopened", "issues.labeled")
-def triage_issue(event: Event, ctx: Context) -> Plan | None:
-    config = ctx.config
-    number = event.issue_number
-    if not config.triage.enabled or number is None or not event.repo:
-        return None
-    if p.get(event.payload, "issue", "pull_request"):
-        return None
-    if event.action == "labeled" and not _wants_label_event(event, config):
-        return None
-    if event.action == "edited" and not (
-        p.get(event.payload, "changes", "body") or p.get(event.payload, "changes", "title")
-    ):
-        return None  # e.g. only the issue type changed: nothing triage reads
-    snapshot = ctx.issue_snapshot(event.repo, number)
-    forms = context_forms(ctx)
-    return plan_triage(event, config, snapshot, forms, ctx.now)
