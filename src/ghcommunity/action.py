@@ -284,6 +284,7 @@ class StepResult:
 
 
 def _context(env: ActionEnv) -> Any:
+    from ghcommunity.cli.meetings import joining_from_env
     from ghcommunity.config import load_config
     from ghcommunity.github.client import Connection, GitHubClient
     from ghcommunity.github.context import Context
@@ -298,18 +299,8 @@ def _context(env: ActionEnv) -> Any:
         dry_run=env.dry_run,
         store_url=env.store or None,
         checkout=root,
-        joining=_joining(config, os.environ),
+        joining=joining_from_env(config, dict(os.environ)),
     )
-
-
-def _joining(config: Any, environ: Mapping[str, str]) -> dict[str, str]:
-    """Joining details per group from GHCOMMUNITY_JOINING_<SLUG> (an Actions secret)."""
-    found = {}
-    for group in config.groups:
-        value = environ.get("GHCOMMUNITY_JOINING_" + group.slug.upper().replace("-", "_"), "")
-        if value.strip():
-            found[group.slug] = value.strip()
-    return found
 
 
 def execute(spec: CommandSpec, env: ActionEnv, today: date) -> StepResult:
