@@ -28,10 +28,11 @@ from ghcommunity.core.plan import (
     Unassign,
     UpdateIssue,
     UpdateLabel,
+    git_blob_sha,
     marker,
 )
 from ghcommunity.github.client import GitHubClient
-from ghcommunity.github.executor import Executor, git_blob_sha
+from ghcommunity.github.executor import Executor
 from ghcommunity.github.state import IssueState
 
 REPO = "uk-x-gov-software-community/community-space"

@@ -12,7 +12,8 @@ from icalendar import Calendar
 from ghcommunity.github.client import web_url_for
 from ghcommunity.github.contents import read_text
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.meetings.notes import Rendering, feed_files, generate
+from ghcommunity.jobs.meetings.notes import Rendering, feed_files
+from ghcommunity.jobs.meetings.read import generate
 
 REPO = "uk-x-gov-software-community/community-space"
 BRANCH = "ghcommunity/meeting-notes"

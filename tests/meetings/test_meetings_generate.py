@@ -8,16 +8,9 @@ import pytest
 from helpers_meetings import make_config, reference
 
 from ghcommunity.core.errors import InputError
-from ghcommunity.core.plan import CommitFiles, CreateIssue, OpenPullRequest, Plan
-from ghcommunity.github.executor import git_blob_sha
+from ghcommunity.core.plan import CommitFiles, CreateIssue, OpenPullRequest, Plan, git_blob_sha
 from ghcommunity.jobs.meetings.calendars import parse_events
-from ghcommunity.jobs.meetings.notes import (
-    Action,
-    Rendering,
-    RepoView,
-    open_actions,
-    plan_generate,
-)
+from ghcommunity.jobs.meetings.notes import Action, Rendering, RepoView, open_actions, plan_generate
 
 NOW = datetime(2026, 4, 10, 8, 0, tzinfo=UTC)  # lead window (14 days) reaches 24 April
 REPO = "uk-x-gov-software-community/community-space"

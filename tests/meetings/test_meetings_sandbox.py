@@ -12,7 +12,7 @@ from ghcommunity.core.plan import CommitFiles, CreateIssue
 from ghcommunity.github.contents import read_text
 from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.meetings.calendars import parse_events
-from ghcommunity.jobs.meetings.notes import generate
+from ghcommunity.jobs.meetings.read import generate
 
 REPO = "uk-x-gov-software-community/community-space"
 BRANCH = "ghcommunity/meeting-notes"

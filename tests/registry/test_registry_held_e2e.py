@@ -15,7 +15,7 @@ from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.digest.metrics import DigestSettings, compute, window
 from ghcommunity.jobs.digest.store import Store
 from ghcommunity.jobs.digest.sync import settings_from_config, sync_repo
-from ghcommunity.jobs.meetings.notes import generate
+from ghcommunity.jobs.meetings.read import generate
 from ghcommunity.jobs.registry.audit import audit_registry
 from ghcommunity.jobs.registry.read import read_notes
 

@@ -109,7 +109,8 @@ def plan_command(
     With --api-url (or GITHUB_API_URL) or --repo, also says whether each notes file exists on
     the default branch (one request).
     """
-    from ghcommunity.jobs.meetings.notes import plan_meetings, read_default_files
+    from ghcommunity.jobs.meetings.notes import plan_meetings
+    from ghcommunity.jobs.meetings.read import read_default_files
 
     config = load(config_path)
     moment = _now(now)

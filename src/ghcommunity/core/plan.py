@@ -8,6 +8,7 @@ Planners return Plans; one executor (`ghcommunity.github.executor`) applies them
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
@@ -15,6 +16,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 MARKER_PREFIX = "ghcommunity:"
+
+
+def git_blob_sha(content: bytes) -> str:
+    """The object id git gives a blob, to compare files without downloading them."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
 def marker(key: str) -> str:

@@ -55,6 +55,7 @@ from ghcommunity.core.plan import (
     Unassign,
     UpdateIssue,
     UpdateLabel,
+    git_blob_sha,
     marker,
     marker_key,
 )
@@ -108,11 +109,6 @@ class ApplyError(OperationalError):
 class _Conflict(UnknownOutcome):
     """Another run changed the same thing meanwhile (a branch appeared, a ref moved, a pull
     request opened): read again and decide, as after a lost answer."""
-
-
-def git_blob_sha(content: bytes) -> str:
-    """The object id git gives a blob, to compare files without downloading them."""
-    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
 # GitHub refuses an issue, pull request, comment or discussion body over this many characters.

@@ -10,7 +10,7 @@ from ghcommunity.core.jobs import Instant, Job, JobOptions, JobResult, LeadTime,
 from ghcommunity.core.plan import Plan
 from ghcommunity.github.client import web_url_for
 from ghcommunity.github.context import Context
-from ghcommunity.jobs.meetings.notes import generate
+from ghcommunity.jobs.meetings.read import generate
 
 
 class MeetingsOptions(JobOptions):
