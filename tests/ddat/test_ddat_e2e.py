@@ -18,9 +18,10 @@ from ghcommunity.core.forms import load_form, render_body
 from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.ddat.export import Month, plan_export, read_current
+from ghcommunity.jobs.ddat.export import Month, plan_export
 from ghcommunity.jobs.ddat.fetch import fetch_feedback
 from ghcommunity.jobs.ddat.handlers import handle_issue
+from ghcommunity.jobs.ddat.job import read_current
 from ghcommunity.jobs.ddat.report import build_report
 from ghcommunity.jobs.ddat.report_render import render
 from ghcommunity_sandbox.shapes import Shapes

@@ -230,7 +230,8 @@ def test_a_correction_wins_and_survives_a_body_edit(sample_sandbox, github, conf
 
 def test_the_sample_report_in_every_format(sample_sandbox, github, config, kit) -> None:  # type: ignore[no-untyped-def]
     from ghcommunity.github.executor import Executor
-    from ghcommunity.jobs.ddat.export import Month, export_month
+    from ghcommunity.jobs.ddat.export import Month
+    from ghcommunity.jobs.ddat.job import export_month
     from ghcommunity.jobs.ddat.report_render import render_bytes
 
     report = build_report(fetch_feedback(github, REPO, "ddat-feedback"), kit, repo=REPO)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import calendar
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -19,9 +18,7 @@ from zoneinfo import ZoneInfo
 from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import CommitFiles, FileChange, OpenPullRequest, Plan
-from ghcommunity.github.client import GitHubClient, repo_path
-from ghcommunity.github.contents import read_text
-from ghcommunity.jobs.ddat.report import EXTENSIONS, Period, Report
+from ghcommunity.jobs.ddat.report import EXTENSIONS, Period
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -77,18 +74,6 @@ def export_path(config: Config, month: Month, fmt: str = "md") -> str:
 
 def export_branch(config: Config, month: Month) -> str:
     return config.ddat.export_branch.replace("{month}", str(month))
-
-
-def read_current(client: GitHubClient, repo: str, config: Config, month: Month) -> Current:
-    """Two reads: the file on the default branch, and on the export branch (an edge)."""
-    info = client.rest("GET", repo_path(repo))
-    default = str((info or {}).get("default_branch") or config.community.default_branch)
-    path = export_path(config, month)
-    return Current(
-        default_branch=default,
-        on_default=read_text(client, repo, path, default),
-        on_branch=read_text(client, repo, path, export_branch(config, month)),
-    )
 
 
 def plan_export(
@@ -149,46 +134,3 @@ def plan_export(
         )
     )
     return plan
-
-
-def export_month(
-    client: GitHubClient,
-    config: Config,
-    repo: str,
-    month: Month,
-    formats: Sequence[str] | None = None,
-    *,
-    anonymise: bool | None = None,
-) -> tuple[Plan, Report]:
-    """Read the month's feedback and the file as it stands, and plan the export (an edge: the
-    `ddat export` command and the scheduled job both run this)."""
-    from ghcommunity.jobs.ddat.fetch import fetch_feedback
-    from ghcommunity.jobs.ddat.report import build_report
-    from ghcommunity.jobs.ddat.report_render import render, render_bytes
-    from ghcommunity.jobs.ddat.setup import load_kit
-
-    kit = load_kit(config)
-    issues = fetch_feedback(
-        client,
-        repo,
-        config.ddat.feedback_label,
-        state="all",
-        since=month.period.since,
-        bot_login=config.community.bot_login,
-    )
-    report = build_report(
-        issues,
-        kit,
-        repo=repo,
-        period=month.period,
-        state="all",
-        timezone=config.community.timezone,
-        departments=config.digest.departments,
-        anonymise=config.ddat.export_anonymise if anonymise is None else anonymise,
-        bots=[config.community.bot_login],
-    )
-    current = read_current(client, repo, config, month)
-    chosen = list(formats if formats is not None else config.ddat.export_formats)
-    others = {fmt: render_bytes(report, fmt) for fmt in chosen if fmt != "md"}
-    plan = plan_export(render(report, "md"), month, config, current, repo=repo, others=others)
-    return plan, report
