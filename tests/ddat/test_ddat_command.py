@@ -11,7 +11,7 @@ from ghcommunity.core.commands import COMMANDS
 from ghcommunity.core.plan import AddLabels, CreateLabel, RemoveLabels
 from ghcommunity.github.snapshot import IssueSnapshot
 from ghcommunity.github.state import IssueState
-from ghcommunity.jobs.ddat.handlers import DdatCommandError, parse_command_args, plan_ddat_command
+from ghcommunity.jobs.ddat.plan import DdatCommandError, parse_command_args, plan_ddat_command
 
 
 def snapshot(labels: list[str], repo_labels: list[str] | None = None) -> IssueSnapshot:

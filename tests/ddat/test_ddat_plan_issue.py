@@ -12,8 +12,8 @@ from ghcommunity.core.forms import render_body
 from ghcommunity.core.plan import AddLabels, Comment, CreateLabel, RemoveLabels
 from ghcommunity.github.snapshot import IssueSnapshot
 from ghcommunity.github.state import BotComment, IssueState
-from ghcommunity.jobs.ddat.handlers import plan_ddat_issue
 from ghcommunity.jobs.ddat.messages import INVITE_KEY, VALUES_KEY
+from ghcommunity.jobs.ddat.plan import plan_ddat_issue
 
 ANSWERS: dict[str, Any] = {
     "role": ["Software developer"],

@@ -105,7 +105,7 @@ def test_an_issue_with_a_hashed_label_keeps_it_renamed(kit, config) -> None:  # 
     from ghcommunity.core.events import Event
     from ghcommunity.github.snapshot import IssueSnapshot
     from ghcommunity.github.state import IssueState
-    from ghcommunity.jobs.ddat.handlers import plan_ddat_issue
+    from ghcommunity.jobs.ddat.plan import plan_ddat_issue
 
     old = "ddat-role: Development ops (DevOps) engineer ~7964"
     text = "Test engineers? No: the DevOps engineer role description needs platform engineering."
