@@ -13,7 +13,7 @@ from ghcommunity.config import Config, load_config
 from ghcommunity.core.resources import reference_config
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
 from ghcommunity.jobs.digest.metrics import DigestSettings, Supplied, compute, window
-from ghcommunity.jobs.digest.publish import compile_digest, load_supplied
+from ghcommunity.jobs.digest.read import compile_digest, load_supplied
 from ghcommunity.jobs.digest.render import render
 from ghcommunity.jobs.digest.store import Store
 from ghcommunity.jobs.digest.sync import role_resolver, settings_from_config, sync_repo

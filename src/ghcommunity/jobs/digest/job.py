@@ -10,8 +10,8 @@ from ghcommunity.core.jobs import Job, JobOptions, JobResult, MonthText, StrictB
 from ghcommunity.core.plan import Plan
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.metrics import DigestSettings, previous_month
-from ghcommunity.jobs.digest.publish import compile_digest, plan_digest
-from ghcommunity.jobs.digest.read import Format, read_supplied, read_template
+from ghcommunity.jobs.digest.publish import plan_digest
+from ghcommunity.jobs.digest.read import Format, compile_digest, read_supplied, read_template
 from ghcommunity.jobs.digest.render import render
 from ghcommunity.jobs.digest.sync import sync_store
 

@@ -9,10 +9,7 @@ discussion, issue or file instead of adding a second one.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import replace
-from pathlib import Path
 from typing import Any, Literal
 
 from ghcommunity.config import Config
@@ -25,27 +22,10 @@ from ghcommunity.core.plan import (
     OpenPullRequest,
     Plan,
 )
-from ghcommunity.jobs.digest.metrics import DigestSettings, Supplied, compute, window
-from ghcommunity.jobs.digest.render import render_title
+from ghcommunity.jobs.digest.metrics import Supplied
 
 Target = Literal["discussion", "issue", "file"]
 TARGETS: tuple[Target, ...] = ("discussion", "issue", "file")
-
-
-def load_supplied(path: str | Path | None) -> tuple[Supplied, ...]:
-    """Maintainer-supplied figures from a small YAML file (`figures: [...]`); errors name the
-    file, line and column. No file given: none."""
-    if path is None:
-        return ()
-
-    found = Path(path)
-    try:
-        text = found.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{found}: no such figures file (digest.figures)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{found}: cannot read the figures: {exc}") from None
-    return parse_supplied(text, str(found))
 
 
 def parse_supplied(text: str, source: str) -> tuple[Supplied, ...]:
@@ -69,59 +49,6 @@ def parse_supplied(text: str, source: str) -> tuple[Supplied, ...]:
     except ValidationError as exc:
         raise ConfigError(format_errors(exc, doc, source)) from None
     return tuple(Supplied(f.objective, f.date, f.value, f.source, f.note) for f in model.figures)
-
-
-def compile_digest(
-    store_url: str,
-    repo: str,
-    month: str,
-    config: Config,
-    *,
-    figures_path: str | Path | None = None,
-    figures_text: str | None = None,
-    recompute: bool = False,
-) -> tuple[dict[str, Any], str]:
-    """The figures and the title of a month's digest, from the store.
-
-    A month compiled once it was over (the store synced after its end) is kept as it was: a
-    later compile gives the same figures byte for byte, whatever was synced or supplied since
-    (`recompute` computes it afresh, from what was known in that month). Maintainer-supplied
-    figures come from `figures_path` (default `digest.figures`).
-    """
-    from ghcommunity.jobs.digest.store import Store
-
-    settings = DigestSettings.from_config(config)
-    start, end = window(month, settings)
-    store = Store(store_url)
-    try:
-        kept = None if recompute else store.kept_month(repo, month)
-        if kept is not None:
-            figures = kept
-        else:
-            baselines: dict[str, float] = {}
-            for objective in settings.objectives:
-                if objective.metric == "department_share" and objective.baseline_month:
-                    if objective.baseline_month == month:
-                        continue
-                    earlier = store.kept_month(repo, objective.baseline_month)
-                    share = ((earlier or {}).get("departments") or {}).get("share_12_months")
-                    if isinstance(share, int | float):
-                        baselines[objective.id] = float(share)
-            settings = replace(
-                settings,
-                supplied=parse_supplied(figures_text, config.digest.figures or "figures")
-                if figures_text is not None
-                else load_supplied(figures_path or config.digest.figures),
-                baselines=baselines,
-            )
-            activity = store.activity(repo, start, end)
-            # Through JSON, so a month computed now and one read back later are the same data.
-            figures = json.loads(json.dumps(compute(activity, settings, month), sort_keys=True))
-            if activity.synced_at is not None and activity.synced_at >= end:
-                store.keep_month(repo, month, figures, activity.synced_at)
-    finally:
-        store.close()
-    return figures, render_title(config.digest.title, figures)
 
 
 def digest_key(month: str) -> str:

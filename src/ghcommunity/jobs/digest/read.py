@@ -1,14 +1,21 @@
-"""What the digest reads besides the store: the community's own templates, from the local
-checkout when there is one (the CLI, the Action) or from the repository (the App)."""
+"""What the digest reads: the store (`compile_digest`: a month's figures, kept once the month is
+over), the community's own templates and the maintainer-supplied figures, from the local checkout
+when there is one (the CLI, the Action) or from the repository (the App)."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.github.contents import read_text
 from ghcommunity.github.context import Context
+from ghcommunity.jobs.digest.metrics import DigestSettings, Supplied, compute, window
+from ghcommunity.jobs.digest.publish import parse_supplied
+from ghcommunity.jobs.digest.render import render_title
 
 Format = Literal["md", "html", "slack", "json"]
 
@@ -49,3 +56,72 @@ def read_supplied(ctx: Context, repo: str, path: str | None) -> str | None:
     if text is None:
         raise InputError(f"digest.figures: {chosen} is not in {repo}")
     return text
+
+
+def load_supplied(path: str | Path | None) -> tuple[Supplied, ...]:
+    """Maintainer-supplied figures from a small YAML file (`figures: [...]`); errors name the
+    file, line and column. No file given: none."""
+    if path is None:
+        return ()
+
+    found = Path(path)
+    try:
+        text = found.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{found}: no such figures file (digest.figures)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{found}: cannot read the figures: {exc}") from None
+    return parse_supplied(text, str(found))
+
+
+def compile_digest(
+    store_url: str,
+    repo: str,
+    month: str,
+    config: Config,
+    *,
+    figures_path: str | Path | None = None,
+    figures_text: str | None = None,
+    recompute: bool = False,
+) -> tuple[dict[str, Any], str]:
+    """The figures and the title of a month's digest, from the store.
+
+    A month compiled once it was over (the store synced after its end) is kept as it was: a
+    later compile gives the same figures byte for byte, whatever was synced or supplied since
+    (`recompute` computes it afresh, from what was known in that month). Maintainer-supplied
+    figures come from `figures_path` (default `digest.figures`).
+    """
+    from ghcommunity.jobs.digest.store import Store
+
+    settings = DigestSettings.from_config(config)
+    start, end = window(month, settings)
+    store = Store(store_url)
+    try:
+        kept = None if recompute else store.kept_month(repo, month)
+        if kept is not None:
+            figures = kept
+        else:
+            baselines: dict[str, float] = {}
+            for objective in settings.objectives:
+                if objective.metric == "department_share" and objective.baseline_month:
+                    if objective.baseline_month == month:
+                        continue
+                    earlier = store.kept_month(repo, objective.baseline_month)
+                    share = ((earlier or {}).get("departments") or {}).get("share_12_months")
+                    if isinstance(share, int | float):
+                        baselines[objective.id] = float(share)
+            settings = replace(
+                settings,
+                supplied=parse_supplied(figures_text, config.digest.figures or "figures")
+                if figures_text is not None
+                else load_supplied(figures_path or config.digest.figures),
+                baselines=baselines,
+            )
+            activity = store.activity(repo, start, end)
+            # Through JSON, so a month computed now and one read back later are the same data.
+            figures = json.loads(json.dumps(compute(activity, settings, month), sort_keys=True))
+            if activity.synced_at is not None and activity.synced_at >= end:
+                store.keep_month(repo, month, figures, activity.synced_at)
+    finally:
+        store.close()
+    return figures, render_title(config.digest.title, figures)
