@@ -216,3 +216,30 @@ def test_joining_details_come_from_the_environment_only() -> None:
         {"GHCOMMUNITY_JOINING_LEAN_COFFEE": " https://teams.example/join ", "OTHER": "x"},
     )
     assert found == {"lean-coffee": "https://teams.example/join"}
+
+
+def test_calendar_feeds_link_notes_in_the_checkout_at_the_repositorys_web_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`meetings calendar` runs in a checkout: a meeting links its notes only when the file is
+    there, at the web address that matches --api-url (an Enterprise Server here)."""
+    from click.testing import CliRunner
+
+    from ghcommunity.cli import cli
+
+    config = ROOT / "config" / "community.yml"
+    (tmp_path / "lean-coffees").mkdir()
+    (tmp_path / "lean-coffees" / "2026-10-22.md").write_text("# notes\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "meetings", "calendar", "--group", "lean-coffee", "--now", "2026-11-01T09:00:00Z",
+            "--api-url", "https://ghe.example.gov.uk/api/v3", "--config", str(config),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    feed = result.output.replace("\r\n ", "").replace("\n ", "")  # iCalendar folds lines
+    assert "https://ghe.example.gov.uk/uk-x-gov-software-community/community-space/blob/main/lean-coffees/2026-10-22.md" in feed
+    assert "lean-coffees/2026-09-24.md" not in feed  # not in the checkout: no link
+    assert "https://github.com/" not in feed

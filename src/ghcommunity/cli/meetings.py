@@ -27,6 +27,7 @@ from ghcommunity.cli.common import (
 from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.timestamps import parse_instant
+from ghcommunity.github.client import web_url_for
 
 if TYPE_CHECKING:  # click 8.2 made ParamType generic; 8.1 (still supported) is not
     _DateType = click.ParamType[date]
@@ -202,21 +203,41 @@ def generate_command(
 @click.option("--group", "group_slug", help="Only this group's feed (printed to stdout).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write the feeds here.")
 @click.option("--now", type=_Instant(), help="Pretend it is this instant.")
+@click.option(
+    "--api-url",
+    default=None,
+    envvar="GITHUB_API_URL",
+    help="Where the repository is (links follow it): https://api.github.com, "
+    "https://HOST/api/v3, or the sandbox.",
+)
 @config_option
 def calendar_command(
-    group_slug: str | None, out_dir: str | None, now: datetime | None, config_path: str | None
+    group_slug: str | None,
+    out_dir: str | None,
+    now: datetime | None,
+    api_url: str | None,
+    config_path: str | None,
 ) -> None:
-    """Write the calendar feeds (per group, and all groups) locally, e.g. for a website build."""
+    """Write the calendar feeds (per group, and all groups) locally, e.g. for a website build.
+
+    Run it in a checkout of the community's repository: a meeting links its notes only when the
+    notes file is there."""
     from ghcommunity.jobs.meetings.notes import Rendering, feed_files
 
     config = load(config_path)
     if group_slug and config.group(group_slug) is None:
         raise InputError(f"no group with the slug {group_slug!r}")
+    checkout = Path.cwd()
     feeds = feed_files(
         config,
         _now(now),
-        Rendering(repo=config.repo, default_branch=config.community.default_branch),
+        Rendering(
+            repo=config.repo,
+            default_branch=config.community.default_branch,
+            web_url=web_url_for(api_url) if api_url else "https://github.com",
+        ),
         group=group_slug,
+        has_notes=lambda path: (checkout / path).is_file(),
     )
     if out_dir is None:
         if len(feeds) != 1:
