@@ -240,6 +240,9 @@ def test_calendar_feeds_link_notes_in_the_checkout_at_the_repositorys_web_addres
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     feed = result.output.replace("\r\n ", "").replace("\n ", "")  # iCalendar folds lines
-    assert "https://ghe.example.gov.uk/uk-x-gov-software-community/community-space/blob/main/lean-coffees/2026-10-22.md" in feed
+    assert (
+        "https://ghe.example.gov.uk/uk-x-gov-software-community/community-space/blob/main/lean-coffees/2026-10-22.md"
+        in feed
+    )
     assert "lean-coffees/2026-09-24.md" not in feed  # not in the checkout: no link
     assert "https://github.com/" not in feed
