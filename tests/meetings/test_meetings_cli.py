@@ -222,7 +222,7 @@ def test_calendar_feeds_link_notes_in_the_checkout_at_the_repositorys_web_addres
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`meetings calendar` runs in a checkout: a meeting links its notes only when the file is
-    there, at the web address that matches --api-url (an Enterprise Server here)."""
+    there, at the web address given (an Enterprise Server here; in Actions, GITHUB_SERVER_URL)."""
     from click.testing import CliRunner
 
     from ghcommunity.cli import cli
@@ -235,7 +235,7 @@ def test_calendar_feeds_link_notes_in_the_checkout_at_the_repositorys_web_addres
         cli,
         [
             "meetings", "calendar", "--group", "lean-coffee", "--now", "2026-11-01T09:00:00Z",
-            "--api-url", "https://ghe.example.gov.uk/api/v3", "--config", str(config),
+            "--web-url", "https://ghe.example.gov.uk", "--config", str(config),
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output

@@ -27,7 +27,6 @@ from ghcommunity.cli.common import (
 from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.timestamps import parse_instant
-from ghcommunity.github.client import web_url_for
 
 if TYPE_CHECKING:  # click 8.2 made ParamType generic; 8.1 (still supported) is not
     _DateType = click.ParamType[date]
@@ -204,18 +203,19 @@ def generate_command(
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write the feeds here.")
 @click.option("--now", type=_Instant(), help="Pretend it is this instant.")
 @click.option(
-    "--api-url",
-    default=None,
-    envvar="GITHUB_API_URL",
-    help="Where the repository is (links follow it): https://api.github.com, "
-    "https://HOST/api/v3, or the sandbox.",
+    "--web-url",
+    default="https://github.com",
+    show_default=True,
+    envvar="GITHUB_SERVER_URL",
+    help="The web address of the repository's GitHub (an Enterprise Server's, say): the feeds' "
+    "links follow it.",
 )
 @config_option
 def calendar_command(
     group_slug: str | None,
     out_dir: str | None,
     now: datetime | None,
-    api_url: str | None,
+    web_url: str,
     config_path: str | None,
 ) -> None:
     """Write the calendar feeds (per group, and all groups) locally, e.g. for a website build.
@@ -234,7 +234,7 @@ def calendar_command(
         Rendering(
             repo=config.repo,
             default_branch=config.community.default_branch,
-            web_url=web_url_for(api_url) if api_url else "https://github.com",
+            web_url=web_url.rstrip("/"),
         ),
         group=group_slug,
         has_notes=lambda path: (checkout / path).is_file(),
