@@ -16,6 +16,7 @@ from ghcommunity.core.dashboard import (
     Tick,
     TickRun,
 )
+from ghcommunity.core.markdown import code_span
 from ghcommunity.core.providers import dashboard_section, tick_handler
 from ghcommunity.github.context import Context
 
@@ -24,8 +25,7 @@ SHOWN = 20
 
 def _one_line(text: Any, limit: int = 160) -> str:
     cleaned = " ".join(str(text or "").split())
-    cleaned = cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
-    return cleaned.replace("`", "'")
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 def _parked(queue: Queue, repo: str) -> list[dict[str, Any]]:
@@ -54,8 +54,8 @@ def install(queue: Queue) -> None:
             when = datetime.fromtimestamp(float(row["received_at"]), UTC)
             lines.append(
                 DashboardLine(
-                    f"`{event}` received {when:%-d %B %Y %H:%M} UTC, parked after "
-                    f"{row['attempts']} attempt(s): `{_one_line(row.get('last_error'))}`"
+                    f"{code_span(event)} received {when:%-d %B %Y %H:%M} UTC, parked after "
+                    f"{row['attempts']} attempt(s): {code_span(_one_line(row.get('last_error')))}"
                 )
             )
             lines.append(

@@ -20,7 +20,7 @@ from ghcommunity.github.client import Connection, GitHubClient
 if TYPE_CHECKING:
     from ghcommunity.core.jobs import JobOptions
     from ghcommunity.github.context import Context
-    from ghcommunity.github.executor import Executor, Outcome
+    from ghcommunity.github.executor import Outcome
     from ghcommunity.jobs.runner import JobRun
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -97,39 +97,6 @@ def write_output(out: str, text: str) -> None:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
-def run_plan(
-    plan: Plan,
-    github: GitHubClient,
-    config: Config,
-    *,
-    dry_run: bool,
-    as_json: bool,
-    extra: dict[str, Any] | None = None,
-    executor: Executor | None = None,
-) -> list[Any]:
-    """Print the Plan (dry run) or apply it and print what happened. Returns the outcomes.
-
-    Pass an `executor` that already knows the state the job read, to save its reads."""
-    from ghcommunity.github.executor import Executor
-
-    if dry_run:
-        if as_json:
-            echo_json({**plan.to_dict(), **(extra or {}), "dry_run": True})
-        else:
-            click.echo(plan.to_text())
-        return []
-    executor = executor or Executor(github, actor=config.community.bot_login)
-    outcomes = executor.apply(plan)
-    if as_json:
-        echo_json({**plan.to_dict(), **(extra or {}), "outcomes": [o.to_dict() for o in outcomes]})
-    else:
-        if not outcomes:
-            click.echo("nothing to do")
-        for line in outcome_lines(plan, outcomes):
-            click.echo(line)
-    return outcomes
 
 
 def outcome_lines(plan: Plan, outcomes: list[Outcome]) -> list[str]:

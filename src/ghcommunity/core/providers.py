@@ -107,10 +107,6 @@ def role_label_names(config: Config) -> dict[str, str]:
     return names
 
 
-def remove_dashboard_section(name: str) -> None:
-    _DASHBOARD_SECTIONS.pop(name, None)
-
-
 def dashboard_sections() -> dict[str, SectionReader]:
     return dict(_DASHBOARD_SECTIONS)
 
@@ -123,10 +119,6 @@ def tick_handler(kind: str) -> Callable[[TickHandler], TickHandler]:
         return func
 
     return register
-
-
-def remove_tick_handler(kind: str) -> None:
-    _TICK_HANDLERS.pop(kind, None)
 
 
 def tick_handler_for(kind: str) -> TickHandler | None:

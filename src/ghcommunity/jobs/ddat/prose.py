@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -425,11 +425,3 @@ def about_framework(reading: ProseReading, mentions: Sequence[str]) -> bool:
     if mentions or (reading.names_something and reading.cues):
         return True
     return bool(reading.skills and reading.weak_cues)
-
-
-def split_by_confidence(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
-    confident: list[Finding] = []
-    proposed: list[Finding] = []
-    for finding in findings:
-        (confident if finding.confident else proposed).append(finding)
-    return confident, proposed
