@@ -46,7 +46,7 @@ def test_two_handlers_share_one_snapshot_and_one_label_write(sandbox: Any, githu
     @on("issues.opened")
     def first(event: Event, ctx: Context) -> Plan:
         snap = ctx.issue_snapshot(event.repo, number)
-        assert snap.issue["title"] == "Lean coffee topic"
+        assert snap.issue.title == "Lean coffee topic"
         return Plan.of([AddLabels(repo=REPO, issue=number, labels=["group: lean-coffee"])])
 
     @on("issues")

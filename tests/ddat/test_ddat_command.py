@@ -9,16 +9,16 @@ from hypothesis import strategies as st
 
 from ghcommunity.core.commands import COMMANDS
 from ghcommunity.core.plan import AddLabels, CreateLabel, RemoveLabels
-from ghcommunity.github.snapshot import IssueSnapshot
+from ghcommunity.github.snapshot import IssueSnapshot, RepoLabel, SnapshotIssue
 from ghcommunity.github.state import IssueState
 from ghcommunity.jobs.ddat.plan import DdatCommandError, parse_command_args, plan_ddat_command
 
 
 def snapshot(labels: list[str], repo_labels: list[str] | None = None) -> IssueSnapshot:
-    issue = {"number": 3, "title": "t", "body": "b", "author": "ada", "labels": labels}
+    issue = {"number": 3, "title": "t", "body": "b", "author": "ada", "labels": tuple(labels)}
     state = IssueState(number=3, labels=list(labels), comments={})
-    known = [{"name": n} for n in (repo_labels if repo_labels is not None else labels)]
-    return IssueSnapshot(REPO, 3, issue, state, known)
+    known = [RepoLabel(n) for n in (repo_labels if repo_labels is not None else labels)]
+    return IssueSnapshot(REPO, 3, SnapshotIssue(**issue), state, known)
 
 
 def changes(plan):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from ghcommunity.config import parse_config
 from ghcommunity.core.events import Event
 from ghcommunity.core.forms import render_body
 from ghcommunity.core.plan import AddLabels, Comment, CreateLabel, RemoveLabels
-from ghcommunity.github.snapshot import IssueSnapshot
+from ghcommunity.github.snapshot import IssueSnapshot, RepoLabel, SnapshotIssue
 from ghcommunity.github.state import BotComment, IssueState
 from ghcommunity.jobs.ddat.messages import INVITE_KEY, VALUES_KEY
 from ghcommunity.jobs.ddat.plan import plan_ddat_issue
@@ -40,8 +40,8 @@ def snapshot(
         "state": "open",
         "author": "ada",
         "author_association": "MEMBER",
-        "labels": list(labels),
-        "assignees": [],
+        "labels": tuple(labels),
+        "assignees": (),
         "url": f"https://github.com/{REPO}/issues/7",
         "created_at": "2026-11-02T10:00:00Z",
         "is_pull_request": False,
@@ -55,8 +55,8 @@ def snapshot(
         body=body,
         comments=comments if comments is not None else {},
     )
-    known = None if repo_labels is None else [{"name": n, "color": "ededed"} for n in repo_labels]
-    return IssueSnapshot(REPO, 7, issue, state, known)
+    known = None if repo_labels is None else [RepoLabel(n) for n in repo_labels]
+    return IssueSnapshot(REPO, 7, SnapshotIssue(**issue), state, known)
 
 
 def event(

@@ -103,7 +103,7 @@ def test_a_short_name_that_clashes_is_refused() -> None:
 
 def test_an_issue_with_a_hashed_label_keeps_it_renamed(kit, config) -> None:  # type: ignore[no-untyped-def]
     from ghcommunity.core.events import Event
-    from ghcommunity.github.snapshot import IssueSnapshot
+    from ghcommunity.github.snapshot import IssueSnapshot, RepoLabel, SnapshotIssue
     from ghcommunity.github.state import IssueState
     from ghcommunity.jobs.ddat.plan import plan_ddat_issue
 
@@ -113,9 +113,9 @@ def test_an_issue_with_a_hashed_label_keeps_it_renamed(kit, config) -> None:  # 
     snapshot = IssueSnapshot(
         "o/r",
         3,
-        issue,
+        SnapshotIssue(3, "DevOps", text, author="ada", labels=(old,)),
         IssueState(3, labels=[old, "ddat-feedback"], comments={}),
-        repo_labels=[{"name": old}, {"name": "ddat-feedback"}],
+        repo_labels=[RepoLabel(old), RepoLabel("ddat-feedback")],
     )
     payload = {"action": "edited", "issue": issue, "repository": {"full_name": "o/r"}}
     plan = plan_ddat_issue(Event("issues", payload), snapshot, config, kit)

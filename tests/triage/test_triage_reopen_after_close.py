@@ -3,6 +3,7 @@ never what a maintainer closed."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -22,7 +23,7 @@ def reopen(closed_by: str | None, actor: Actor) -> list[object]:
     assert config.triage.commands.permissions["reopen"] == "author"
     event = comment_event("created", "/reopen", commenter=actor.login, author="ada")
     snap = snapshot(author="ada", state="closed")
-    snap.issue["closed_by"] = closed_by
+    snap.issue = dataclasses.replace(snap.issue, closed_by=closed_by)
     return list(plan_commands(event, config, snap, actor, NOW))
 
 

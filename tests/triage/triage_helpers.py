@@ -13,7 +13,7 @@ from ghcommunity.config import Config, load_config
 from ghcommunity.core.events import Event
 from ghcommunity.core.forms import IssueForm, load_forms, render_body
 from ghcommunity.core.plan import marker
-from ghcommunity.github.snapshot import IssueSnapshot
+from ghcommunity.github.snapshot import IssueSnapshot, OpenIssue, RepoLabel, SnapshotIssue
 from ghcommunity.github.state import BotComment, IssueState
 
 ROOT = Path(__file__).parents[2]
@@ -197,28 +197,28 @@ def snapshot(
         comments=comments,
         node_id=f"I_{number}",
     )
-    issue = {
-        "number": number,
-        "title": title,
-        "body": body or "",
-        "state": state,
-        "author": author,
-        "author_association": association,
-        "labels": labels,
-        "assignees": list(assignees),
-        "url": f"https://github.com/{repo}/issues/{number}",
-        "created_at": "2026-11-20T09:00:00Z",
-        "is_pull_request": is_pull_request,
-    }
+    issue = SnapshotIssue(
+        number=number,
+        title=title,
+        body=body or "",
+        state=state,
+        author=author,
+        author_association=association,
+        labels=tuple(labels),
+        assignees=tuple(assignees),
+        url=f"https://github.com/{repo}/issues/{number}",
+        created_at="2026-11-20T09:00:00Z",
+        is_pull_request=is_pull_request,
+    )
     names = list(repo_labels) if repo_labels is not None else all_label_names()
     return IssueSnapshot(
         repo=repo,
         number=number,
         issue=issue,
         state=issue_state,
-        repo_labels=[{"name": n, "color": "ededed", "description": ""} for n in names],
+        repo_labels=[RepoLabel(n) for n in names],
         open_issues=[
-            {"number": n, "title": t, "url": f"https://github.com/{repo}/issues/{n}"}
+            OpenIssue(n, t, f"https://github.com/{repo}/issues/{n}")
             for n, t in [(number, title), *open_issues]
         ],
     )

@@ -136,7 +136,7 @@ class CommandCall:
 
     @property
     def author(self) -> str:
-        return str(self.snapshot.issue.get("author") or "")
+        return str(self.snapshot.issue.author or "")
 
 
 CommandHandler = Callable[[CommandCall], Plan | None]
@@ -407,8 +407,8 @@ def plan_commands(
     comment_id = _comment_id(event)
     assert comment_id is not None
     repo, number = snapshot.repo, snapshot.number
-    author = str(snapshot.issue.get("author") or "")
-    labels = list(snapshot.issue.get("labels") or [])
+    author = snapshot.issue.author
+    labels = list(snapshot.issue.labels)
     replies: list[str] = []
     accepted = 0
     for invocation in commands_in_event(event):

@@ -54,7 +54,7 @@ class Context:
             self._snapshots[key] = snap
             self.executor.know_issue(repo, snap.state)
             if snap.repo_labels is not None:
-                self.executor.know_labels(repo, snap.repo_labels)
+                self.executor.know_labels(repo, [lab.as_rest() for lab in snap.repo_labels])
         return self._snapshots[key]
 
     def cached(self, key: str, load: Callable[[], Any]) -> Any:

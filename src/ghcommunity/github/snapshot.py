@@ -58,15 +58,51 @@ query OpenIssues($owner: String!, $name: String!, $cursor: String) {
 """
 
 
+@dataclass(frozen=True)
+class SnapshotIssue:
+    """The event's issue (or pull request) as the handlers read it."""
+
+    number: int
+    title: str = ""
+    body: str = ""
+    state: str = "open"  # "open" or "closed" (a pull request's MERGED reads as closed)
+    author: str = "ghost"  # a deleted account reads as GitHub shows it
+    author_is_bot: bool = False
+    author_association: str = "NONE"
+    labels: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
+    url: str | None = None
+    created_at: str | None = None
+    is_pull_request: bool = False
+    closed_by: str | None = None  # who closed it last (None: never closed, or not known)
+
+
+@dataclass(frozen=True)
+class RepoLabel:
+    name: str
+    color: str = "ededed"
+    description: str = ""
+
+    def as_rest(self) -> dict[str, Any]:
+        """As the REST API spells a label (what the executor keeps)."""
+        return {"name": self.name, "color": self.color, "description": self.description}
+
+
+@dataclass(frozen=True)
+class OpenIssue:
+    number: int
+    title: str = ""
+    url: str | None = None
+
+
 @dataclass
 class IssueSnapshot:
     repo: str
     number: int
-    issue: dict[str, Any]  # plain data: number, title, body, state, author, author_association,
-    #                        labels, assignees, url, created_at, is_pull_request
+    issue: SnapshotIssue
     state: IssueState
-    repo_labels: list[dict[str, Any]] | None  # None when there were too many to read at once
-    open_issues: list[dict[str, Any]] = field(default_factory=list)  # number, title, url
+    repo_labels: list[RepoLabel] | None  # None when there were too many to read at once
+    open_issues: list[OpenIssue] = field(default_factory=list)
 
 
 def read_issue_snapshot(
@@ -85,9 +121,17 @@ def read_issue_snapshot(
     labels_conn = repository.get("labels") or {}
     repo_labels = None
     if not (labels_conn.get("pageInfo") or {}).get("hasNextPage"):
-        repo_labels = list(labels_conn.get("nodes") or [])
+        repo_labels = [
+            RepoLabel(
+                str(n.get("name") or ""),
+                str(n.get("color") or "ededed"),
+                str(n.get("description") or ""),
+            )
+            for n in labels_conn.get("nodes") or []
+            if isinstance(n, dict) and n.get("name")
+        ]
     open_conn = repository.get("openIssues") or {}
-    open_issues = list(open_conn.get("nodes") or [])
+    open_issues = _open_issues(open_conn.get("nodes"))
     info = open_conn.get("pageInfo") or {}
     if info.get("hasNextPage"):
         # Duplicates are checked against every open issue, not just the first page.
@@ -95,21 +139,22 @@ def read_issue_snapshot(
     if "pullState" in node:
         node = {**node, "state": node["pullState"]}
     state = IssueState.from_graphql(node, bots)
-    issue = {
-        "number": state.number,
-        "title": node.get("title") or "",
-        "body": node.get("body") or "",
-        "state": state.state,
-        "author": ((node.get("author") or {}).get("login")) or "ghost",
-        "author_is_bot": (node.get("author") or {}).get("__typename") == "Bot",
-        "author_association": node.get("authorAssociation") or "NONE",
-        "labels": list(state.labels or []),
-        "assignees": list(state.assignees or []),
-        "url": node.get("url"),
-        "created_at": node.get("createdAt"),
-        "is_pull_request": node.get("__typename") == "PullRequest",
-        # Who closed it last (None: never closed, or not known): /reopen needs it.
-        "closed_by": next(
+    author = node.get("author") or {}
+    issue = SnapshotIssue(
+        number=state.number,
+        title=str(node.get("title") or ""),
+        body=str(node.get("body") or ""),
+        state=state.state or "open",
+        author=str(author.get("login") or "ghost"),
+        author_is_bot=author.get("__typename") == "Bot",
+        author_association=str(node.get("authorAssociation") or "NONE"),
+        labels=tuple(state.labels or []),
+        assignees=tuple(state.assignees or []),
+        url=node.get("url"),
+        created_at=node.get("createdAt"),
+        is_pull_request=node.get("__typename") == "PullRequest",
+        # /reopen needs to know who closed it.
+        closed_by=next(
             (
                 author_login(n.get("actor"))
                 for n in (node.get("closedBy") or {}).get("nodes") or []
@@ -117,14 +162,22 @@ def read_issue_snapshot(
             ),
             None,
         ),
-    }
+    )
     return IssueSnapshot(repo, number, issue, state, repo_labels, open_issues)
+
+
+def _open_issues(nodes: Any) -> list[OpenIssue]:
+    return [
+        OpenIssue(int(n["number"]), str(n.get("title") or ""), n.get("url"))
+        for n in nodes or []
+        if isinstance(n, dict) and isinstance(n.get("number"), int)
+    ]
 
 
 def _more_open_issues(
     client: GitHubClient, owner: str, name: str, cursor: str | None, what: str
-) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+) -> list[OpenIssue]:
+    found: list[OpenIssue] = []
     while cursor:
         data = client.graphql(
             OPEN_ISSUES,
@@ -132,7 +185,7 @@ def _more_open_issues(
             what=f"{what} (open issues)",
         )
         conn = (data.get("repository") or {}).get("issues") or {}
-        found += conn.get("nodes") or []
+        found += _open_issues(conn.get("nodes"))
         info = conn.get("pageInfo") or {}
         cursor = info.get("endCursor") if info.get("hasNextPage") else None
     return found

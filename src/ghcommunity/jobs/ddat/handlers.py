@@ -36,9 +36,9 @@ def handle_issue(event: Event, ctx: Context) -> Plan | None:
     if not worth_reading(event, kit):
         return None
     snapshot = ctx.issue_snapshot(event.repo or config.repo, number)
-    if snapshot.issue.get("is_pull_request"):
+    if snapshot.issue.is_pull_request:
         return None
-    from_ddat_form = kit.classify(snapshot.issue.get("body")).from_form
+    from_ddat_form = kit.classify(snapshot.issue.body).from_form
     other = None if from_ddat_form else _other_form(ctx, snapshot)
     return plan_ddat_issue(event, snapshot, config, kit, other_form=other)
 
@@ -52,7 +52,7 @@ def _other_form(ctx: Context, snapshot: IssueSnapshot) -> str | None:
         log.warning("cannot read the issue forms: %s", exc)
         return None
     others = {name: form for name, form in forms.items() if name != ctx.config.ddat.form}
-    found = detect_form(snapshot.issue.get("body"), others, labels=snapshot.issue.get("labels", []))
+    found = detect_form(snapshot.issue.body, others, labels=snapshot.issue.labels)
     return found.source if found else None
 
 

@@ -59,7 +59,7 @@ from ghcommunity.jobs.ddat.messages import (
 )
 
 if TYPE_CHECKING:
-    from ghcommunity.github.snapshot import IssueSnapshot
+    from ghcommunity.github.snapshot import IssueSnapshot, RepoLabel
 
 log = logging.getLogger(__name__)
 
@@ -137,10 +137,10 @@ def plan_ddat_issue(
     mentions)."""
     repo, number = snapshot.repo, snapshot.number
     issue = snapshot.issue
-    author = str(issue.get("author") or p.login(event.payload, "issue", "user") or "there")
+    author = str(issue.author or p.login(event.payload, "issue", "user") or "there")
     current = current_labels(snapshot, kit)
     correction = correction_on(snapshot, kit, current)
-    result = kit.classify(issue.get("body"), issue.get("title"))
+    result = kit.classify(issue.body, issue.title)
     if other_form is not None and not result.from_form:
         result = Classification(source="text", about_framework=False)
     apply_correction(result, correction, kit)
@@ -254,9 +254,7 @@ def current_labels(snapshot: IssueSnapshot, kit: DdatKit) -> list[str]:
     when the repo does not have that name yet (`create_missing_labels` renames it, which
     renames it on every issue)."""
     repo_has = (
-        None
-        if snapshot.repo_labels is None
-        else {str(lab.get("name", "")).lower() for lab in snapshot.repo_labels}
+        None if snapshot.repo_labels is None else {lab.name.lower() for lab in snapshot.repo_labels}
     )
     out = []
     for name in snapshot.state.labels or []:
@@ -271,15 +269,13 @@ def current_labels(snapshot: IssueSnapshot, kit: DdatKit) -> list[str]:
 def create_missing_labels(
     repo: str,
     names: Iterable[str],
-    repo_labels: list[dict[str, object]] | None,
+    repo_labels: list[RepoLabel] | None,
     config: Config,
     kit: DdatKit,
 ) -> list[Operation]:
     """CreateLabel for each label the repo does not have yet (all of them when the snapshot
     could not list the repo's labels: the executor then checks)."""
-    existing = (
-        None if repo_labels is None else {str(lab.get("name", "")).lower() for lab in repo_labels}
-    )
+    existing = None if repo_labels is None else {lab.name.lower() for lab in repo_labels}
     ops: list[Operation] = []
     for name in dict.fromkeys(names):
         if existing is not None and name.lower() in existing:
@@ -379,7 +375,7 @@ def plan_ddat_command(
     repo, number = snapshot.repo, snapshot.number
     labeller, resolver = kit.labeller, kit.resolver
     current = list(labels if labels is not None else snapshot.state.labels or [])
-    body, title = snapshot.issue.get("body"), snapshot.issue.get("title")
+    body, title = snapshot.issue.body, snapshot.issue.title
     if args_text.strip().lower() in _OK:
         args_text = _confirmation(kit.classify(body, title))
     args = parse_command_args(args_text)
@@ -464,7 +460,7 @@ def plan_ddat_command(
     correction = earlier.then(Correction(actor, wanted))
     result = kit.classify(body, title)
     apply_correction(result, correction, kit)
-    author = str(snapshot.issue.get("author") or "there")
+    author = str(snapshot.issue.author or "there")
     base = (repo_html_url or f"https://github.com/{repo}").rstrip("/")
     form_url = f"{base}/issues/new?template={config.ddat.form}"
     comment = ddat_comment(result, snapshot, config, kit, correction, form_url, author)

@@ -62,7 +62,7 @@ def _resolve_labels(call: CommandCall) -> list[str]:
     repo_labels = call.snapshot.repo_labels
     if repo_labels is None:
         return names  # too many labels to have read them all; GitHub will say if one is unknown
-    existing = {str(lab.get("name", "")).lower(): str(lab.get("name")) for lab in repo_labels}
+    existing = {lab.name.lower(): lab.name for lab in repo_labels}
     if len(names) == 1 and names[0].lower() not in existing and " " in names[0]:
         words = names[0].split()
         if all(w.lower() in existing for w in words):
@@ -176,7 +176,7 @@ def _close(call: CommandCall) -> Plan:
 def _reopen(call: CommandCall) -> Plan:
     # The author may reopen what they or the bot closed (a needs-info issue the lifecycle
     # closed, say), never what someone else (a maintainer) closed.
-    closer = str(call.snapshot.issue.get("closed_by") or "")
+    closer = call.snapshot.issue.closed_by or ""
     author = call.author.lower()
     bot = call.config.community.bot_login.lower()
     if (
@@ -251,7 +251,7 @@ def handle_commands(event: Event, ctx: Context) -> Plan | None:
         return None  # most comments: no reads at all
     snapshot = ctx.issue_snapshot(event.repo, event.issue_number)
     login = p.login(event.payload, "comment", "user") or event.sender
-    author = str(snapshot.issue.get("author") or "")
+    author = snapshot.issue.author
     rules = []
     for invocation in invocations:
         rule = permission_for(invocation.name, config)

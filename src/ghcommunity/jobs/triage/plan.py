@@ -333,14 +333,14 @@ def possible_duplicates(
     kind, query = _split_prefix(title, prefixes)
     issues = []
     for issue in snapshot.open_issues:
-        other_title = str(issue.get("title") or "")
-        if issue.get("number") == snapshot.number or not other_title:
+        other_title = issue.title
+        if issue.number == snapshot.number or not other_title:
             continue
         other_kind, text = _split_prefix(other_title, prefixes)
         if kind and other_kind and kind != other_kind:
             continue
         issues.append(
-            Candidate(key=f"#{issue['number']}", title=other_title, text=text, url=issue.get("url"))
+            Candidate(key=f"#{issue.number}", title=other_title, text=text, url=issue.url)
         )
     found: dict[str, Match] = {
         m.candidate.key: m
@@ -438,7 +438,7 @@ def _label_ops(
     to_add = _owned(config, to_add, plan, "adding")
     to_remove = _owned(config, to_remove, plan, "removing")
     if to_add and snapshot.repo_labels is not None:
-        existing = {str(lab.get("name", "")).lower() for lab in snapshot.repo_labels}
+        existing = {lab.name.lower() for lab in snapshot.repo_labels}
         specs = {spec.name.lower(): spec for spec in iter_labels(config)}
         for name in to_add:
             if name.lower() not in existing:
@@ -462,18 +462,17 @@ def _welcome(
 ) -> Section | None:
     welcome = config.triage.welcome
     association = (
-        p.text(event.payload, "issue", "author_association")
-        or str(snapshot.issue.get("author_association") or "")
+        p.text(event.payload, "issue", "author_association") or snapshot.issue.author_association
     ).upper()
     if not welcome.enabled or association not in welcome.associations:
         return None
-    author = p.login(event.payload, "issue", "user") or str(snapshot.issue.get("author") or "")
+    author = p.login(event.payload, "issue", "user") or snapshot.issue.author
     if not author or author.lower() == "ghost":
         return None  # a deleted account: there is no one to welcome
     context = {
         "author": author,
         "community": config.community.name,
-        "title": snapshot.issue.get("title") or "",
+        "title": snapshot.issue.title,
         "number": snapshot.number,
         "form": reading.form.name if reading.form else "",
     }
@@ -486,16 +485,16 @@ def skip_reason(event: Event, config: Config, snapshot: IssueSnapshot) -> str | 
     if not config.triage.enabled:
         return "triage is disabled (triage.enabled: false)"
     issue = snapshot.issue
-    if issue.get("is_pull_request") or p.get(event.payload, "issue", "pull_request"):
+    if issue.is_pull_request or p.get(event.payload, "issue", "pull_request"):
         return "a pull request, not an issue"
-    if issue.get("state") == "closed" and event.action != "reopened":
+    if issue.state == "closed" and event.action != "reopened":
         return "the issue is closed"
-    author = str(issue.get("author") or "").lower()
+    author = issue.author.lower()
     bot = config.community.bot_login.lower()
     # GraphQL spells an App's bot without "[bot]". A marker alone proves nothing (anyone can
     # type one): it counts on an issue a bot opened.
     if author in (bot, bot.removesuffix("[bot]")) or (
-        marker_key(issue.get("body")) and issue.get("author_is_bot")
+        marker_key(issue.body) and issue.author_is_bot
     ):
         return "the bot's own issue"
     return None
@@ -516,9 +515,9 @@ def plan_triage(
         return plan.note(f"triage skipped #{snapshot.number}: {reason}")
     repo, number, action = snapshot.repo, snapshot.number, event.action
     issue = snapshot.issue
-    labels_now = list(issue.get("labels") or [])
-    title = str(issue.get("title") or "")
-    body = issue.get("body")
+    labels_now = list(issue.labels)
+    title = issue.title
+    body = issue.body
     now_reading = read_issue(title, body, labels_now, config, forms)
 
     existing_comment = (snapshot.state.comments or {}).get(TRIAGE_KEY)
