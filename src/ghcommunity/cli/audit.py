@@ -23,6 +23,7 @@ from ghcommunity.github.client import Connection, web_url_for
 from ghcommunity.jobs.registry import audit as registry_audit
 from ghcommunity.jobs.registry import directory as registry_directory
 from ghcommunity.jobs.registry import read as registry_read
+from ghcommunity.jobs.registry.settings import RegistryConfig
 
 
 def web_url(api_url: str | None) -> str:
@@ -79,10 +80,11 @@ def audit(
     if no_notes and publish:
         raise InputError("--publish needs the notes folders: drop --no-notes")
     if no_notes:  # nothing read from GitHub and nothing written: no job to run
+        view = RegistryConfig.of(config)
         report = registry_audit.audit_registry(
-            config, None, now.date(), repo=target, web_url=web_url(api_url)
+            view, None, now.date(), repo=target, web_url=web_url(api_url)
         )
-        data, text, lines = report.to_dict(), registry_audit.render_markdown(report, config), []
+        data, text, lines = report.to_dict(), registry_audit.render_markdown(report, view), []
         ok = report.ok
     else:
         options = AuditOptions(now=now, publish=publish, dry_run=dry_run)
@@ -140,7 +142,7 @@ def directory(
 ) -> None:
     """Write the directory of groups: Markdown with Eleventy front matter, a standalone HTML
     page, or JSON. Each group's status comes from its notes, as in the audit."""
-    config = load(config_path)
+    config = RegistryConfig.of(load(config_path))
     now = parse_now(now_text)
     web = web_url(api_url)
     health = None

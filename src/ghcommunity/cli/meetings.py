@@ -27,6 +27,7 @@ from ghcommunity.cli.common import (
 from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.timestamps import parse_instant
+from ghcommunity.jobs.meetings.settings import MeetingsConfig
 
 if TYPE_CHECKING:  # click 8.2 made ParamType generic; 8.1 (still supported) is not
     _DateType = click.ParamType[date]
@@ -112,7 +113,7 @@ def plan_command(
     from ghcommunity.jobs.meetings.notes import plan_meetings
     from ghcommunity.jobs.meetings.read import read_default_files
 
-    config = load(config_path)
+    config = MeetingsConfig.of(load(config_path))
     moment = _now(now)
     first = start or moment.astimezone(_zone(config)).date()
     last = end or first + timedelta(days=90)
@@ -147,7 +148,7 @@ def plan_command(
         )
 
 
-def _zone(config: Config) -> Any:
+def _zone(config: Config | MeetingsConfig) -> Any:
     from ghcommunity.core.schedules import zone_info
 
     return zone_info(config.community.timezone)
@@ -224,7 +225,7 @@ def calendar_command(
     notes file is there."""
     from ghcommunity.jobs.meetings.notes import Rendering, feed_files
 
-    config = load(config_path)
+    config = MeetingsConfig.of(load(config_path))
     if group_slug and config.group(group_slug) is None:
         raise InputError(f"no group with the slug {group_slug!r}")
     checkout = Path.cwd()

@@ -7,9 +7,9 @@ No other module reads YAML config or environment variables for settings.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
@@ -25,6 +25,7 @@ from ghcommunity.config.meetings import Meetings, schedule_problems
 from ghcommunity.config.objectives import Objective
 from ghcommunity.config.registry import Registry
 from ghcommunity.config.triage import Triage
+from ghcommunity.config.view import ConfigView, group_by_slug, zone_of
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.yamlmarks import (
     MAX_BYTES,
@@ -39,6 +40,7 @@ __all__ = [
     "DEFAULT_PATHS",
     "Config",
     "ConfigError",
+    "ConfigView",
     "Group",
     "LabelSpec",
     "Schedule",
@@ -78,17 +80,14 @@ class Config(Section):
         return self
 
     def group(self, slug: str) -> Group | None:
-        wanted = slug.strip().lower()
-        return next((g for g in self.groups if g.slug == wanted), None)
+        return group_by_slug(self.groups, slug)
 
     @property
     def repo(self) -> str:
         return self.community.full_name
 
     def timezone_for(self, group: Group) -> str:
-        if group.schedule and group.schedule.timezone:
-            return group.schedule.timezone
-        return self.community.timezone
+        return zone_of(group, self.community)
 
 
 class ConfigError(InputError):
@@ -240,7 +239,7 @@ def json_schema() -> str:
     return json.dumps(schema, indent=2, sort_keys=False)
 
 
-def iter_labels(config: Config) -> Iterable[LabelSpec]:
+def iter_labels(config: DeclaresLabels) -> Iterable[LabelSpec]:
     """Every label the config declares: the explicit definitions, then each group's labels."""
     declared = {spec.name.lower() for spec in config.labels.definitions}
     yield from config.labels.definitions
@@ -252,3 +251,12 @@ def iter_labels(config: Config) -> Iterable[LabelSpec]:
             if name.lower() not in declared:
                 declared.add(name.lower())
                 yield LabelSpec(name=name, color="c5def5", description=description[:100])
+
+
+class DeclaresLabels(Protocol):
+    """The whole config or a job's view of it: the labels section and the groups."""
+
+    @property
+    def labels(self) -> Labels: ...
+    @property
+    def groups(self) -> Sequence[Group]: ...

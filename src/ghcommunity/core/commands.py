@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import GhcError
@@ -57,7 +57,9 @@ from ghcommunity.core.plan import (
 )
 
 if TYPE_CHECKING:
-    from ghcommunity.config import Config
+    from ghcommunity.config import Config, ConfigView
+    from ghcommunity.config.community import Community
+    from ghcommunity.config.triage import Triage
     from ghcommunity.github.snapshot import IssueSnapshot
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,23 @@ def check_permission(value: str) -> str:
 # The registry
 
 
+V = TypeVar("V", bound="ConfigView")
+
+
+class HasCommunity(Protocol):
+    """The whole config, or any job's view of it."""
+
+    @property
+    def community(self) -> Community: ...
+
+
+class CommandSettings(HasCommunity, Protocol):
+    """What the command rules read: the community, and `triage.commands`."""
+
+    @property
+    def triage(self) -> Triage: ...
+
+
 class CommandError(GhcError):
     """A command that cannot run as asked; its message is replied to the person."""
 
@@ -111,12 +130,16 @@ class CommandCall:
     name: str
     args: str  # the text after `/name`, stripped
     event: Event
-    config: Config
+    _config: Config = field(repr=False)  # read through `view`, the command's own sections
     snapshot: IssueSnapshot
     actor: str
     comment_id: int
     now: datetime
     labels: tuple[str, ...]  # the issue's labels after the earlier commands in this comment
+
+    def view(self, kind: type[V]) -> V:
+        """The command's job's view of the config."""
+        return kind.of(self._config)
 
     @property
     def argv(self) -> list[str]:
@@ -167,7 +190,7 @@ def slash_command(
     return register
 
 
-def permission_for(name: str, config: Config) -> str:
+def permission_for(name: str, config: CommandSettings) -> str:
     configured = config.triage.commands.permissions.get(name)
     if configured:
         return configured
@@ -274,12 +297,12 @@ class Actor:
     teams: dict[str, bool] = field(default_factory=dict)  # "org/slug" → member
 
 
-def _team_key(spec: str, config: Config) -> str:
+def _team_key(spec: str, config: HasCommunity) -> str:
     spec = spec.strip()
     return spec if "/" in spec else f"{config.community.org}/{spec}"
 
 
-def facts_needed(rule: str, config: Config) -> tuple[bool, list[str]]:
+def facts_needed(rule: str, config: HasCommunity) -> tuple[bool, list[str]]:
     """(whether the role is needed, the teams to ask about) to decide `rule`."""
     role = False
     teams = []
@@ -295,7 +318,7 @@ def _rank(role: str | None) -> int:
     return ROLES.index(role) + 1 if role in ROLES else 0
 
 
-def allowed(rule: str, actor: Actor, author: str, config: Config) -> bool:
+def allowed(rule: str, actor: Actor, author: str, config: HasCommunity) -> bool:
     login = actor.login.lower()
     for part in (x.strip() for x in rule.split(" or ")):
         if part == "anyone":
@@ -362,7 +385,7 @@ def _commands_removed(event: Event) -> bool:
     return isinstance(before, str) and bool(new_commands(before, after))
 
 
-def ignore_comment(event: Event, config: Config) -> str | None:
+def ignore_comment(event: Event, config: HasCommunity) -> str | None:
     payload = event.payload
     if p.get(payload, "issue", "pull_request"):
         return "a pull request comment (commands work on issues)"
@@ -424,7 +447,7 @@ def plan_commands(
             name=invocation.name,
             args=invocation.args,
             event=event,
-            config=config,
+            _config=config,
             snapshot=snapshot,
             actor=actor.login,
             comment_id=comment_id,

@@ -7,15 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ghcommunity.config import Config
+from ghcommunity.config import Config, ConfigView
 from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.executor import Executor
 from ghcommunity.github.snapshot import IssueSnapshot, read_issue_snapshot
 
 if TYPE_CHECKING:
     from ghcommunity.github.forms import FormSource
+
+
+V = TypeVar("V", bound=ConfigView)
 
 
 @dataclass
@@ -56,6 +59,14 @@ class Context:
             if snap.repo_labels is not None:
                 self.executor.know_labels(repo, [lab.as_rest() for lab in snap.repo_labels])
         return self._snapshots[key]
+
+    def view(self, kind: type[V]) -> V:
+        """A job's view of the config (its own sections and the community's): jobs read the
+        config only through this, never `config` whole."""
+        found: V = self.cached(
+            f"view:{kind.__module__}.{kind.__qualname__}", lambda: kind.of(self.config)
+        )
+        return found
 
     def cached(self, key: str, load: Callable[[], Any]) -> Any:
         """Memoise any other read for the rest of this event (e.g. a permission lookup)."""

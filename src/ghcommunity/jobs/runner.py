@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 HANDLER_MODULES = (
     "ghcommunity.jobs.triage.handlers",
     "ghcommunity.jobs.triage.commands",
+    "ghcommunity.jobs.commands",
     "ghcommunity.jobs.ddat.handlers",
     "ghcommunity.jobs.ddat.provides",
     "ghcommunity.jobs.labels.handlers",

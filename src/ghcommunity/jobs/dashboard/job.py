@@ -13,6 +13,7 @@ from ghcommunity.core.providers import dashboard_sections
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.dashboard.plan import parse_state, plan_dashboard, render_body
 from ghcommunity.jobs.dashboard.read import find_dashboard, read_inputs
+from ghcommunity.jobs.dashboard.settings import DashboardConfig
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def gather_sections(ctx: Context, inputs: DashboardInputs) -> list[DashboardSect
 
 
 def run(ctx: Context, options: DashboardOptions, repo: str) -> JobResult:
-    config = ctx.config
+    config = ctx.view(DashboardConfig)
     if not config.dashboard.enabled:
         return JobResult(Plan().note("the dashboard is turned off (dashboard.enabled: false)"))
     inputs = read_inputs(ctx, repo)

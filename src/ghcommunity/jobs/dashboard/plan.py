@@ -17,10 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ghcommunity.config import Config
 from ghcommunity.core.commands import describe_rule
 from ghcommunity.core.dashboard import DashboardSection, Tick
 from ghcommunity.core.plan import CreateIssue, PinIssue, Plan, UpdateIssue, marker
+from ghcommunity.jobs.dashboard.settings import DashboardConfig
 
 DASHBOARD_KEY = "dashboard"
 TICK_PREFIX = "ghcommunity-tick:"
@@ -158,7 +158,9 @@ def render_section(section: DashboardSection) -> str:
     return "\n".join(lines)
 
 
-def render_body(config: Config, sections: Sequence[DashboardSection], state: DashboardState) -> str:
+def render_body(
+    config: DashboardConfig, sections: Sequence[DashboardSection], state: DashboardState
+) -> str:
     """The dashboard's body (without its marker, which the operation adds)."""
     rule = config.dashboard.permission
     intro = (
@@ -191,7 +193,7 @@ def full_body(body: str) -> str:
 
 def plan_dashboard(
     repo: str,
-    config: Config,
+    config: DashboardConfig,
     sections: Sequence[DashboardSection],
     existing: ExistingDashboard | None,
 ) -> Plan:

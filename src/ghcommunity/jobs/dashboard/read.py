@@ -12,6 +12,7 @@ from ghcommunity.github.client import quote_segment, repo_path
 from ghcommunity.github.context import Context
 from ghcommunity.github.state import IssueState
 from ghcommunity.jobs.dashboard.plan import DASHBOARD_KEY, ExistingDashboard
+from ghcommunity.jobs.dashboard.settings import DashboardConfig
 
 
 def read_inputs(ctx: Context, repo: str) -> DashboardInputs:
@@ -27,7 +28,7 @@ def read_inputs(ctx: Context, repo: str) -> DashboardInputs:
 
 def read_files(ctx: Context, repo: str) -> dict[str, str]:
     """Every file on the default branch (path → blob sha): one request."""
-    branch = ctx.config.community.default_branch
+    branch = ctx.view(DashboardConfig).community.default_branch
     tree = ctx.client.get_or_none(
         f"{repo_path(repo)}/git/trees/{quote_segment(branch)}", params={"recursive": "1"}
     )

@@ -39,6 +39,7 @@ from ghcommunity.jobs.dashboard.plan import (
     tick_lines,
 )
 from ghcommunity.jobs.dashboard.read import read_inputs
+from ghcommunity.jobs.dashboard.settings import DashboardConfig
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,10 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
     if marker_key(body) != DASHBOARD_KEY:
         return None
     author = p.get(event.payload, "issue", "user")
-    if not p.is_bot(author) and p.login(author).lower() != ctx.config.community.bot_login.lower():
+    if (
+        not p.is_bot(author)
+        and p.login(author).lower() != ctx.view(DashboardConfig).community.bot_login.lower()
+    ):
         log.info(
             "issue #%s carries the dashboard's marker but a person opened it", event.issue_number
         )
@@ -88,7 +92,7 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
     ticked = newly_ticked(before, body)
     if not ticked:
         return None
-    repo = event.repo or ctx.config.repo
+    repo = event.repo or ctx.view(DashboardConfig).repo
     number = event.issue_number
     if number is None:
         return None
@@ -111,10 +115,10 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
             plan.note(f"{line.label}: already handled (a redelivered or repeated edit)")
             continue
         tick = tick_for(line)
-        rule = ctx.config.dashboard.rule_for(tick.permission_key)
+        rule = ctx.view(DashboardConfig).dashboard.rule_for(tick.permission_key)
         actor = read_actor(ctx, repo, who, [rule])
         label = _plain(line.label)
-        if not allowed(rule, actor, "", ctx.config):
+        if not allowed(rule, actor, "", ctx.view(DashboardConfig)):
             text = f"{when}: @{who} ticked “{label}”; not run: it is for {describe_rule(rule)}."
             plan.note(text)
         else:
@@ -136,10 +140,10 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
         ),
     )
     base = now_body
-    if ran_one and repo.lower() == ctx.config.repo.lower():
+    if ran_one and repo.lower() == ctx.view(DashboardConfig).repo.lower():
         # Something ran: show what it changed now (the notes pull request, the digest), not
         # at the next daily run. The same one edit of the issue.
         sections = gather_sections(ctx, read_inputs(ctx, repo))
-        base = full_body(render_body(ctx.config, sections, parse_state(now_body)))
-    new_body = record_ticks(base, outcomes, ctx.config.dashboard.history)
+        base = full_body(render_body(ctx.view(DashboardConfig), sections, parse_state(now_body)))
+    new_body = record_ticks(base, outcomes, ctx.view(DashboardConfig).dashboard.history)
     return plan.add(UpdateIssue(repo=repo, issue=number, body=new_body))

@@ -64,14 +64,14 @@ def _other_form(ctx: Context, snapshot: IssueSnapshot) -> str | None:
     "labels, and holds when the issue is edited); `/ddat ok` confirms what the bot proposed.",
 )
 def ddat_command(call: CommandCall) -> Plan | None:
-    if not call.config.ddat.enabled:
+    if not call._config.ddat.enabled:
         raise CommandError("DDaT feedback is turned off in this community's config")
     try:
         return plan_ddat_command(
             call.args,
             call.snapshot,
-            call.config,
-            kit_for(call.config),
+            call._config,
+            kit_for(call._config),
             labels=call.labels,
             actor=call.actor,
             repo_html_url=p.text(call.event.payload, "repository", "html_url"),

@@ -9,6 +9,7 @@ from ghcommunity.core.providers import dashboard_section
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.lifecycle.plan import decide
 from ghcommunity.jobs.lifecycle.read import read_needs_info_issues
+from ghcommunity.jobs.lifecycle.settings import LifecycleConfig
 
 
 def _title(text: str) -> str:
@@ -20,7 +21,7 @@ def _title(text: str) -> str:
 
 @dashboard_section("needs-info")
 def needs_info_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | None:
-    config = ctx.config
+    config = ctx.view(LifecycleConfig)
     if not config.triage.lifecycle.enabled:
         return None
     label = config.triage.needs_info_label

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from ghcommunity.config import Config
 from ghcommunity.core.jobs import Instant, Job, JobOptions, JobResult
 from ghcommunity.core.plan import Plan
 from ghcommunity.github.client import GitHubClient
@@ -13,6 +12,7 @@ from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.lifecycle.plan import Decision, plan_lifecycle
 from ghcommunity.jobs.lifecycle.read import read_needs_info_issues, teach_executor
+from ghcommunity.jobs.lifecycle.settings import LifecycleConfig
 
 
 class LifecycleOptions(JobOptions):
@@ -23,14 +23,14 @@ class LifecycleOptions(JobOptions):
 
 def run(ctx: Context, options: LifecycleOptions, repo: str) -> JobResult:
     now = options.now or ctx.now
-    plan, decisions = lifecycle_plan(ctx.client, ctx.config, repo, now, ctx.executor)
+    plan, decisions = lifecycle_plan(ctx.client, ctx.view(LifecycleConfig), repo, now, ctx.executor)
     return JobResult(
         plan, details={"now": now.isoformat(), "decisions": [d.to_dict() for d in decisions]}
     )
 
 
 def lifecycle_plan(
-    client: GitHubClient, config: Config, repo: str, now: datetime, executor: Executor
+    client: GitHubClient, config: LifecycleConfig, repo: str, now: datetime, executor: Executor
 ) -> tuple[Plan, list[Decision]]:
     """Read the waiting issues and plan (what `ghcommunity lifecycle` and the App's scheduled
     run both do); the executor learns what was read, so applying costs only the writes."""

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ghcommunity.config import Config
 from ghcommunity.core.plan import CloseIssue, Comment, Plan
 from ghcommunity.core.templating import render_user_template
+from ghcommunity.jobs.lifecycle.settings import LifecycleConfig
 
 ALWAYS_EXEMPT = ("accepted", "triaged")
 REMINDER_KEY = "lifecycle-reminder"
@@ -109,7 +109,7 @@ def clock_start(issue: WaitingIssue) -> tuple[datetime, str]:
     return start, why
 
 
-def _reopen_command(config: Config) -> bool:
+def _reopen_command(config: LifecycleConfig) -> bool:
     commands = config.triage.commands
     return commands.enabled and commands.permissions.get("reopen", "author") in (
         "author",
@@ -117,7 +117,7 @@ def _reopen_command(config: Config) -> bool:
     )
 
 
-def _context(issue: WaitingIssue, config: Config) -> dict[str, Any]:
+def _context(issue: WaitingIssue, config: LifecycleConfig) -> dict[str, Any]:
     lifecycle = config.triage.lifecycle
     return {
         "author": issue.author or "ghost",
@@ -131,7 +131,7 @@ def _context(issue: WaitingIssue, config: Config) -> dict[str, Any]:
     }
 
 
-def decide(issue: WaitingIssue, config: Config, now: datetime) -> Decision:
+def decide(issue: WaitingIssue, config: LifecycleConfig, now: datetime) -> Decision:
     """What to do with one waiting issue now (pure)."""
     lifecycle = config.triage.lifecycle
     exempt = {n.lower() for n in (*ALWAYS_EXEMPT, *lifecycle.exempt_labels)}
@@ -175,7 +175,11 @@ def decide(issue: WaitingIssue, config: Config, now: datetime) -> Decision:
 
 
 def plan_lifecycle(
-    issues: Iterable[WaitingIssue], config: Config, now: datetime, *, repo: str | None = None
+    issues: Iterable[WaitingIssue],
+    config: LifecycleConfig,
+    now: datetime,
+    *,
+    repo: str | None = None,
 ) -> tuple[Plan, list[Decision]]:
     """The reminders and closes due now, and a decision (with its reason) for every issue."""
     repo = repo or config.repo

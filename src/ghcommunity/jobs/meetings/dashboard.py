@@ -14,6 +14,7 @@ from ghcommunity.core.schedules import zone_info
 from ghcommunity.github.client import quote_segment, repo_path, web_url_for
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.meetings.notes import Meeting, group_meetings, long_date, scheduled_groups
+from ghcommunity.jobs.meetings.settings import MeetingsConfig
 
 LOOK_AHEAD = timedelta(days=120)  # how far to look for each group's next meeting
 CHANGES_AHEAD = timedelta(days=60)  # how far ahead moved and cancelled meetings are listed
@@ -24,7 +25,11 @@ def _notes_pull(ctx: Context, repo: str) -> dict[str, Any] | None:
     pulls = ctx.client.rest(
         "GET",
         f"{repo_path(repo)}/pulls",
-        params={"head": f"{owner}:{ctx.config.meetings.branch}", "state": "open", "per_page": 1},
+        params={
+            "head": f"{owner}:{ctx.view(MeetingsConfig).meetings.branch}",
+            "state": "open",
+            "per_page": 1,
+        },
     )
     return dict(pulls[0]) if isinstance(pulls, list) and pulls else None
 
@@ -48,7 +53,7 @@ def _when(meeting: Meeting) -> str:
 def meeting_lines(
     ctx: Context, inputs: DashboardInputs, branch_files: set[str], pull: dict[str, Any] | None
 ) -> tuple[list[DashboardLine], list[DashboardLine]]:
-    config = ctx.config
+    config = ctx.view(MeetingsConfig)
     nexts: list[DashboardLine] = []
     changes: list[DashboardLine] = []
     for group in scheduled_groups(config):
@@ -95,7 +100,7 @@ def meeting_lines(
 
 @dashboard_section("meetings")
 def meetings_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | None:
-    config = ctx.config
+    config = ctx.view(MeetingsConfig)
     if not config.meetings.enabled or not scheduled_groups(config):
         return None
     pull = _notes_pull(ctx, inputs.repo) if config.meetings.mode == "pull-request" else None

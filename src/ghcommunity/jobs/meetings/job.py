@@ -11,6 +11,7 @@ from ghcommunity.core.plan import Plan
 from ghcommunity.github.client import web_url_for
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.meetings.read import generate
+from ghcommunity.jobs.meetings.settings import MeetingsConfig
 
 
 class MeetingsOptions(JobOptions):
@@ -27,7 +28,7 @@ class MeetingsOptions(JobOptions):
 
 
 def run(ctx: Context, options: MeetingsOptions, repo: str) -> JobResult:
-    config = ctx.config
+    config = ctx.view(MeetingsConfig)
     if not config.meetings.enabled:
         return JobResult(
             Plan().note("meetings are disabled in the config (meetings.enabled: false)")

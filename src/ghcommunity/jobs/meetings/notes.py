@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from ghcommunity.config import Config, Group
+from ghcommunity.config import Group
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.held import is_untouched, recorded_hash, stamp
 from ghcommunity.core.jobs import parse_lead_time as core_lead_time
@@ -33,6 +33,7 @@ from ghcommunity.core.plan import (
 )
 from ghcommunity.core.schedules import ClockError, Occurrence, ScheduleError, expand, rota_index
 from ghcommunity.core.templating import builtin_template, render_user_template
+from ghcommunity.jobs.meetings.settings import MeetingsConfig
 
 if TYPE_CHECKING:
     from ghcommunity.jobs.meetings.calendars import CalendarEvent
@@ -108,7 +109,7 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def scheduled_groups(config: Config, only: str | None = None) -> list[Group]:
+def scheduled_groups(config: MeetingsConfig, only: str | None = None) -> list[Group]:
     """Groups with a schedule (closed groups are left out); `only` restricts to one slug."""
     if only is not None and config.group(only) is None:
         known = ", ".join(g.slug for g in config.groups) or "none"
@@ -122,7 +123,7 @@ def scheduled_groups(config: Config, only: str | None = None) -> list[Group]:
     ]
 
 
-def group_meetings(config: Config, group: Group, start: date, end: date) -> list[Meeting]:
+def group_meetings(config: MeetingsConfig, group: Group, start: date, end: date) -> list[Meeting]:
     """A group's meetings on local dates in [start, end]; a bad wall-clock time is exit 2."""
     assert group.schedule is not None
     zone = config.timezone_for(group)
@@ -136,7 +137,7 @@ def group_meetings(config: Config, group: Group, start: date, end: date) -> list
 
 
 def plan_meetings(
-    config: Config, start: date, end: date, *, group: str | None = None
+    config: MeetingsConfig, start: date, end: date, *, group: str | None = None
 ) -> list[Meeting]:
     """Every meeting of every scheduled group in [start, end], in time order (pure)."""
     if end < start:
@@ -276,7 +277,7 @@ def lead_window(now: datetime, zone: str, lead_time: timedelta) -> tuple[date, d
 
 
 def due_meetings(
-    config: Config,
+    config: MeetingsConfig,
     now: datetime,
     lead_time: timedelta,
     view: RepoView,
@@ -317,7 +318,9 @@ def due_meetings(
     return due, notes
 
 
-def due_agenda_issues(config: Config, now: datetime, *, group: str | None = None) -> list[Meeting]:
+def due_agenda_issues(
+    config: MeetingsConfig, now: datetime, *, group: str | None = None
+) -> list[Meeting]:
     """Held meetings whose agenda issue should exist now (N days before, until they start)."""
     found = []
     for each in scheduled_groups(config, group):
@@ -386,7 +389,7 @@ class Stale:
 
 
 def stale_notes(
-    config: Config, now: datetime, view: RepoView, *, group: str | None = None
+    config: MeetingsConfig, now: datetime, view: RepoView, *, group: str | None = None
 ) -> list[Stale]:
     """Notes files dated today or later whose date is no longer a meeting the group holds."""
     found: list[Stale] = []
@@ -467,7 +470,9 @@ class Moves:
     stale_links: list[tuple[str, str]] = field(default_factory=list)  # (file, removed file)
 
 
-def plan_moves(config: Config, now: datetime, view: RepoView, *, group: str | None = None) -> Moves:
+def plan_moves(
+    config: MeetingsConfig, now: datetime, view: RepoView, *, group: str | None = None
+) -> Moves:
     """Remove the bot's untouched notes (and .ics) of meetings that moved or were cancelled,
     and point the bot's untouched "next meeting" links at the meeting that replaces them.
     A file people edited is never touched: it is listed so a person can decide."""
@@ -519,7 +524,7 @@ def plan_moves(config: Config, now: datetime, view: RepoView, *, group: str | No
 
 
 def needed_inputs(
-    config: Config,
+    config: MeetingsConfig,
     due: Sequence[Meeting],
     agenda_due: Sequence[Meeting],
     view: RepoView,
@@ -625,12 +630,12 @@ class Rendering:
         return f"{self.web_url.rstrip('/')}/{self.repo}/blob/{self.default_branch}/{path}"
 
 
-def feed_path(config: Config, slug: str) -> str:
+def feed_path(config: MeetingsConfig, slug: str) -> str:
     return f"{config.meetings.feeds_path}{slug}.ics"
 
 
 def meeting_context(
-    config: Config,
+    config: MeetingsConfig,
     meeting: Meeting,
     *,
     rendering: Rendering,
@@ -736,7 +741,10 @@ def _template(path: str | None, templates: Mapping[str, str], builtin: str) -> t
 
 
 def render_notes(
-    config: Config, meeting: Meeting, context: Mapping[str, Any], templates: Mapping[str, str]
+    config: MeetingsConfig,
+    meeting: Meeting,
+    context: Mapping[str, Any],
+    templates: Mapping[str, str],
 ) -> str:
     source, name = _template(
         meeting.group.template or config.meetings.template, templates, NOTES_TEMPLATE
@@ -749,7 +757,7 @@ def render_notes(
 
 
 def calendar_event(
-    config: Config,
+    config: MeetingsConfig,
     meeting: Meeting,
     rendering: Rendering,
     stamp: datetime | None = None,
@@ -786,7 +794,7 @@ def calendar_event(
 
 
 def meeting_ics(
-    config: Config, meeting: Meeting, rendering: Rendering, now: datetime | None = None
+    config: MeetingsConfig, meeting: Meeting, rendering: Rendering, now: datetime | None = None
 ) -> str:
     """The meeting's own .ics, stamped with the run that made it (it is written once, with the
     meeting's notes, so it links them)."""
@@ -804,7 +812,7 @@ def feed_window(now: datetime, zone: str) -> tuple[date, date]:
 
 
 def feed_files(
-    config: Config,
+    config: MeetingsConfig,
     now: datetime,
     rendering: Rendering,
     *,
@@ -875,7 +883,7 @@ class Generated:
 
 
 def plan_generate(
-    config: Config,
+    config: MeetingsConfig,
     now: datetime,
     view: RepoView,
     *,
@@ -1019,7 +1027,7 @@ def plan_generate(
     )
 
 
-def _next_meeting(config: Config, meeting: Meeting) -> Meeting | None:
+def _next_meeting(config: MeetingsConfig, meeting: Meeting) -> Meeting | None:
     """The group's next held meeting after this one (looking up to a year ahead)."""
     later = group_meetings(
         config,
@@ -1052,7 +1060,9 @@ def _commit_message(
     return "\n".join(lines).strip() + "\n"
 
 
-def _pending(config: Config, view: RepoView, due: Sequence[Meeting]) -> list[tuple[str, str]]:
+def _pending(
+    config: MeetingsConfig, view: RepoView, due: Sequence[Meeting]
+) -> list[tuple[str, str]]:
     """(group name, notes path) of every notes file the pull request adds, old and new."""
     folders = {g.notes_folder: g.name for g in scheduled_groups(config)}
     pending: dict[str, str] = {}
@@ -1071,7 +1081,7 @@ def _pending(config: Config, view: RepoView, due: Sequence[Meeting]) -> list[tup
 
 
 def _pull_request_title(
-    config: Config, view: RepoView, due: Sequence[Meeting], moves: Moves | None = None
+    config: MeetingsConfig, view: RepoView, due: Sequence[Meeting], moves: Moves | None = None
 ) -> str:
     pending = _pending(config, view, due)
     gone = {p for item, _ in (moves.removed if moves else []) for p in [item.path]}
@@ -1125,7 +1135,7 @@ def _moves_text(moves: Moves) -> list[str]:
 
 
 def _pull_request_body(
-    config: Config,
+    config: MeetingsConfig,
     view: RepoView,
     due: Sequence[Meeting],
     feeds: Sequence[str],
@@ -1162,7 +1172,7 @@ def _pull_request_body(
 
 
 def _agenda_operation(
-    config: Config, meeting: Meeting, rendering: Rendering, templates: Mapping[str, str]
+    config: MeetingsConfig, meeting: Meeting, rendering: Rendering, templates: Mapping[str, str]
 ) -> CreateIssue | CreateDiscussion:
     schedule = meeting.group.schedule
     assert schedule is not None

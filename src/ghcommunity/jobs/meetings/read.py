@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.held import is_untouched
 from ghcommunity.github.client import GitHubClient, quote_segment, repo_path
@@ -28,6 +27,7 @@ from ghcommunity.jobs.meetings.notes import (
     stale_neighbours,
     stale_notes,
 )
+from ghcommunity.jobs.meetings.settings import MeetingsConfig
 
 
 def _files_of(
@@ -48,13 +48,13 @@ def _files_of(
     return files
 
 
-def _folders(config: Config) -> list[str]:
+def _folders(config: MeetingsConfig) -> list[str]:
     folders = [g.notes_folder for g in scheduled_groups(config)]
     return [*folders, config.meetings.feeds_path]
 
 
 def read_default_files(
-    client: GitHubClient, config: Config, repo: str | None = None
+    client: GitHubClient, config: MeetingsConfig, repo: str | None = None
 ) -> dict[str, str]:
     """Every file on the default branch (path → blob sha): one request for most repos."""
     repo = repo or config.repo
@@ -76,7 +76,7 @@ def read_default_files(
 
 def read_repo_view(
     client: GitHubClient,
-    config: Config,
+    config: MeetingsConfig,
     *,
     mode: Literal["pull-request", "commit"] | None = None,
     repo: str | None = None,
@@ -133,7 +133,7 @@ def read_agenda(client: GitHubClient, repo: str, label: str) -> list[dict[str, A
 
 def read_inputs(
     client: GitHubClient,
-    config: Config,
+    config: MeetingsConfig,
     view: RepoView,
     inputs: Inputs,
     *,
@@ -186,7 +186,7 @@ def _read_into(client: GitHubClient, repo: str, view: RepoView, path: str) -> st
 
 def read_held_and_stale(
     client: GitHubClient,
-    config: Config,
+    config: MeetingsConfig,
     now: datetime,
     view: RepoView,
     due: Sequence[Meeting],
@@ -225,7 +225,7 @@ def read_held_and_stale(
 
 def generate(
     client: GitHubClient,
-    config: Config,
+    config: MeetingsConfig,
     now: datetime,
     *,
     lead_time: timedelta | None = None,

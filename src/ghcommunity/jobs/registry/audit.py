@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ghcommunity.config import Config, Group
+from ghcommunity.config import Group
 from ghcommunity.core.held import (
     DatedNotes,
     GroupHealth,
@@ -41,6 +41,7 @@ from ghcommunity.core.held import (
 from ghcommunity.core.plan import CloseIssue, Comment, CreateIssue, Plan
 from ghcommunity.core.schedules import ScheduleError, expand
 from ghcommunity.core.similar import Candidate, find_similar
+from ghcommunity.jobs.registry.settings import RegistryConfig
 
 TRACKING_KEY = "registry-audit"
 DATED_NOTES = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[^/]*)\.(?:md|markdown)$", re.IGNORECASE)
@@ -241,7 +242,11 @@ def missing_fields(
 
 
 def notes_url(
-    config: Config, path: str, repo: str | None = None, *, web_url: str = "https://github.com"
+    config: RegistryConfig,
+    path: str,
+    repo: str | None = None,
+    *,
+    web_url: str = "https://github.com",
 ) -> str:
     """The folder's page, on the web host matching the API (the door gives `web_url`)."""
     base = f"{web_url.rstrip('/')}/{repo or config.repo}"
@@ -409,7 +414,7 @@ def find_overlaps(groups: Sequence[Group], threshold: float) -> list[Overlap]:
 
 
 def audit_registry(
-    config: Config,
+    config: RegistryConfig,
     notes: Mapping[str, NotesFolder] | None,
     today: date,
     *,
@@ -461,7 +466,7 @@ def audit_registry(
 # -- rendering ------------------------------------------------------------------------------------
 
 
-def render_markdown(report: AuditReport, config: Config, *, for_issue: bool = False) -> str:
+def render_markdown(report: AuditReport, config: RegistryConfig, *, for_issue: bool = False) -> str:
     """The report as Markdown. For the tracking issue it leaves out the run date, so the issue is
     edited only when the findings change."""
     names = {g.slug: g.name for g in config.groups}
@@ -531,7 +536,7 @@ class TrackingIssue:
 
 def plan_publish(
     report: AuditReport,
-    config: Config,
+    config: RegistryConfig,
     tracking: TrackingIssue | None,
     *,
     repo: str | None = None,

@@ -10,11 +10,12 @@ from ghcommunity.core.providers import dashboard_section
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.registry.audit import audit_registry
 from ghcommunity.jobs.registry.read import read_notes
+from ghcommunity.jobs.registry.settings import RegistryConfig
 
 
 @dashboard_section("audit")
 def audit_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | None:
-    config = ctx.config
+    config = ctx.view(RegistryConfig)
     if not config.groups:
         return None
     notes = read_notes(ctx.client, config, inputs.repo)

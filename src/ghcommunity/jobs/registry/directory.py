@@ -23,10 +23,11 @@ from urllib.parse import quote
 
 import yaml
 
-from ghcommunity.config import Config, Group, Schedule
+from ghcommunity.config import Group, Schedule
 from ghcommunity.core.held import GroupHealth
 from ghcommunity.core.schedules import ClockError, ScheduleError, expand, held, zone_info
 from ghcommunity.jobs.registry.audit import notes_url
+from ghcommunity.jobs.registry.settings import RegistryConfig
 
 UNKNOWN = "not recorded yet"
 GITHUB_WEB = "https://github.com"
@@ -207,7 +208,7 @@ class Section:
     entries: list[Entry]
 
 
-def _file_url(config: Config, web_url: str, path: str, *, how: str = "blob") -> str:
+def _file_url(config: RegistryConfig, web_url: str, path: str, *, how: str = "blob") -> str:
     """A file's page (`blob`) or its bytes (`raw`) on the default branch."""
     branch = config.community.default_branch
     return f"{web_url.rstrip('/')}/{config.repo}/{how}/{branch}/{path.lstrip('/')}"
@@ -232,7 +233,7 @@ def _health(group: Group, found: GroupHealth | None) -> tuple[str, str, str | No
 
 
 def build_entries(
-    config: Config,
+    config: RegistryConfig,
     now: datetime,
     health: Mapping[str, GroupHealth] | None = None,
     *,
@@ -306,7 +307,7 @@ def build_entries(
 
 
 def build_sections(
-    config: Config,
+    config: RegistryConfig,
     now: datetime,
     health: Mapping[str, GroupHealth] | None = None,
     *,
@@ -336,7 +337,7 @@ def build_sections(
 # -- rendering ------------------------------------------------------------------------------------
 
 
-def _front_matter(config: Config) -> str:
+def _front_matter(config: RegistryConfig) -> str:
     settings = config.registry.directory
     data: dict[str, Any] = {"title": settings.title}
     if settings.layout:
@@ -423,7 +424,7 @@ def _calendar_text(entry: Entry, link: Any, esc: Any) -> str:
     return text + str(esc(" (needs access to the repository)"))
 
 
-def calendar_note(config: Config, sections: list[Section]) -> str | None:
+def calendar_note(config: RegistryConfig, sections: list[Section]) -> str | None:
     """Said once, above the groups: who can subscribe to the feeds."""
     if not any(e.calendar_url for s in sections for e in s.entries):
         return None
@@ -461,7 +462,7 @@ def _meeting_text(entry: Entry, meeting: str | None) -> str:
 
 
 def render_markdown(
-    config: Config,
+    config: RegistryConfig,
     now: datetime,
     health: Mapping[str, GroupHealth] | None = None,
     *,
@@ -485,7 +486,7 @@ def render_markdown(
 
 
 def render_json(
-    config: Config,
+    config: RegistryConfig,
     now: datetime,
     health: Mapping[str, GroupHealth] | None = None,
     *,
@@ -518,7 +519,7 @@ dt{font-weight:bold}dd{margin:0}
 
 
 def render_html(
-    config: Config,
+    config: RegistryConfig,
     now: datetime,
     health: Mapping[str, GroupHealth] | None = None,
     *,

@@ -11,6 +11,7 @@ from ghcommunity.github.client import web_url_for
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.registry.audit import audit_registry, plan_publish, render_markdown
 from ghcommunity.jobs.registry.read import read_notes, read_tracking
+from ghcommunity.jobs.registry.settings import RegistryConfig
 
 
 class AuditOptions(JobOptions):
@@ -24,9 +25,9 @@ class AuditOptions(JobOptions):
 
 def run(ctx: Context, options: AuditOptions, repo: str) -> JobResult:
     now = options.now or ctx.now
-    notes = read_notes(ctx.client, ctx.config, repo) if options.read_notes else None
+    notes = read_notes(ctx.client, ctx.view(RegistryConfig), repo) if options.read_notes else None
     report = audit_registry(
-        ctx.config,
+        ctx.view(RegistryConfig),
         notes,
         now.date(),
         repo=repo,
@@ -34,8 +35,12 @@ def run(ctx: Context, options: AuditOptions, repo: str) -> JobResult:
     )
     plan = Plan()
     if options.publish:
-        plan = plan_publish(report, ctx.config, read_tracking(ctx.executor, repo), repo=repo)
-    return JobResult(plan, details=report.to_dict(), text=render_markdown(report, ctx.config))
+        plan = plan_publish(
+            report, ctx.view(RegistryConfig), read_tracking(ctx.executor, repo), repo=repo
+        )
+    return JobResult(
+        plan, details=report.to_dict(), text=render_markdown(report, ctx.view(RegistryConfig))
+    )
 
 
 JOB = Job(

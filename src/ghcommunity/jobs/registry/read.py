@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ghcommunity.config import Config
 from ghcommunity.core.held import notes_state, recorded_hash
 from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.executor import Executor
 from ghcommunity.jobs.registry.audit import DATED_NOTES, TRACKING_KEY, NotesFolder, TrackingIssue
+from ghcommunity.jobs.registry.settings import RegistryConfig
 
 
 def notes_query(count: int) -> str:
@@ -85,7 +85,7 @@ def _folder_from(path: str, tree: Any, history: Any) -> NotesFolder:
 
 
 def read_notes(
-    client: GitHubClient, config: Config, repo: str | None = None, *, batch: int = 40
+    client: GitHubClient, config: RegistryConfig, repo: str | None = None, *, batch: int = 40
 ) -> dict[str, NotesFolder]:
     """Every (not closed) group's notes folder: one GraphQL request per `batch` groups."""
     repo = repo or config.repo

@@ -8,20 +8,15 @@ import logging
 import re
 from typing import Literal
 
-from ghcommunity.config import Config, Group
-from ghcommunity.core import payload as p
+from ghcommunity.config import Group
 from ghcommunity.core.commands import (
     COMMANDS,
     CommandCall,
     CommandError,
-    commands_in_event,
     describe_rule,
-    ignore_comment,
     permission_for,
-    plan_commands,
     slash_command,
 )
-from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import (
     AddLabels,
     Assign,
@@ -31,9 +26,8 @@ from ghcommunity.core.plan import (
     RemoveLabels,
     ReopenIssue,
 )
-from ghcommunity.github.context import Context
-from ghcommunity.github.permissions import read_actor
 from ghcommunity.jobs.triage.plan import find_group, refresh_routing
+from ghcommunity.jobs.triage.settings import TriageConfig
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +85,12 @@ def _unlabel(call: CommandCall) -> Plan:
 
 
 def _group(call: CommandCall) -> Group:
-    groups = call.config.groups
+    groups = call.view(TriageConfig).groups
     if not groups:
         raise CommandError("this community has no groups in its config")
     if not call.args:
         raise CommandError(f"say which group, e.g. `/{call.name} {groups[0].slug}`")
-    group = find_group(call.config, call.args.strip().strip("\"'"))
+    group = find_group(call.view(TriageConfig), call.args.strip().strip("\"'"))
     if group is None:
         known = ", ".join(f"`{g.slug}`" for g in groups)
         raise CommandError(f"there is no group `{call.args}` (groups: {known})")
@@ -115,13 +109,13 @@ def _sig(call: CommandCall) -> Plan:
     others = [
         name
         for name in call.labels
-        for g in call.config.groups
+        for g in call.view(TriageConfig).groups
         if g.slug != group.slug and name.lower() == g.group_label.lower()
     ]
     if others:
         plan.add(RemoveLabels(repo=call.repo, issue=call.number, labels=others))
     plan.add(AddLabels(repo=call.repo, issue=call.number, labels=[group.group_label]))
-    return plan.extend(refresh_routing(call.config, call.snapshot, [group]))
+    return plan.extend(refresh_routing(call.view(TriageConfig), call.snapshot, [group]))
 
 
 @slash_command(
@@ -178,7 +172,7 @@ def _reopen(call: CommandCall) -> Plan:
     # closed, say), never what someone else (a maintainer) closed.
     closer = call.snapshot.issue.closed_by or ""
     author = call.author.lower()
-    bot = call.config.community.bot_login.lower()
+    bot = call.view(TriageConfig).community.bot_login.lower()
     if (
         call.actor.lower() == author
         and closer
@@ -214,7 +208,7 @@ def _duplicate(call: CommandCall) -> Plan:
     )
 
 
-def help_text(config: Config) -> str:
+def help_text(config: TriageConfig) -> str:
     lines = ["Commands you can use in a comment here (one per line):", ""]
     for name in sorted(COMMANDS):
         command = COMMANDS[name]
@@ -230,37 +224,6 @@ def _help(call: CommandCall) -> Plan:
             repo=call.repo,
             issue=call.number,
             key=f"command-help-{call.comment_id}",
-            body=help_text(call.config),
+            body=help_text(call.view(TriageConfig)),
         )
     )
-
-
-# --------------------------------------------------------------------------------------------
-# The handler: gather (snapshot, permissions), then plan
-
-
-@on("issue_comment.created", "issue_comment.edited")
-def handle_commands(event: Event, ctx: Context) -> Plan | None:
-    config = ctx.config
-    if not config.triage.commands.enabled or not event.repo or event.issue_number is None:
-        return None
-    if ignore_comment(event, config):
-        return None
-    invocations = commands_in_event(event)
-    if not invocations:
-        return None  # most comments: no reads at all
-    snapshot = ctx.issue_snapshot(event.repo, event.issue_number)
-    login = p.login(event.payload, "comment", "user") or event.sender
-    author = snapshot.issue.author
-    rules = []
-    for invocation in invocations:
-        rule = permission_for(invocation.name, config)
-        # The author needs no lookup for a command the author may run.
-        if not (login.lower() == author.lower() and _author_suffices(rule)):
-            rules.append(rule)
-    actor = read_actor(ctx, event.repo, login, rules)
-    return plan_commands(event, config, snapshot, actor, ctx.now)
-
-
-def _author_suffices(rule: str) -> bool:
-    return any(part.strip() in ("author", "anyone") for part in rule.split(" or "))

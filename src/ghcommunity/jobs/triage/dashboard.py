@@ -14,6 +14,7 @@ from ghcommunity.core.providers import dashboard_section
 from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.client import split_repo
 from ghcommunity.github.context import Context
+from ghcommunity.jobs.triage.settings import TriageConfig
 
 MAX_LISTED = 30
 COMMENTERS = """
@@ -75,7 +76,7 @@ def _opened(issue: dict[str, Any]) -> str:
 
 @dashboard_section("waiting")
 def waiting_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | None:
-    config = ctx.config
+    config = ctx.view(TriageConfig)
     days = config.dashboard.first_response_days
     bot = config.community.bot_login.lower()
     needs_info = config.triage.needs_info_label.lower()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from ghcommunity.config import Config
 from ghcommunity.core import payload as p
 from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import Plan
 from ghcommunity.github.context import Context
 from ghcommunity.github.forms import context_forms
 from ghcommunity.jobs.triage.plan import plan_triage
+from ghcommunity.jobs.triage.settings import TriageConfig
 
 
-def _wants_label_event(event: Event, config: Config) -> bool:
+def _wants_label_event(event: Event, config: TriageConfig) -> bool:
     """A label event matters only when a person added a group's label (to route the issue)."""
     added = p.text(event.payload, "label", "name").lower()
     return any(g.group_label.lower() == added for g in config.groups)
@@ -19,7 +19,7 @@ def _wants_label_event(event: Event, config: Config) -> bool:
 
 @on("issues.opened", "issues.edited", "issues.reopened", "issues.labeled")
 def triage_issue(event: Event, ctx: Context) -> Plan | None:
-    config = ctx.config
+    config = ctx.view(TriageConfig)
     number = event.issue_number
     if not config.triage.enabled or number is None or not event.repo:
         return None

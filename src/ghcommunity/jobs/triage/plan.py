@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ghcommunity.config import Config, Group, iter_labels
+from ghcommunity.config import Group, iter_labels
 from ghcommunity.config.triage import FormRule
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
@@ -53,6 +53,7 @@ from ghcommunity.core.plan import (
 )
 from ghcommunity.core.similar import Candidate, Match, find_similar, keyword_in, similarity
 from ghcommunity.core.templating import render_user_template
+from ghcommunity.jobs.triage.settings import TriageConfig
 
 if TYPE_CHECKING:
     from ghcommunity.github.snapshot import IssueSnapshot
@@ -85,7 +86,7 @@ class Reading:
         return self.parsed is not None and self.parsed.from_form
 
 
-def find_group(config: Config, answer: str) -> Group | None:
+def find_group(config: TriageConfig, answer: str) -> Group | None:
     """The group an answer names: by name or slug, without regard to case or spacing."""
     wanted = " ".join(answer.split()).casefold()
     for group in config.groups:
@@ -112,7 +113,7 @@ def read_issue(
     title: str,
     body: str | None,
     issue_labels: Sequence[str],
-    config: Config,
+    config: TriageConfig,
     forms: Mapping[str, IssueForm],
 ) -> Reading:
     """Which form the issue came from (if any), its answers, and the labels and groups they
@@ -317,7 +318,7 @@ def possible_duplicates(
     snapshot: IssueSnapshot,
     title: str,
     reading: Reading,
-    config: Config,
+    config: TriageConfig,
     forms: Mapping[str, IssueForm],
 ) -> list[Match]:
     """Open issues (every page of them) and, for a group proposal, registered groups that look
@@ -416,7 +417,7 @@ def answers_of(reading: Reading, field_ids: Sequence[str]) -> list[str]:
 # The planner
 
 
-def _owned(config: Config, names: Iterable[str], plan: Plan, verb: str) -> list[str]:
+def _owned(config: TriageConfig, names: Iterable[str], plan: Plan, verb: str) -> list[str]:
     kept = []
     for name in names:
         if config.labels.owns(name):
@@ -431,7 +432,7 @@ def _label_ops(
     repo: str,
     number: int,
     snapshot: IssueSnapshot,
-    config: Config,
+    config: TriageConfig,
     to_add: Sequence[str],
     to_remove: Sequence[str],
 ) -> None:
@@ -458,7 +459,7 @@ def _label_ops(
 
 
 def _welcome(
-    event: Event, snapshot: IssueSnapshot, config: Config, reading: Reading
+    event: Event, snapshot: IssueSnapshot, config: TriageConfig, reading: Reading
 ) -> Section | None:
     welcome = config.triage.welcome
     association = (
@@ -480,7 +481,7 @@ def _welcome(
     return Section("welcome", text) if text.strip() else None
 
 
-def skip_reason(event: Event, config: Config, snapshot: IssueSnapshot) -> str | None:
+def skip_reason(event: Event, config: TriageConfig, snapshot: IssueSnapshot) -> str | None:
     """Why triage leaves this issue alone, if it does."""
     if not config.triage.enabled:
         return "triage is disabled (triage.enabled: false)"
@@ -502,7 +503,7 @@ def skip_reason(event: Event, config: Config, snapshot: IssueSnapshot) -> str | 
 
 def plan_triage(
     event: Event,
-    config: Config,
+    config: TriageConfig,
     snapshot: IssueSnapshot,
     forms: Mapping[str, IssueForm],
     now: datetime,
@@ -647,7 +648,7 @@ def plan_triage(
     return plan
 
 
-def refresh_routing(config: Config, snapshot: IssueSnapshot, groups: Sequence[Group]) -> Plan:
+def refresh_routing(config: TriageConfig, snapshot: IssueSnapshot, groups: Sequence[Group]) -> Plan:
     """The triage comment with its routing section set to `groups` (for `/sig`), keeping every
     other section as it is. Pure."""
     plan = Plan()
