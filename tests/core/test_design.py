@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -152,3 +153,37 @@ def test_the_view_check_finds_what_it_looks_for() -> None:
         "line 3: reads ._config",
         "line 3: reads .config",
     ]
+
+
+# -- REST paths and GraphQL documents live at the edges, never in a planner --------------------
+
+GITHUB_TEXT = re.compile(
+    r"""repo_path\(|["']/repos/|\b(?:query|mutation)\s+[A-Z]\w*\s*[({]|\.(?:rest|graphql|paginate)\("""
+)
+
+
+def github_text_in(source: str) -> list[str]:
+    return [
+        f"line {number}: {line.strip()[:60]}"
+        for number, line in enumerate(source.splitlines(), start=1)
+        if GITHUB_TEXT.search(line)
+    ]
+
+
+@pytest.mark.parametrize("module", PLANNERS)
+def test_a_planner_holds_no_rest_path_or_graphql_document(module: str) -> None:
+    spec = importlib.util.find_spec(module)
+    assert spec is not None
+    assert spec.origin is not None
+    found = github_text_in(Path(spec.origin).read_text(encoding="utf-8"))
+    assert found == [], f"{module}: " + "; ".join(found)
+
+
+def test_the_github_text_check_finds_what_it_looks_for() -> None:
+    source = (
+        'Q = """query Digest($owner: String!) { x }"""\n'
+        'path = f"{repo_path(repo)}/issues"\n'
+        'client.rest("GET", "/repos/o/r")\n'
+        "plan = Plan()  # a query about the plan\n"
+    )
+    assert [line.split(":")[0] for line in github_text_in(source)] == ["line 1", "line 2", "line 3"]
