@@ -129,3 +129,26 @@ def test_a_missing_forms_folder_is_a_warning_on_every_triage_run(
             "no-forms-here: no such folder of issue forms, so every issue is read as free text" in w
             for w in warnings
         ), warnings
+
+
+def test_the_guess_reads_as_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    event = tmp_path / "event.json"
+    event.write_text(
+        json.dumps(
+            {
+                "action": "opened",
+                "issue": {"number": 4, "title": "t"},
+                "repository": {"full_name": REPO},
+                "sender": {"login": "ada"},
+            }
+        )
+    )
+    code, text = run(
+        ["handle", "--event-name", "pull_request", "--event", str(event), "--config", str(CONFIG)],
+        monkeypatch,
+        capsys,
+    )
+    assert code == 2
+    assert "it looks like an `issues` event" in text

@@ -122,7 +122,8 @@ def check_event_matches(name: str, data: dict[str, Any], path: str) -> None:
     if not missing:
         return
     guess = _looks_like(data)
-    hint = f"; it looks like a `{guess}` event" if guess and guess != name else ""
+    article = "an" if guess and guess[0] in "aeiou" else "a"
+    hint = f"; it looks like {article} `{guess}` event" if guess and guess != name else ""
     raise InputError(
         f"{path}: the payload does not match --event-name {name}: it has no "
         + " or ".join(f"`{key}`" for key in missing)
