@@ -144,3 +144,38 @@ def test_classify_command_on_free_text(tmp_path: Path, capsys) -> None:  # type:
     assert code == 0
     assert (data["role"], data["level"], data["skills"], data["labels"]) == (None, None, [], [])
     assert data["about_framework"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "labelled_role", "level"),
+    [
+        # "mid-level" names the plain level of the role ("DevOps engineer", "Developer"); it is
+        # how people say it, not the framework's name, so the level is proposed, never labelled.
+        (
+            "mid-level devops folks need clearer progression in the framework",
+            "Development operations (DevOps) engineer",
+            True,
+            "DevOps engineer",
+        ),
+        (
+            "The framework expects too much of mid level developers",
+            "Software developer",
+            False,
+            "Developer",
+        ),
+        (
+            "Test engineers at mid level should not need coding in the framework",
+            "Test engineer",
+            True,
+            "Test engineer",
+        ),
+    ],
+)
+def test_mid_level_is_proposed_as_the_plain_level(  # type: ignore[no-untyped-def]
+    kit, text, role, labelled_role, level
+) -> None:
+    result = kit.classify(text, "DDaT feedback")
+    assert (result.role or result.proposed.role) == role
+    assert (result.role == role) is labelled_role
+    assert result.level is None
+    assert result.proposed.level == level

@@ -30,6 +30,7 @@ from rapidfuzz.distance import OSA
 from ghcommunity.jobs.ddat.names import normalise
 from ghcommunity.jobs.ddat.prose_words import (
     FRAMEWORK_CUES,
+    MID,
     ROLE_FORMS,
     ROLE_GENERIC,
     ROLE_VAGUE,
@@ -49,6 +50,7 @@ FORM = 0.9  # a recognised short form ("senior dev", "QAT analyst")
 STRONG = 0.85  # a paraphrase that says the skill ("test automation")
 SEPARATED = 0.8  # a seniority word next to "level", with the role elsewhere
 WEAK = 0.6  # a word that suggests the name ("developers", "security")
+MIDDLE = 0.7  # "mid-level devops": the plain level, as people say it (proposed, not labelled)
 MISSPELT = 0.8  # factor for a finding read through a misspelling
 AMBIGUITY_MARGIN = 0.15  # how far a role must lead the next to be chosen
 LEVEL_BONUS = 0.05  # a role named with its level is named more precisely than one without
@@ -124,6 +126,9 @@ class _Pattern:
     name: str  # framework name (seniority: the seniority key)
     confidence: float
     weak: bool = False  # a weak skill word: only for the text's role's skills
+    # A level whose role is surer than the level ("mid-level devops": DevOps for sure, the
+    # level a guess): the role words' own confidence.
+    role_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -208,7 +213,24 @@ class ProseReader:
             for level in role.levels:
                 prefix, base = _seniority_of(level)
                 if prefix is None:
-                    continue  # "Developer", "Test manager": the role's name, not a level
+                    # "DevOps engineer": the role's name, a level only when called mid-level.
+                    if base.endswith(" management"):
+                        continue
+                    self._levels.setdefault((role.name, "mid"), level)
+                    sure = [(exact, EXACT), (forms - exact, FORM), (generic - forms, WEAK)]
+                    for variant in MID:
+                        for group, role_confidence in sure:
+                            for words in group:
+                                patterns.append(
+                                    _Pattern(
+                                        phrase(variant) + words,
+                                        "level",
+                                        level,
+                                        min(MIDDLE, role_confidence),
+                                        role_confidence=role_confidence,
+                                    )
+                                )
+                    continue
                 patterns.append(_Pattern(phrase(level), "level", level, EXACT))
                 management = base.endswith(" management")
                 if not management:
@@ -219,10 +241,11 @@ class ProseReader:
                         full = phrase(variant) + words + tail
                         if full != phrase(level):
                             patterns.append(_Pattern(full, "level", level, FORM))
-        for prefix, variants in SENIORITY.items():
+        for prefix, variants in (*SENIORITY.items(), ("mid", MID)):
             for variant in variants:
+                confidence = MIDDLE if prefix == "mid" else SEPARATED
                 patterns.append(
-                    _Pattern((*phrase(variant), "level"), "seniority", prefix, SEPARATED)
+                    _Pattern((*phrase(variant), "level"), "seniority", prefix, confidence)
                 )
         for vague in ROLE_VAGUE:
             patterns.append(_Pattern(phrase(vague), "vague", _VAGUE, WEAK))
@@ -310,6 +333,8 @@ class ProseReader:
                 if kind == "level":
                     name = self.taxonomy.role_of_level(name) or name
                 rank = hit.confidence + (LEVEL_BONUS if kind == "level" else 0.0)
+                if hit.pattern.role_confidence is not None:
+                    rank = hit.confidence / hit.pattern.confidence * hit.pattern.role_confidence
                 best = roles.get(name)
                 if best is None or rank > best[0]:
                     roles[name] = (rank, hit.first, hit.evidence)

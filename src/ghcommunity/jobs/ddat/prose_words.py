@@ -83,6 +83,9 @@ SENIORITY: dict[str, tuple[str, ...]] = {
     "principal": ("principal", "princ"),
     "head of": ("head of",),
 }
+# The middle of a role's ladder is the level named by the role alone ("DevOps engineer",
+# "Developer"): people call it "mid-level".
+MID: tuple[str, ...] = ("mid", "mid level", "intermediate")
 
 # Skill paraphrases. Exact names and the taxonomy's aliases need no entry.
 SKILL_STRONG: dict[str, tuple[str, ...]] = {
