@@ -319,3 +319,23 @@ def test_opened_carries_labels_and_new_events_match_githubs_schemas(
     assert (milestone["action"], milestone["milestone"]["title"]) == ("created", "v1")
     for event, action, payload in got:
         assert schema_errors(event, action, payload) == [], (event, action)
+
+
+def test_pinning_an_issue_is_announced_as_github_does(
+    hooks: tuple[Sandbox, Receiver, httpx.Client],
+) -> None:
+    sb, receiver, api = hooks
+    n = api.post(f"{R}/issues", json={"title": "Dashboard"}).json()["number"]
+    node = api.get(f"{R}/issues/{n}").json()["node_id"]
+    pin = "mutation($id: ID!) { pinIssue(input: {issueId: $id}) { issue { isPinned } } }"
+    unpin = pin.replace("pinIssue", "unpinIssue")
+    for query in (pin, pin, unpin):  # pinning a pinned issue changes nothing
+        done = api.post("/graphql", json={"query": query, "variables": {"id": node}}).json()
+        assert "errors" not in done, done
+    assert sb.flush_webhooks(timeout=10)
+    got = [(e, a) for e, a, _ in events(receiver) if e == "issues"]
+    assert got == [("issues", "opened"), ("issues", "pinned"), ("issues", "unpinned")]
+    for event, action, payload in events(receiver):
+        assert schema_errors(event, action, payload) == [], (event, action)
+    kinds = [e["event"] for e in api.get(f"{R}/issues/{n}/events").json()]
+    assert kinds == ["pinned", "unpinned"]

@@ -1943,16 +1943,13 @@ def m_pin_issue(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     issue = _node(g, input["issueId"], (Issue,), "Issue")
     pin = info.field_name == "pinIssue"
     _need(g, issue.repo, "write", "PinIssue" if pin else "UnpinIssue")
-    with g.state.lock:
-        if pin and not issue.pinned:
-            pinned = [i for i in issue.repo.issues.values() if i.pinned and i.pull is None]
-            if len(pinned) >= PINNED_LIMIT:
-                raise GitHubGraphQLError(
-                    f"Issue could not be pinned: a repository can pin at most {PINNED_LIMIT} "
-                    "issues",
-                    "UNPROCESSABLE",
-                )
-        issue.pinned = pin
+    try:
+        g.state.pin_issue(issue, g.viewer, pin, limit=PINNED_LIMIT)
+    except ApiError as exc:
+        raise GitHubGraphQLError(
+            f"Issue could not be pinned: a repository can pin at most {PINNED_LIMIT} issues",
+            "UNPROCESSABLE",
+        ) from exc
     return _payload(input, issue=issue)
 
 

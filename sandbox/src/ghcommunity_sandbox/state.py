@@ -644,6 +644,23 @@ class State:
         issue.events.append(self._register(event))
         issue.repo.events.append(event)
 
+    def pin_issue(self, issue: Issue, actor: User, pin: bool, *, limit: int) -> None:
+        """Pin or unpin an issue above the repository's issue list, as GitHub does: at most
+        `limit` pinned, an `issues.pinned`/`issues.unpinned` webhook and timeline event."""
+        with self.lock:
+            if issue.pinned == pin:
+                return
+            if (
+                pin
+                and sum(i.pinned and i.pull is None for i in issue.repo.issues.values()) >= limit
+            ):
+                raise ApiError(422, f"a repository can pin at most {limit} issues")
+            issue.pinned = pin
+            action = "pinned" if pin else "unpinned"
+            self._event(issue, action, actor, self.now_iso())
+            self._touch(issue.repo)
+            self._emit(Change("issues", action, issue.repo, actor, issue))
+
     def create_issue(
         self,
         repo: Repo,
