@@ -8,6 +8,7 @@ until 25 October, so the month runs from 2026-09-30T23:00Z to 2026-11-01T00:00Z.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from ghcommunity.jobs.digest.activity import (
     Activity,
@@ -20,7 +21,7 @@ from ghcommunity.jobs.digest.activity import (
     Person,
     first_seen_of,
 )
-from ghcommunity.jobs.digest.metrics import DigestSettings, GroupSpec, ObjectiveSpec
+from ghcommunity.jobs.digest.metrics import DigestSettings, GroupSpec, ObjectiveSpec, compute
 
 REPO = "uk-x-gov-software-community/community-space"
 
@@ -190,3 +191,9 @@ def activity(**changes: object) -> Activity:
     for name, value in changes.items():
         setattr(data, name, value)
     return data
+
+
+def computed(data: Activity, settings: DigestSettings, month: str) -> dict[str, Any]:
+    """A month's figures as the JSON output has them (`Figures.model_dump(mode="json")`): what
+    the tests of the figures' values compare."""
+    return compute(data, settings, month).model_dump(mode="json")

@@ -79,7 +79,7 @@ def test_compiling_october_again_after_november_gives_the_same_digest(
         november = compute(store.activity(REPO, *window("2026-11", settings)), settings, "2026-11")
     finally:
         store.close()
-    counts = {row["department"]: row["participants"] for row in november["departments"]["counts"]}
+    counts = {row.department: row.participants for row in november.departments.counts}
     assert counts.get("HM Revenue and Customs", 0) >= 1
 
 
@@ -106,9 +106,9 @@ def test_a_departments_answer_applies_from_when_it_was_given(sample_sandbox: Any
     )
     settings = DigestSettings.from_config(config)
     figures = compute(store.activity(REPO, *window("2026-10", settings)), settings, "2026-10")
-    counts = {row["department"]: row["participants"] for row in figures["departments"]["counts"]}
+    counts = {row.department: row.participants for row in figures.departments.counts}
     assert counts["Department for Work and Pensions"] == 3  # not moved to HMRC in October
-    assert figures["departments"]["represented"] == 14
+    assert figures.departments.represented == 14
 
 
 def test_supplied_figures_show_their_source_and_date(tmp_path: Path) -> None:
@@ -127,15 +127,15 @@ def test_supplied_figures_show_their_source_and_date(tmp_path: Path) -> None:
     from ghcommunity.jobs.digest.activity import Activity
 
     figures = compute(Activity(REPO), replace(settings, supplied=supplied), "2026-10")
-    objectives = {o["id"]: o for o in figures["objectives"]}
+    objectives = {o.id: o for o in figures.objectives}
     passive = objectives["passive-engagement"]
     # October uses the figure dated on or before its end, never a later one.
-    assert (passive["value"], passive["source"]) == (
+    assert (passive.value, passive.source) == (
         1200,
         "supplied by a maintainer: Mailchimp, 2026-09-30",
     )
     women = objectives["women-representation"]
-    assert (women["value"], women["source"]) == (None, "supplied by a maintainer: none yet")
+    assert (women.value, women.source) == (None, "supplied by a maintainer: none yet")
     text = render(figures, "md", title="October")
     assert "| 1,200 |" in text
     assert "supplied by a maintainer: none yet" in text
@@ -160,10 +160,6 @@ def test_departmental_representation_is_a_change_in_points_from_the_baseline_mon
     from ghcommunity.config import parse_config
 
     config = parse_config(text, "ref.yml")
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    store = Store(url)
-    store.keep_month(REPO, "2026-09", {"departments": {"share_12_months": 50.0}}, datetime.now(UTC))
-    store.close()
     settings = DigestSettings.from_config(config)
     from dataclasses import replace
 
@@ -181,10 +177,10 @@ def test_departmental_representation_is_a_change_in_points_from_the_baseline_mon
     figures = compute(
         activity, replace(settings, baselines={"departmental-representation": 50.0}), "2026-10"
     )
-    share = next(o for o in figures["objectives"] if o["id"] == "departmental-representation")
+    share = next(o for o in figures.objectives if o.id == "departmental-representation")
     # 14 of the 21 departments: 66.7%, up 16.7 points from 50% in September.
-    assert share["value"] == 16.7
-    assert share["status"] == "met"
+    assert share.value == 16.7
+    assert share.status == "met"
     md = render(figures, "md", title="October")
     assert "+16.7 percentage points" in md
 
@@ -204,8 +200,8 @@ def test_members_are_the_reading_at_the_months_end_or_just_after_never_later() -
             ],
         )
         figures = compute(activity, settings, "2026-10")
-        found = next(o for o in figures["objectives"] if o["id"] == "members")
-        return found["value"], figures["trend"][-1]["members"]
+        found = next(o for o in figures.objectives if o.id == "members")
+        return found.value, figures.trend[-1].members
 
     # The digest's own sync on 1 November reads the count: October's figure.
     assert members(("2026-11-01T06:00:00+00:00", 640)) == (640, 640)

@@ -7,13 +7,12 @@ from datetime import date
 
 import digest_data as crafted
 import pytest
-from digest_data import I1, I5, at, comment, item
+from digest_data import I1, I5, at, comment, computed, item
 
 from ghcommunity.core.errors import InputError
 from ghcommunity.jobs.digest.activity import Person
 from ghcommunity.jobs.digest.metrics import (
     DigestSettings,
-    compute,
     first_response,
     form_answer,
     is_bot,
@@ -27,7 +26,7 @@ from ghcommunity.jobs.digest.metrics import (
 
 @pytest.fixture(scope="module")
 def figures() -> dict:
-    return compute(crafted.activity(), crafted.SETTINGS, "2026-10")
+    return computed(crafted.activity(), crafted.SETTINGS, "2026-10")
 
 
 def test_period_follows_the_community_time_zone(figures):
@@ -107,17 +106,17 @@ def test_a_new_participant_whose_first_contribution_is_a_comment():
     only = [item("issue", 1, "alice", "2026-09-01T00:00")]
     talk = [comment(only[0], "zed", "2026-10-03T00:00")]
     data = crafted.activity(items=only, contributions=talk)
-    result = compute(data, crafted.SETTINGS, "2026-10")
+    result = computed(data, crafted.SETTINGS, "2026-10")
     assert result["participants"]["active"] == 1
     assert result["participants"]["new"] == 1
-    earlier = compute(data, crafted.SETTINGS, "2026-09")
+    earlier = computed(data, crafted.SETTINGS, "2026-09")
     assert earlier["participants"]["new"] == 1  # alice, in September
     assert result["trend"][-2]["new_participants"] == 1
 
 
 def test_bots_are_never_participants():
     settings = dataclasses.replace(crafted.SETTINGS, bots=frozenset({"gina"}))
-    result = compute(crafted.activity(), settings, "2026-10")
+    result = computed(crafted.activity(), settings, "2026-10")
     assert result["participants"]["active"] == 5
     assert result["participants"]["new"] == 2
     assert is_bot("renovate", "Bot", frozenset())
@@ -143,7 +142,7 @@ def test_departments_counts_only(figures):
 
 def test_departments_without_aliases_take_organisations_as_written():
     settings = dataclasses.replace(crafted.SETTINGS, departments={}, members={})
-    result = compute(crafted.activity(), settings, "2026-10")
+    result = computed(crafted.activity(), settings, "2026-10")
     names = {row["department"]: row["participants"] for row in result["departments"]["counts"]}
     # "HMRC" and "H.M. Revenue & Customs" are two spellings nobody has said are one
     assert names == {
@@ -158,7 +157,7 @@ def test_departments_without_aliases_take_organisations_as_written():
 def test_unrecognised_organisations_are_counted_apart():
     data = crafted.activity()
     data.people["gina"] = Person("gina", "User", "@acme-consulting")
-    result = compute(data, crafted.SETTINGS, "2026-10")
+    result = computed(data, crafted.SETTINGS, "2026-10")
     assert result["departments"]["unrecognised"] == 1
     assert result["departments"]["unknown"] == 0
 
@@ -199,11 +198,11 @@ def test_groups_activity_meetings_and_dormancy(figures):
 def test_six_months_exactly_is_not_yet_dormant():
     data = crafted.activity()
     data.notes = [crafted.NoteFile("lean-coffees", "lean-coffees/2026-04-30.md", date(2026, 4, 30))]
-    result = compute(data, crafted.SETTINGS, "2026-10")
+    result = computed(data, crafted.SETTINGS, "2026-10")
     lean = next(g for g in result["groups"] if g["slug"] == "lean-coffee")
     assert lean["dormant"] is False
     data.notes = [crafted.NoteFile("lean-coffees", "lean-coffees/2026-04-29.md", date(2026, 4, 29))]
-    result = compute(data, crafted.SETTINGS, "2026-10")
+    result = computed(data, crafted.SETTINGS, "2026-10")
     lean = next(g for g in result["groups"] if g["slug"] == "lean-coffee")
     assert lean["dormant"] is True
 
@@ -272,18 +271,18 @@ def test_engagement(figures):
 def test_an_item_just_after_midnight_in_summer_time_belongs_to_the_new_month():
     late = item("issue", 77, "zoe", "2026-09-30T23:30")  # 00:30 on 1 October in London
     data = crafted.activity(items=[late], contributions=[])
-    assert compute(data, crafted.SETTINGS, "2026-10")["items"]["opened"]["total"] == 1
-    assert compute(data, crafted.SETTINGS, "2026-09")["items"]["opened"]["total"] == 0
+    assert computed(data, crafted.SETTINGS, "2026-10")["items"]["opened"]["total"] == 1
+    assert computed(data, crafted.SETTINGS, "2026-09")["items"]["opened"]["total"] == 0
 
 
 def test_the_same_month_computed_again_is_the_same(figures):
-    assert compute(crafted.activity(), crafted.SETTINGS, "2026-10") == figures
+    assert computed(crafted.activity(), crafted.SETTINGS, "2026-10") == figures
 
 
 def test_an_empty_store_gives_zeros_not_errors():
     data = crafted.activity(items=[], contributions=[])
     data.notes, data.counts, data.label_events = [], [], []
-    result = compute(data, DigestSettings(), "2026-10")
+    result = computed(data, DigestSettings(), "2026-10")
     assert result["participants"]["active"] == 0
     assert result["response"]["median_hours"] is None
     assert result["unanswered"]["entries"] == []
@@ -329,6 +328,6 @@ def test_announcements_expect_no_reply():
     news = item("discussion", 60, "alice", "2026-10-02T09:00", category="Announcements")
     idea = item("discussion", 61, "bob", "2026-10-02T09:00", category="Ideas")
     data = crafted.activity(items=[news, idea], contributions=[])
-    result = compute(data, crafted.SETTINGS, "2026-10")
+    result = computed(data, crafted.SETTINGS, "2026-10")
     assert [e["number"] for e in result["unanswered"]["entries"]] == [61]
     assert result["response"]["measured"] == 1

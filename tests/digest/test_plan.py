@@ -64,7 +64,7 @@ def test_a_file_through_a_pull_request_that_a_rerun_updates(config, figures):
 
 
 def test_an_empty_store_is_pointed_out(config, figures):
-    result = plan(config, {**figures, "synced_at": None}, "issue")
+    result = plan(config, figures.model_copy(update={"synced_at": None}), "issue")
     assert any("never been synced" in n for n in result.notes)
 
 

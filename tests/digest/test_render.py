@@ -12,6 +12,7 @@ import pytest
 from a11y import check
 
 from ghcommunity.core.errors import InputError
+from ghcommunity.jobs.digest.figures import TrendRow
 from ghcommunity.jobs.digest.metrics import compute
 from ghcommunity.jobs.digest.render import hours, mermaid_chart, render, render_title, sparkline
 
@@ -75,20 +76,18 @@ def test_html_figures_are_in_text_not_only_in_bars(figures):
     html = render(figures, "html", title=TITLE)
     # each month's row: its label, then the bar cell (a nested layout table) up to its end
     rows = re.findall(r'<th scope="row"[^>]*>(\w{3} \d\d)</th>(.*?)</table>', html, re.S)
-    assert len(rows) == len(figures["trend"]) == 11  # from the repo's first activity
-    for (label, cell), trend in zip(rows, figures["trend"], strict=True):
-        assert label == trend["label"]
+    assert len(rows) == len(figures.trend) == 11  # from the repo's first activity
+    for (label, cell), trend in zip(rows, figures.trend, strict=True):
+        assert label == trend.label
         visible = re.sub(r"<[^>]+>|&nbsp;", " ", cell).split()
-        assert visible == [str(trend["active_participants"])]
+        assert visible == [str(trend.active_participants)]
     assert "<strong>Dormant: not met for 7 months</strong>" in html  # in words, not colours
 
 
 def test_html_escapes_what_people_wrote(figures):
-    nasty = dict(figures)
-    nasty["unanswered"] = {
-        **figures["unanswered"],
-        "entries": [{**figures["unanswered"]["entries"][0], "title": "<script>alert(1)</script>"}],
-    }
+    entry = figures.unanswered.entries[0].model_copy(update={"title": "<script>alert(1)</script>"})
+    unanswered = figures.unanswered.model_copy(update={"entries": (entry,)})
+    nasty = figures.model_copy(update={"unanswered": unanswered})
     html = render(nasty, "html", title="<b>Digest</b>")
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
@@ -115,8 +114,7 @@ def test_markdown_has_a_mermaid_chart_and_the_same_figures_as_a_table(figures):
     assert lines[0] == "xychart-beta"
     bars = next(line for line in lines if line.strip().startswith("bar"))
     assert (
-        bars.strip()
-        == "bar [" + ", ".join(str(r["active_participants"]) for r in figures["trend"]) + "]"
+        bars.strip() == "bar [" + ", ".join(str(r.active_participants) for r in figures.trend) + "]"
     )
     assert "| Oct 26 | 7 | 1 | 1 | 8 | 6 | 3 | 850 |" in md
     assert "| Month | Opened | Closed | Merged | Comments | People | New people | Members |" in md
@@ -135,9 +133,11 @@ def test_markdown_headings_are_in_order_and_titles_are_escaped(figures):
 
 
 def test_mermaid_labels_cannot_break_the_chart():
-    chart = mermaid_chart(
-        [{"label": 'Oct "26', "active_participants": 1, "new_participants": 0}], 'A "title"'
-    )
+    row = TrendRow(
+        month="2026-10", label='Oct "26', opened=0, closed=0, merged=0, comments=0,
+        active_participants=1, new_participants=0, members=None,
+    )  # fmt: skip
+    chart = mermaid_chart([row], 'A "title"')
     assert '"Oct \'26"' in chart
     assert "title \"A 'title'\"" in chart
 
@@ -150,14 +150,14 @@ def test_slack_mrkdwn(figures):
     assert text.startswith("*Digest &lt;October&gt; &amp; more*\n")
     assert "• *6 people* took part: *3* for the first time, 3 returning" in text
     assert "Lean Coffee: 0 active items, 0 meetings — Dormant: not met for 7 months" in text
-    assert sparkline([r["active_participants"] for r in figures["trend"]]) in text
+    assert sparkline([r.active_participants for r in figures.trend]) in text
     assert "**" not in text  # Slack bold is a single asterisk
 
 
 def test_json_has_every_figure(figures):
     data = json.loads(render(figures, "json", title=TITLE))
     assert data["title"] == TITLE
-    assert {k: v for k, v in data.items() if k != "title"} == json.loads(json.dumps(figures))
+    assert {k: v for k, v in data.items() if k != "title"} == figures.model_dump(mode="json")
     for key in ("items", "response", "unanswered", "participants", "departments", "groups",
                 "dormant_groups", "ddat", "objectives", "trend", "engagement"):  # fmt: skip
         assert key in data

@@ -14,6 +14,7 @@ import pytest
 
 from ghcommunity.config import load_config
 from ghcommunity.core.resources import reference_config
+from ghcommunity.jobs.digest.figures import Figures
 from ghcommunity.jobs.digest.metrics import DigestSettings, compute, window
 from ghcommunity.jobs.digest.render import render
 from ghcommunity.jobs.digest.store import Store
@@ -52,7 +53,7 @@ DEPARTMENTS = {
 
 
 @pytest.fixture(scope="module")
-def october(sandbox_server: Any) -> dict[str, Any]:
+def october_figures(sandbox_server: Any) -> Figures:
     sandbox_server.reset(seed="sample")
     from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
 
@@ -68,6 +69,12 @@ def october(sandbox_server: Any) -> dict[str, Any]:
     digest_settings = DigestSettings.from_config(config)
     activity = store.activity(REPO, *window("2026-10", digest_settings))
     return compute(activity, digest_settings, "2026-10")
+
+
+@pytest.fixture(scope="module")
+def october(october_figures: Figures) -> dict[str, Any]:
+    """The figures as the JSON output has them."""
+    return october_figures.model_dump(mode="json")
 
 
 def test_items(october):
@@ -242,8 +249,8 @@ def test_trend(october):
     }
 
 
-def test_the_sample_month_renders(october):
-    md = render(october, "md", title="October")
+def test_the_sample_month_renders(october_figures):
+    md = render(october_figures, "md", title="October")
     assert "**22 people** took part: **6** for the first time and 16 returning." in md
     assert "which the terms of reference call defunct: Inclusive Recruitment." in md
     assert "| Heads of Engineering | 0 | 0 | 0 | 0 | unknown | Unknown: no notes |" in md

@@ -7,11 +7,11 @@ import dataclasses
 
 import digest_data as crafted
 import pytest
-from digest_data import D4, at, comment, item
+from digest_data import D4, at, comment, computed, item
 
 from ghcommunity.core.errors import InputError
 from ghcommunity.jobs.digest.activity import first_seen_of
-from ghcommunity.jobs.digest.metrics import compute, window
+from ghcommunity.jobs.digest.metrics import window
 from ghcommunity.jobs.digest.store import Page, Store, SyncState, to_text
 
 OLD = item("issue", 90, "gina", "2024-01-01T10:00", closed_at="2024-02-01T10:00")
@@ -62,8 +62,8 @@ def test_figures_from_the_store_equal_figures_from_the_rows(store):
     start, end = window("2026-10", crafted.SETTINGS)
     stored = store.activity(crafted.REPO, start, end)
     direct = crafted.activity(items=items)
-    expected = compute(direct, crafted.SETTINGS, "2026-10")
-    got = compute(stored, crafted.SETTINGS, "2026-10")
+    expected = computed(direct, crafted.SETTINGS, "2026-10")
+    got = computed(stored, crafted.SETTINGS, "2026-10")
     expected.pop("synced_at"), got.pop("synced_at")
     assert got == expected
 
@@ -76,7 +76,7 @@ def test_first_contributions_come_from_the_whole_history(store):
     assert OLD.key not in {i.key for i in stored.items}  # closed long before the window
     assert stored.first_seen == first_seen_of(items, crafted.CONTRIBUTIONS)
     assert stored.first_seen["gina"] == at("2024-01-01T10:00")
-    figures = compute(stored, crafted.SETTINGS, "2026-10")
+    figures = computed(stored, crafted.SETTINGS, "2026-10")
     assert figures["participants"]["new"] == 2  # gina took part in 2024: not new
 
 
@@ -88,7 +88,7 @@ def test_the_window_keeps_old_open_items_and_their_earlier_comments(store):
     stored = store.activity(crafted.REPO, start, end)
     assert [i.number for i in stored.items] == [91]
     assert [c.id for c in stored.contributions] == [answered.id]
-    figures = compute(stored, crafted.SETTINGS, "2026-10")
+    figures = computed(stored, crafted.SETTINGS, "2026-10")
     assert figures["unanswered"]["count"] == 0  # it was answered in 2024
     assert figures["items"]["still_open"]["issue"] == 1
 
@@ -100,7 +100,7 @@ def test_a_closed_item_commented_on_in_the_window_is_loaded(store):
     start, end = window("2026-10", crafted.SETTINGS)
     stored = store.activity(crafted.REPO, start, end)
     assert [i.number for i in stored.items] == [92]
-    assert compute(stored, crafted.SETTINGS, "2026-10")["items"]["active"]["issue"] == 1
+    assert computed(stored, crafted.SETTINGS, "2026-10")["items"]["active"]["issue"] == 1
 
 
 def test_a_page_replaces_an_items_comments(store):

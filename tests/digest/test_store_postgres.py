@@ -29,7 +29,8 @@ def october(github: GitHubClient, store: Store) -> dict[str, Any]:
     settings = settings_from_config(config, role_resolver(config))
     sync_repo(github, store, REPO, settings, now=lambda: NOW)
     digest = DigestSettings.from_config(config)
-    return compute(store.activity(REPO, *window("2026-10", digest)), digest, "2026-10")
+    figures = compute(store.activity(REPO, *window("2026-10", digest)), digest, "2026-10")
+    return figures.model_dump(mode="json")
 
 
 def test_postgres_and_sqlite_stores_give_the_same_month(

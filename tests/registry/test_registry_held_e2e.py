@@ -74,10 +74,10 @@ def audit_and_digest(github: Any, cfg: Config, today: date, month: str) -> tuple
     settings = DigestSettings.from_config(cfg)
     figures = compute(store.activity(REPO, *window(month, settings)), settings, month)
     store.close()
-    row = next(g for g in figures["groups"] if g["slug"] == "lean-coffee")
-    heads = next(g for g in figures["groups"] if g["slug"] == "heads-of-engineering")
-    assert heads["health"] == report.group("heads-of-engineering").health == "unknown"
-    assert not heads["dormant"]
+    row = next(g for g in figures.groups if g.slug == "lean-coffee")
+    heads = next(g for g in figures.groups if g.slug == "heads-of-engineering")
+    assert heads.health == report.group("heads-of-engineering").health == "unknown"
+    assert not heads.dormant
     return report.group("lean-coffee"), row
 
 
@@ -92,9 +92,9 @@ def test_generated_notes_count_as_held_only_once_people_use_them(sandbox: Any, g
     # Merged, nobody edited it: a planned meeting, not a held one — in the audit and the digest.
     audit, row = audit_and_digest(github, cfg, date(2026, 12, 5), "2026-11")
     assert audit.last_met is None
-    assert audit.health == row["health"] == "unknown"
-    assert (row["meetings"], row["last_meeting"]) == (0, None)
-    assert row["planned_not_held"] == ["2026-11-26"]
+    assert audit.health == row.health == "unknown"
+    assert (row.meetings, row.last_meeting) == (0, None)
+    assert row.planned_not_held == ("2026-11-26",)
 
     # Someone writes who came: now it was held, and both say so.
     sandbox.state.put_file(
@@ -104,9 +104,9 @@ def test_generated_notes_count_as_held_only_once_people_use_them(sandbox: Any, g
     )
     audit, row = audit_and_digest(github, cfg, date(2026, 12, 5), "2026-11")
     assert audit.last_met == date(2026, 11, 26)
-    assert row["last_meeting"] == "2026-11-26"
-    assert audit.health == row["health"] == "active"
-    assert row["meetings"] == 1
+    assert row.last_meeting == "2026-11-26"
+    assert audit.health == row.health == "active"
+    assert row.meetings == 1
 
 
 def test_a_moved_meeting_after_merging_loses_the_bots_file_and_links_but_never_peoples(

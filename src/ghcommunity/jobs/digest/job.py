@@ -9,6 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from ghcommunity.core.jobs import Job, JobOptions, JobResult, MonthText, StrictBool, choice
 from ghcommunity.core.plan import Plan
 from ghcommunity.github.context import Context
+from ghcommunity.jobs.digest.figures import Figures
 from ghcommunity.jobs.digest.metrics import DigestSettings, previous_month
 from ghcommunity.jobs.digest.publish import plan_digest
 from ghcommunity.jobs.digest.read import Format, compile_digest, read_supplied, read_template
@@ -55,7 +56,12 @@ def run(ctx: Context, options: DigestOptions, repo: str) -> JobResult:
             recompute=options.recompute,
         )
     text = _render(ctx, repo, figures, options.format, title)
-    details: dict[str, Any] = {"month": month, "title": title, "figures": figures}
+    # The details are plain data (`--json`, the Action's outputs): the figures as the JSON has them.
+    details: dict[str, Any] = {
+        "month": month,
+        "title": title,
+        "figures": figures.model_dump(mode="json"),
+    }
     if options.publish == "none":
         return JobResult(Plan(), details=details, text=text)
     markdown = text if options.format == "md" else _render(ctx, repo, figures, "md", title)
@@ -71,7 +77,7 @@ def run(ctx: Context, options: DigestOptions, repo: str) -> JobResult:
     return JobResult(plan, details=details, text=text)
 
 
-def _render(ctx: Context, repo: str, figures: dict[str, Any], fmt: Format, title: str) -> str:
+def _render(ctx: Context, repo: str, figures: Figures, fmt: Format, title: str) -> str:
     template, name = read_template(ctx, repo, fmt)
     return render(figures, fmt, title=title, template=template, template_name=name)
 

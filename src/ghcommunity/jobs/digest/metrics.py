@@ -1,8 +1,8 @@
 """The digest's figures for one month, with the months before it for trends. Pure.
 
 Input: plain rows from the store (`ghcommunity.jobs.digest.activity.Activity`) and the settings taken from
-the config (`DigestSettings.from_config`). Output: a plain dict of figures that the renderers and
-the JSON output share. Everything is "as at the end of the month", so a digest computed again
+the config (`DigestSettings.from_config`). Output: one `Figures` model
+(`ghcommunity.jobs.digest.figures`) that the renderers, the publish plan and the JSON output share. Everything is "as at the end of the month", so a digest computed again
 later for the same month says the same thing.
 
 Who counts as a person: bots (GraphQL type `Bot`, a login ending in `[bot]`, `digest.bots`, the
@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -31,6 +31,25 @@ from ghcommunity.core.errors import InputError
 from ghcommunity.core.held import DatedNotes, group_health
 from ghcommunity.core.providers import role_label_names
 from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, CountSample, Item
+from ghcommunity.jobs.digest.figures import (
+    Ddat,
+    DepartmentCount,
+    Departments,
+    Engagement,
+    Figures,
+    Group,
+    Items,
+    Objective,
+    ObjectiveStatus,
+    Participants,
+    Period,
+    PerKind,
+    Response,
+    RoleCount,
+    TrendRow,
+    Unanswered,
+    UnansweredEntry,
+)
 
 if TYPE_CHECKING:
     from ghcommunity.config import Config
@@ -282,13 +301,12 @@ def _open_at(item: Item, when: datetime) -> bool:
     return item.created_at < when and (closed is None or closed >= when)
 
 
-def _per_kind(keys: Iterable[tuple[str, int]] | Iterable[str]) -> dict[str, int]:
+def _per_kind(keys: Iterable[tuple[str, int]] | Iterable[str]) -> PerKind:
     counter: Counter[str] = Counter()
     for key in keys:
         counter[key[0] if isinstance(key, tuple) else key] += 1
-    out = {kind: counter.get(kind, 0) for kind in ("issue", "pull", "discussion")}
-    out["total"] = sum(out.values())
-    return out
+    issue, pull, discussion = (counter.get(kind, 0) for kind in ("issue", "pull", "discussion"))
+    return PerKind(discussion=discussion, issue=issue, pull=pull, total=issue + pull + discussion)
 
 
 class _People:
@@ -403,7 +421,7 @@ def role_from_labels(
     return None
 
 
-def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[str, Any]:
+def compute(activity: Activity, settings: DigestSettings, month: str) -> Figures:
     """Every figure of the digest for `month` (YYYY-MM)."""
     year, mon = parse_month(month)
     zone = settings.zone
@@ -489,21 +507,21 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[st
     first_index = months.index(first_activity) if first_activity is not None else this
     if first_index is None:  # first activity before the trend's window (or after the month)
         first_index = 0 if first_activity is not None and first_activity < months.start else this
-    trend = [
-        {
-            "month": month_id(y, m),
-            "label": f"{MONTH_NAMES[m - 1][:3]} {y % 100:02d}",
-            "opened": opened[i],
-            "closed": closed[i],
-            "merged": merged[i],
-            "comments": comment_counts[i],
-            "active_participants": len(active[i]),
-            "new_participants": len(new[i]),
-            "members": members_series[i],
-        }
+    trend = tuple(
+        TrendRow(
+            month=month_id(y, m),
+            label=f"{MONTH_NAMES[m - 1][:3]} {y % 100:02d}",
+            opened=opened[i],
+            closed=closed[i],
+            merged=merged[i],
+            comments=comment_counts[i],
+            active_participants=len(active[i]),
+            new_participants=len(new[i]),
+            members=members_series[i],
+        )
         for i, (y, m) in enumerate(months.months)
         if i >= first_index
-    ]
+    )
 
     def in_month(when: datetime | None) -> bool:
         return when is not None and start <= when < end
@@ -526,22 +544,22 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[st
         else:
             response_hours.append(_hours(answered - item.created_at))
     cutoff = end - timedelta(days=settings.unanswered_days)
-    unanswered: list[dict[str, Any]] = sorted(
+    unanswered = sorted(
         (
-            {
-                "kind": item.kind,
-                "number": item.number,
-                "title": item.title,
-                "url": item.url,
-                "age_days": (end - item.created_at).days,
-                "labels": list(item.labels),
-            }
+            UnansweredEntry(
+                kind=item.kind,
+                number=item.number,
+                title=item.title,
+                url=item.url,
+                age_days=(end - item.created_at).days,
+                labels=tuple(item.labels),
+            )
             for item in open_at_end
             if item.created_at <= cutoff
             and expects_reply(item)
             and first_response(item, contribs_by_item.get(item.key, []), bots, end) is None
         ),
-        key=lambda row: (-int(row["age_days"]), str(row["kind"]), int(row["number"])),
+        key=lambda row: (-row.age_days, row.kind, row.number),
     )
 
     # -- participants and departments ------------------------------------------------------
@@ -578,85 +596,81 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> dict[st
         role = role_from_labels(item.labels, settings.ddat_prefix, settings.ddat_role_names)
         role = role or item.role
         roles[role or ""] += 1
-    by_role = [
-        {"role": role, "count": count}
+    by_role = tuple(
+        RoleCount(role=role, count=count)
         for role, count in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))
         if role
-    ]
+    )
 
-    figures: dict[str, Any] = {
-        "community": settings.community,
-        "repo": activity.repo,
-        "month": month_id(year, mon),
-        "month_name": month_name(year, mon),
-        "period": {
-            "start": start.isoformat().replace("+00:00", "Z"),
-            "end": end.isoformat().replace("+00:00", "Z"),
-            "timezone": settings.timezone,
-        },
-        "items": {
-            "opened": _per_kind(opened_keys),
-            "closed": _per_kind(closed_keys),
-            "merged": len(merged_keys),
-            "still_open": _per_kind(i.key for i in open_at_end),
-            "active": _per_kind(active_keys),
-        },
-        "response": {
-            "measured": len(response_hours) + awaiting,
-            "responded": len(response_hours),
-            "awaiting": awaiting,
-            "median_hours": round(statistics.median(response_hours), 1) if response_hours else None,
-            "p90_hours": round(_percentile_90(response_hours), 1) if response_hours else None,
-        },
-        "unanswered": {
-            "days": settings.unanswered_days,
-            "count": len(unanswered),
-            "entries": unanswered,
-        },
-        "participants": {
-            "active": len(active_now),
-            "new": len(new_now),
-            "returning": len(returning),
-            "deleted_account_contributions": ghost_contributions,
-            "active_12_months": len(year_people),
-            "engaged_12_months": engaged["total"],
-            "attendees_12_months": engaged["attendees"],
-            "held_meetings_with_attendance": engaged["meetings"],
-        },
-        "engagement": {
-            "comments": comment_counts[this],
-            "reactions": reactions,
-        },
-        "departments": {
-            "represented": len(departments),
-            "counts": [
-                {"department": name, "participants": count}
+    figures = Figures(
+        community=settings.community,
+        repo=activity.repo,
+        month=month_id(year, mon),
+        month_name=month_name(year, mon),
+        period=Period(
+            start=start.isoformat().replace("+00:00", "Z"),
+            end=end.isoformat().replace("+00:00", "Z"),
+            timezone=settings.timezone,
+        ),
+        items=Items(
+            opened=_per_kind(opened_keys),
+            closed=_per_kind(closed_keys),
+            merged=len(merged_keys),
+            still_open=_per_kind(i.key for i in open_at_end),
+            active=_per_kind(active_keys),
+        ),
+        response=Response(
+            measured=len(response_hours) + awaiting,
+            responded=len(response_hours),
+            awaiting=awaiting,
+            median_hours=round(statistics.median(response_hours), 1) if response_hours else None,
+            p90_hours=round(_percentile_90(response_hours), 1) if response_hours else None,
+        ),
+        unanswered=Unanswered(
+            days=settings.unanswered_days, count=len(unanswered), entries=tuple(unanswered)
+        ),
+        participants=Participants(
+            active=len(active_now),
+            new=len(new_now),
+            returning=len(returning),
+            deleted_account_contributions=ghost_contributions,
+            active_12_months=len(year_people),
+            engaged_12_months=engaged["total"],
+            attendees_12_months=engaged["attendees"],
+            held_meetings_with_attendance=engaged["meetings"],
+        ),
+        engagement=Engagement(comments=comment_counts[this], reactions=reactions),
+        departments=Departments(
+            represented=len(departments),
+            counts=tuple(
+                DepartmentCount(department=name, participants=count)
                 for name, count in sorted(departments.items(), key=lambda kv: (-kv[1], kv[0]))
-            ],
-            "unknown": dept_unknown,
-            "unrecognised": dept_unrecognised,
-            "represented_12_months": len(year_departments),
-            "known": len(settings.departments),
-            "share_12_months": round(100 * len(year_departments) / len(settings.departments), 1)
+            ),
+            unknown=dept_unknown,
+            unrecognised=dept_unrecognised,
+            represented_12_months=len(year_departments),
+            known=len(settings.departments),
+            share_12_months=round(100 * len(year_departments) / len(settings.departments), 1)
             if settings.departments
             else None,
-        },
-        "groups": groups,
-        "dormant_months": settings.dormant_months,
-        "dormant_groups": [g["slug"] for g in groups if g["dormant"]],
-        "ddat": {
-            "total": feedback_total,
-            "by_role": by_role,
-            "no_role": roles.get("", 0),
-            "total_12_months": year_feedback,
-        },
-        "trend": trend,
-        "synced_at": activity.synced_at.isoformat().replace("+00:00", "Z")
+        ),
+        groups=groups,
+        dormant_months=settings.dormant_months,
+        dormant_groups=tuple(g.slug for g in groups if g.dormant),
+        ddat=Ddat(
+            total=feedback_total,
+            by_role=by_role,
+            no_role=roles.get("", 0),
+            total_12_months=year_feedback,
+        ),
+        trend=trend,
+        synced_at=activity.synced_at.isoformat().replace("+00:00", "Z")
         if activity.synced_at
         else None,
-    }
-    figures["objectives"] = _objectives(figures, activity, settings, end)
-    return figures
+        objectives=(),
+    )
+    # The objectives read the other figures: computed last, into a copy of the frozen model.
+    return figures.model_copy(update={"objectives": _objectives(figures, activity, settings, end)})
 
 
 def _departments(logins: Iterable[str], people: _People) -> tuple[dict[str, int], int, int]:
@@ -704,7 +718,7 @@ def _groups(
     active_keys: set[tuple[str, int]],
     by_key: dict[tuple[str, int], Item],
     contribs_by_item: dict[tuple[str, int], list[Contribution]],
-) -> list[dict[str, Any]]:
+) -> tuple[Group, ...]:
     zone = settings.zone
     first_day = months.this_start.astimezone(zone).date()
     last_day = (months.end - timedelta(seconds=1)).astimezone(zone).date()
@@ -755,27 +769,27 @@ def _groups(
         else:
             status_text = group.status.capitalize()
         out.append(
-            {
-                "slug": group.slug,
-                "name": group.name,
-                "label": group.label,
-                "status": group.status,
-                "items_active": len(active_items),
-                "items_opened": len(opened),
-                "comments": comments,
-                "meetings": len(in_month),
-                "meeting_dates": [d.isoformat() for d in in_month],
-                "planned_not_held": [d.isoformat() for d in planned],
-                "health": verdict.health if watch else group.status,
-                "health_reason": verdict.reason,
-                "status_text": status_text,
-                "notes_commits": commits_in_month.get(group.folder, 0),
-                "last_meeting": last.isoformat() if last else None,
-                "months_since_meeting": _months_between(last, last_day) if last else None,
-                "dormant": dormant,
-            }
+            Group(
+                slug=group.slug,
+                name=group.name,
+                label=group.label,
+                status=group.status,
+                items_active=len(active_items),
+                items_opened=len(opened),
+                comments=comments,
+                meetings=len(in_month),
+                meeting_dates=tuple(d.isoformat() for d in in_month),
+                planned_not_held=tuple(d.isoformat() for d in planned),
+                health=verdict.health if watch else group.status,
+                health_reason=verdict.reason,
+                status_text=status_text,
+                notes_commits=commits_in_month.get(group.folder, 0),
+                last_meeting=last.isoformat() if last else None,
+                months_since_meeting=_months_between(last, last_day) if last else None,
+                dormant=dormant,
+            )
         )
-    return out
+    return tuple(out)
 
 
 def _months_between(earlier: date, later: date) -> int:
@@ -824,18 +838,19 @@ GITHUB_SOURCES = {
 
 
 def _objectives(
-    figures: dict[str, Any], activity: Activity, settings: DigestSettings, end: datetime
-) -> list[dict[str, Any]]:
+    figures: Figures, activity: Activity, settings: DigestSettings, end: datetime
+) -> tuple[Objective, ...]:
     out = []
     month_end_day = (end - timedelta(seconds=1)).astimezone(settings.zone).date()
-    trend = figures["trend"]
+    trend = figures.trend
+    participants, departments = figures.participants, figures.departments
     for objective in settings.objectives:
         period = objective.period or "12-months"
-        value: float | None
+        value: int | float | None
         as_of: str | None = None
         source = GITHUB_SOURCES.get(objective.metric, "")
         note: str | None = None
-        unit = "count"
+        unit: Literal["count", "percentage points"] = "count"
         change: float | None = None
         if objective.metric == "org_members":
             value, as_of = _latest_count(activity, "org_members", end)
@@ -848,39 +863,33 @@ def _objectives(
             else:
                 source = f"GitHub: the organisation's member count, read {(as_of or '')[:10]}"
         elif objective.metric == "groups_active":
-            watched = [g for g in figures["groups"] if g["status"] in ("active", "dormant")]
-            value = sum(1 for g in watched if g["health"] == "active")
+            watched = [g for g in figures.groups if g.status in ("active", "dormant")]
+            value = sum(1 for g in watched if g.health == "active")
             period = "at month end"
         elif objective.metric == "new_participants":
             value = (
-                figures["participants"]["new"]
+                participants.new
                 if period == "month"
-                else sum(row["new_participants"] for row in trend[1:])
+                else sum(row.new_participants for row in trend[1:])
             )
         elif objective.metric == "active_participants":
-            value = (
-                figures["participants"]["active"]
-                if period == "month"
-                else figures["participants"]["active_12_months"]
-            )
+            value = participants.active if period == "month" else participants.active_12_months
         elif objective.metric == "active_engagement":
             period = "12-months"
-            value = figures["participants"]["engaged_12_months"]
+            value = participants.engaged_12_months
             note = (
-                f"{figures['participants']['active_12_months']} active on GitHub, "
-                f"{figures['participants']['attendees_12_months']} recorded as attending "
-                f"{figures['participants']['held_meetings_with_attendance']} held meeting(s)"
+                f"{participants.active_12_months} active on GitHub, "
+                f"{participants.attendees_12_months} recorded as attending "
+                f"{participants.held_meetings_with_attendance} held meeting(s)"
             )
         elif objective.metric == "departments":
             value = (
-                figures["departments"]["represented"]
-                if period == "month"
-                else figures["departments"]["represented_12_months"]
+                departments.represented if period == "month" else departments.represented_12_months
             )
         elif objective.metric == "department_share":
             period = "12-months"
             unit = "percentage points"
-            share = figures["departments"]["share_12_months"]
+            share = departments.share_12_months
             baseline = settings.baselines.get(objective.id, objective.baseline)
             if share is None:
                 value = None
@@ -888,7 +897,7 @@ def _objectives(
             elif baseline is None:
                 value = None
                 note = (
-                    f"{share}% of the {figures['departments']['known']} departments now; the "
+                    f"{share}% of the {departments.known} departments now; the "
                     f"baseline month {objective.baseline_month or '(none set)'} has not been "
                     "compiled"
                 )
@@ -896,15 +905,11 @@ def _objectives(
                 value = round(share - baseline, 1)
                 change = value
                 note = (
-                    f"{share}% of the {figures['departments']['known']} departments, from "
+                    f"{share}% of the {departments.known} departments, from "
                     f"{baseline}% in {objective.baseline_month or objective.baseline_date}"
                 )
         elif objective.metric == "ddat_feedback":
-            value = (
-                figures["ddat"]["total"]
-                if period == "month"
-                else figures["ddat"]["total_12_months"]
-            )
+            value = figures.ddat.total if period == "month" else figures.ddat.total_12_months
         elif objective.metric == "supplied":
             period = "as supplied"
             chosen = _supplied(settings.supplied, objective.id, month_end_day)
@@ -920,25 +925,25 @@ def _objectives(
             value = None
         target = objective.target
         out.append(
-            {
-                "id": objective.id,
-                "title": objective.title,
-                "metric": objective.metric,
-                "period": period,
-                "value": value,
-                "unit": unit,
-                "change": change,
-                "as_of": as_of,
-                "target": target,
-                "by": objective.by.isoformat() if objective.by else None,
-                "percent": round(100 * value / target, 1) if value is not None and target else None,
-                "status": _status(objective, value, month_end_day),
-                "source": source,
-                "stated": objective.stated,
-                "note": note,
-            }
+            Objective(
+                id=objective.id,
+                title=objective.title,
+                metric=objective.metric,
+                period=period,
+                value=value,
+                unit=unit,
+                change=change,
+                as_of=as_of,
+                target=target,
+                by=objective.by.isoformat() if objective.by else None,
+                percent=round(100 * value / target, 1) if value is not None and target else None,
+                status=_status(objective, value, month_end_day),
+                source=source,
+                stated=objective.stated,
+                note=note,
+            )
         )
-    return out
+    return tuple(out)
 
 
 def _supplied(found: Iterable[Supplied], objective: str, day: date) -> Supplied | None:
@@ -959,7 +964,7 @@ def _latest_count(activity: Activity, metric: str, end: datetime) -> tuple[int |
     return chosen.value, chosen.at.isoformat().replace("+00:00", "Z")
 
 
-def _status(objective: ObjectiveSpec, value: float | None, today: date) -> str:
+def _status(objective: ObjectiveSpec, value: float | None, today: date) -> ObjectiveStatus:
     """met, missed, on track, behind, in progress, or unknown (no figure)."""
     if value is None:
         return "unknown"

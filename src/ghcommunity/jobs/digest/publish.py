@@ -9,8 +9,7 @@ discussion, issue or file instead of adding a second one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Literal
 
 from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
@@ -22,6 +21,7 @@ from ghcommunity.core.plan import (
     OpenPullRequest,
     Plan,
 )
+from ghcommunity.jobs.digest.figures import Figures
 from ghcommunity.jobs.digest.metrics import Supplied
 
 Target = Literal["discussion", "issue", "file"]
@@ -65,7 +65,7 @@ def plan_digest(
     month: str,
     title: str,
     markdown: str,
-    figures: Mapping[str, Any],
+    figures: Figures,
     config: Config,
     target: Target,
 ) -> Plan:
@@ -95,7 +95,7 @@ def plan_digest(
             CommitFiles(
                 repo=repo,
                 branch=branch,
-                message=f"Add the digest for {figures['month_name']}",
+                message=f"Add the digest for {figures.month_name}",
                 files=[FileChange(path=path, content=f"# {title}\n\n{markdown}")],
                 if_exists="update",
             ),
@@ -104,7 +104,7 @@ def plan_digest(
                 head=branch,
                 title=title,
                 body=(
-                    f"The community digest for {figures['month_name']}, compiled by ghcommunity "
+                    f"The community digest for {figures.month_name}, compiled by ghcommunity "
                     f"from the repository's activity: `{path}`.\n\n"
                     "Merge it to publish; running the digest again for this month updates this "
                     "pull request."
@@ -114,11 +114,11 @@ def plan_digest(
         )
     else:  # pragma: no cover - the CLI offers only the three targets
         raise InputError(f"unknown digest target {target!r}: expected discussion, issue or file")
-    participants = figures["participants"]
+    participants = figures.participants
     plan.note(
-        f"{figures['month_name']}: {participants['active']} people took part "
-        f"({participants['new']} new), {figures['items']['opened']['total']} items opened"
+        f"{figures.month_name}: {participants.active} people took part "
+        f"({participants.new} new), {figures.items.opened.total} items opened"
     )
-    if not figures.get("synced_at"):
+    if not figures.synced_at:
         plan.note("the store has never been synced for this repository: the figures are empty")
     return plan

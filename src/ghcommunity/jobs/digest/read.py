@@ -4,15 +4,15 @@ when there is one (the CLI, the Action) or from the repository (the App)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.github.contents import read_text
 from ghcommunity.github.context import Context
+from ghcommunity.jobs.digest.figures import Figures
 from ghcommunity.jobs.digest.metrics import DigestSettings, Supplied, compute, window
 from ghcommunity.jobs.digest.publish import parse_supplied
 from ghcommunity.jobs.digest.render import render_title
@@ -83,7 +83,7 @@ def compile_digest(
     figures_path: str | Path | None = None,
     figures_text: str | None = None,
     recompute: bool = False,
-) -> tuple[dict[str, Any], str]:
+) -> tuple[Figures, str]:
     """The figures and the title of a month's digest, from the store.
 
     A month compiled once it was over (the store synced after its end) is kept as it was: a
@@ -107,8 +107,8 @@ def compile_digest(
                     if objective.baseline_month == month:
                         continue
                     earlier = store.kept_month(repo, objective.baseline_month)
-                    share = ((earlier or {}).get("departments") or {}).get("share_12_months")
-                    if isinstance(share, int | float):
+                    share = earlier.departments.share_12_months if earlier else None
+                    if share is not None:
                         baselines[objective.id] = float(share)
             settings = replace(
                 settings,
@@ -118,8 +118,7 @@ def compile_digest(
                 baselines=baselines,
             )
             activity = store.activity(repo, start, end)
-            # Through JSON, so a month computed now and one read back later are the same data.
-            figures = json.loads(json.dumps(compute(activity, settings, month), sort_keys=True))
+            figures = compute(activity, settings, month)
             if activity.synced_at is not None and activity.synced_at >= end:
                 store.keep_month(repo, month, figures, activity.synced_at)
     finally:

@@ -5,16 +5,22 @@ Each text format is a Jinja2 template. A community can replace one with its own 
 `digest.templates`); every template, built-in or not, renders in the sandboxed environment of
 `ghcommunity.core.templating`, with autoescaping for HTML. A template sees every figure of the JSON
 output by name (`items`, `participants`, `trend`, ...) plus `title`, `chart` and a few helpers.
+
+The Python here reads the typed `Figures`; a template gets the figures as the JSON output has them
+(plain dicts and lists, `model_dump(mode="json")`), as templates always have: a community's own
+template may use what dicts offer (`.get`, `|dictsort`, `|tojson`, `in`, `|length`, `.items()`)
+and a model offers none of those.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from ghcommunity.core.templating import builtin_template, render_user_template
+from ghcommunity.jobs.digest.figures import Figures, Objective, TrendRow
 
 Format = Literal["md", "html", "slack", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "slack", "json")
@@ -65,7 +71,7 @@ def slack(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def sparkline(values: list[int | None]) -> str:
+def sparkline(values: Sequence[int | None]) -> str:
     known = [v for v in values if v is not None]
     top = max(known, default=0)
     if top <= 0:
@@ -80,11 +86,11 @@ def _mermaid_text(text: str) -> str:
     return text.replace('"', "'")
 
 
-def mermaid_chart(trend: list[dict[str, Any]], title: str) -> str:
+def mermaid_chart(trend: Sequence[TrendRow], title: str) -> str:
     """A Mermaid `xychart-beta` of active people (bars) and new people (a line)."""
-    labels = ", ".join(f'"{_mermaid_text(row["label"])}"' for row in trend)
-    active = [int(row["active_participants"]) for row in trend]
-    new = [int(row["new_participants"]) for row in trend]
+    labels = ", ".join(f'"{_mermaid_text(row.label)}"' for row in trend)
+    active = [row.active_participants for row in trend]
+    new = [row.new_participants for row in trend]
     top = max([*active, *new, 1])
     return "\n".join(
         [
@@ -100,54 +106,63 @@ def mermaid_chart(trend: list[dict[str, Any]], title: str) -> str:
     )
 
 
-def chart_rows(trend: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The trend with bar widths in pixels, for the HTML chart."""
-    top = max([int(r["active_participants"]) for r in trend] + [1])
+def chart_rows(trend: Sequence[TrendRow]) -> list[dict[str, Any]]:
+    """The trend with bar widths in pixels, for the HTML chart (rows as templates see them)."""
+    top = max([r.active_participants for r in trend] + [1])
     return [
         {
-            **row,
-            "active_width": max(1, round(BAR_WIDTH * int(row["active_participants"]) / top))
-            if row["active_participants"]
+            **row.model_dump(mode="json"),
+            "active_width": max(1, round(BAR_WIDTH * row.active_participants / top))
+            if row.active_participants
             else 0,
-            "new_width": max(1, round(BAR_WIDTH * int(row["new_participants"]) / top))
-            if row["new_participants"]
+            "new_width": max(1, round(BAR_WIDTH * row.new_participants / top))
+            if row.new_participants
             else 0,
         }
         for row in trend
     ]
 
 
-def objective_figure(objective: Mapping[str, Any]) -> str:
+def _objective_fields(objective: Objective | Mapping[str, Any]) -> tuple[Any, Any, Any]:
+    # Templates call the helpers below with an objective as they see it (a dict).
+    if isinstance(objective, Objective):
+        return objective.value, objective.target, objective.unit
+    return objective.get("value"), objective.get("target"), objective.get("unit")
+
+
+def objective_figure(objective: Objective | Mapping[str, Any]) -> str:
     """An objective's figure as people read it: "+3.2 percentage points", "1,450", or "–"."""
-    value = objective.get("value")
+    value, _, unit = _objective_fields(objective)
     if value is None:
         return "–"
-    if objective.get("unit") == "percentage points":
+    if unit == "percentage points":
         return f"{value:+g} percentage points"
     return number(value)
 
 
-def objective_target(objective: Mapping[str, Any]) -> str:
-    target = objective.get("target")
+def objective_target(objective: Objective | Mapping[str, Any]) -> str:
+    _, target, unit = _objective_fields(objective)
     if target is None:
         return "–"
-    if objective.get("unit") == "percentage points":
+    if unit == "percentage points":
         return f"+{target:g} percentage points"
     return number(target)
 
 
-def context(figures: Mapping[str, Any], title: str) -> dict[str, Any]:
-    trend = list(figures["trend"])
-    first, last = (trend[0]["label"], trend[-1]["label"]) if trend else ("", "")
+def context(figures: Figures, title: str) -> dict[str, Any]:
+    """What a template sees: the figures as the JSON has them, by name, and the helpers."""
+    trend = figures.trend
+    first, last = (trend[0].label, trend[-1].label) if trend else ("", "")
     chart_title = f"Active people (bars) and new people (line), {first} to {last}"
+    data = figures.model_dump(mode="json")
     return {
-        **figures,
+        **data,
         "title": title,
         "chart_title": chart_title,
         "chart": mermaid_chart(trend, chart_title),
         "chart_rows": chart_rows(trend),
-        "spark_active": sparkline([r["active_participants"] for r in trend]),
-        "spark_new": sparkline([r["new_participants"] for r in trend]),
+        "spark_active": sparkline([r.active_participants for r in trend]),
+        "spark_new": sparkline([r.new_participants for r in trend]),
         "kind_names": KIND_NAMES,
         "hours": hours,
         "number": number,
@@ -156,18 +171,18 @@ def context(figures: Mapping[str, Any], title: str) -> dict[str, Any]:
         "slack": slack,
         "objective_figure": objective_figure,
         "objective_target": objective_target,
-        "unanswered_shown": list(figures["unanswered"]["entries"])[:20],
+        "unanswered_shown": data["unanswered"]["entries"][:20],
     }
 
 
-def render_title(template: str, figures: Mapping[str, Any]) -> str:
+def render_title(template: str, figures: Figures) -> str:
     text = render_user_template(
         template,
         {
-            "community": figures["community"],
-            "month": figures["month"],
-            "month_name": figures["month_name"],
-            "repo": figures["repo"],
+            "community": figures.community,
+            "month": figures.month,
+            "month_name": figures.month_name,
+            "repo": figures.repo,
         },
         name="digest.title",
     )
@@ -175,7 +190,7 @@ def render_title(template: str, figures: Mapping[str, Any]) -> str:
 
 
 def render(
-    figures: Mapping[str, Any],
+    figures: Figures,
     fmt: Format,
     *,
     title: str,
@@ -184,7 +199,8 @@ def render(
 ) -> str:
     """The digest in one format. `template` replaces the built-in template for that format."""
     if fmt == "json":
-        return json.dumps({"title": title, **figures}, indent=2, ensure_ascii=False) + "\n"
+        data = {"title": title, **figures.model_dump(mode="json")}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     source = template if template is not None else builtin_template(TEMPLATE_FILES[fmt])
     name = template_name or (TEMPLATE_FILES[fmt] if template is None else f"digest {fmt} template")
     text = render_user_template(

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pydantic import ValidationError
 from sqlalchemy import (
     Column,
     Connection,
@@ -49,6 +50,7 @@ from ghcommunity.jobs.digest.activity import (
     NoteFile,
     Person,
 )
+from ghcommunity.jobs.digest.figures import Figures
 
 T = TypeVar("T")
 
@@ -537,7 +539,8 @@ class Store:
 
     # -- months kept as first compiled -------------------------------------------------------
 
-    def kept_month(self, repo: str, month: str) -> dict[str, Any] | None:
+    def kept_month(self, repo: str, month: str) -> Figures | None:
+        """The figures kept for a month when it was first compiled, if it was."""
         with self._tx() as conn:
             found = conn.execute(
                 select(kept_months.c.figures).where(
@@ -546,10 +549,19 @@ class Store:
             ).scalar()
         if found is None:
             return None
-        figures: dict[str, Any] = json.loads(found)
-        return figures
+        try:
+            return Figures.model_validate_json(found)
+        except ValidationError as exc:
+            # Kept by a version of ghcommunity whose figures differ: say so, never guess.
+            problem = exc.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"]) or "the figures"
+            raise InputError(
+                f"the figures kept for {repo} {month} do not match this version of ghcommunity "
+                f"({where}: {problem['msg']}); compile that month again with "
+                f"`ghcommunity digest --month {month} --recompute`"
+            ) from None
 
-    def keep_month(self, repo: str, month: str, figures: dict[str, Any], at: datetime) -> None:
+    def keep_month(self, repo: str, month: str, figures: Figures, at: datetime) -> None:
         with self._tx() as conn:
             self._upsert(
                 conn,
@@ -559,7 +571,8 @@ class Store:
                         "repo": repo.lower(),
                         "month": month,
                         "kept_at": to_text(at),
-                        "figures": json.dumps(figures, sort_keys=True),
+                        # Sorted, as every version has kept them (the fields are in order).
+                        "figures": json.dumps(figures.model_dump(mode="json"), sort_keys=True),
                     }
                 ],
                 ("repo", "month"),
