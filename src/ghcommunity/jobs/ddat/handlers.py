@@ -7,7 +7,7 @@ import logging
 
 from ghcommunity.core import payload as p
 from ghcommunity.core.commands import CommandCall, CommandError, slash_command
-from ghcommunity.core.errors import GhcError
+from ghcommunity.core.errors import GhcError, InputError
 from ghcommunity.core.events import Event, on
 from ghcommunity.core.forms import detect_form
 from ghcommunity.core.plan import Plan
@@ -32,7 +32,11 @@ def handle_issue(event: Event, ctx: Context) -> Plan | None:
     number = event.issue_number
     if not config.ddat.enabled or number is None or p.get(event.payload, "issue", "pull_request"):
         return None
-    kit = context_kit(ctx)
+    try:
+        kit = context_kit(ctx)
+    except InputError as exc:  # a missing or broken taxonomy stops DDaT, not the other handlers
+        log.warning("DDaT feedback not read: %s", exc)
+        return Plan().note(f"DDaT feedback not read: {exc}")
     if not worth_reading(event, kit):
         return None
     snapshot = ctx.issue_snapshot(event.repo or config.repo, number)
