@@ -101,6 +101,15 @@ def test_the_app_labels_by_the_repositorys_taxonomy_and_reads_it_once_per_versio
     settle(service, sandbox)
     assert role_labels(open_feedback(service, sandbox)) == {"ddat-role: Platform engineer"}
     assert files.reads == 3
+
+    # Over 1 MB the contents API leaves the content out: it is read through the blob API.
+    # (Under the parser's 1,000,000 characters: a quotation mark is three bytes in UTF-8.)
+    big = taxonomy("Big engineer") + ("# " + "\u2018" * 99 + "\n") * 4000
+    assert len(big.encode()) > 1024 * 1024 > len(big)
+    sandbox.state.put_file(REPO, "config/ddat.yml", big, author="ada")
+    settle(service, sandbox)
+    assert role_labels(open_feedback(service, sandbox)) == {"ddat-role: Big engineer"}
+    assert files.reads == 4
     assert service.queue.list("parked") == []
 
 

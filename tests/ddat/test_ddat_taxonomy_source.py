@@ -168,9 +168,9 @@ def test_without_a_checkout_the_repository_s_file_is_read_through_the_api(config
     assert github.calls == [f"GET /repos/{config.repo}/contents/config/ddat.yml"]  # once
 
 
-def test_a_file_over_1_mb_is_read_through_the_blob_api() -> None:
-    text = taxonomy("Big engineer") + "# padding\n" * 120_000
-    assert 1024 * 1024 < len(text) < MAX_TAXONOMY_BYTES
+def test_a_file_over_1_mb_is_read_through_the_blob_api(config: Config) -> None:
+    text = taxonomy("Big engineer") + ("# " + "\u2018" * 99 + "\n") * 4000
+    assert len(text) < 1024 * 1024 < len(text.encode()) < MAX_TAXONOMY_BYTES
     data = text.encode()
     github = Contents({"config/ddat.yml": data})
     found = read_remote_file(github, REPO, "config/ddat.yml", max_bytes=MAX_TAXONOMY_BYTES)
@@ -181,6 +181,8 @@ def test_a_file_over_1_mb_is_read_through_the_blob_api() -> None:
         f"GET /repos/{REPO}/contents/config/ddat.yml",
         f"GET /repos/{REPO}/git/blobs/{blob_sha(data)}",
     ]
+    ctx = Context(config, github)
+    assert devops_label(ctx) == "ddat-role: Big engineer"  # and it parses
 
 
 def test_a_file_over_the_limit_is_refused_before_its_content_is_read(config: Config) -> None:
