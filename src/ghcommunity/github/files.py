@@ -59,7 +59,7 @@ def read_local_file(root: Path, path: str, *, max_bytes: int) -> RepoFile | None
     try:
         found = inside_checkout(root, path)
     except ValueError as exc:
-        raise FileError(f"{path}: {exc}") from None
+        raise FileError(str(exc)) from None
     where = str(found)
     try:
         if not found.exists():

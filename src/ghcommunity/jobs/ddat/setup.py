@@ -22,7 +22,9 @@ from ghcommunity.jobs.ddat.taxonomy import (
     parse_taxonomy,
 )
 
-_KEEP = 32  # kits (and parsed taxonomies) kept: a few per community the App serves
+# Kept, least recently used first out: a kit per community the App serves (building one takes
+# about 20 ms, parsing the shipped taxonomy as long); taxonomies are often shared (the shipped).
+_KEEP = 128
 _KITS: OrderedDict[tuple[str, ...], DdatKit] = OrderedDict()
 _TAXONOMIES: OrderedDict[str, Taxonomy] = OrderedDict()
 _LOCK = threading.Lock()
