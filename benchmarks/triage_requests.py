@@ -6,7 +6,10 @@
    `issues.opened` for every open issue through the full dispatcher (triage, DDaT and any other
    handler), once and then again: requests and writes per event, from the sandbox's counters.
 2. A slash command (`/label needs-info` by a facilitator): requests for the first and a rerun.
-3. Parses every sample issue body with `parse_body` many times: bodies per second.
+3. The same `issues.opened` events as the App meets them, with no checkout: files (the DDaT
+   taxonomy) read from the repository through the API, once, then kept across events in the
+   App's cache; and, for comparison, with neither a checkout nor a cache.
+4. Parses every sample issue body with `parse_body` many times: bodies per second.
 """
 
 from __future__ import annotations
@@ -30,7 +33,11 @@ from triage_helpers import (  # noqa: E402
 )
 
 from ghcommunity.core.forms import detect_form, parse_body  # noqa: E402
+from ghcommunity.core.providers import labels_from_jobs  # noqa: E402
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy  # noqa: E402
+from ghcommunity.github.context import Context  # noqa: E402
+from ghcommunity.github.files import FileCache  # noqa: E402
+from ghcommunity.github.forms import DirectoryFormSource  # noqa: E402
 from ghcommunity.jobs.labels.plan import declared_labels  # noqa: E402
 from ghcommunity.jobs.runner import dispatch, load_handlers  # noqa: E402
 from ghcommunity_sandbox.server import Sandbox  # noqa: E402
@@ -48,7 +55,8 @@ def main() -> None:
     try:
         existing = {lab["name"].lower() for lab in github.paginate(f"/repos/{REPO}/labels")}
         load_handlers()  # every job, as both doors load them: the DDaT taxonomy's labels too
-        for spec in declared_labels(reference_config()):
+        config = reference_config()
+        for spec in declared_labels(config, labels_from_jobs(context(github), set())):
             if spec.name.lower() not in existing:
                 sb.state.add_label(REPO, spec.name, spec.color, spec.description)
         repository = github.rest("GET", f"/repos/{REPO}")
@@ -95,6 +103,24 @@ def main() -> None:
                 f"issue_comment `/label needs-info` ({label}): {stats['total']} requests, "
                 f"{stats['writes']} writes"
             )
+
+        # 3. As the App meets them: no checkout (each event a fresh Context, as each delivery).
+        cache = FileCache()
+        forms = DirectoryFormSource(ROOT / "config/issue-forms")
+
+        def no_checkout(files: Any) -> Context:
+            return Context(config, github, form_source=forms, files=files)
+
+        for name, files in (("cached across events (the App)", cache), ("no cache", None)):
+            totals = []
+            for issue in issues:
+                event = listed_issue_event("opened", issue, repository)
+                sb.reset_stats()
+                dispatch(event, no_checkout(files.source(REPO) if files else None))
+                totals.append(sb.stats()["total"])
+            print(f"issues.opened redelivered with no checkout, taxonomy {name}:")
+            print(f"  requests {spread(totals)}; {sum(totals)} for {len(issues)} events")
+        print(f"  the App's cache read the taxonomy {cache.reads} time(s) for {len(issues)} events")
     finally:
         github.close()
         sb.stop()

@@ -452,6 +452,21 @@ def test_contents_put_get_update_delete(api: httpx.Client, sandbox: Sandbox) -> 
     assert api.get(f"{R}/contents/{path}").status_code == 404
 
 
+def test_a_file_over_1_mb_comes_without_its_content(api: httpx.Client, sandbox: Sandbox) -> None:
+    data = b"x" * (1024 * 1024 + 1)
+    sandbox.state.put_file(REPO, "big.txt", data)
+    got = api.get(f"{R}/contents/big.txt").json()
+    assert (got["content"], got["encoding"], got["size"]) == ("", "none", len(data))
+    blob = api.get(f"{R}/git/blobs/{got['sha']}").json()
+    assert base64.b64decode(blob["content"]) == data
+    raw = api.get(f"{R}/contents/big.txt", headers={"Accept": "application/vnd.github.raw"})
+    assert raw.content == data
+    small = b"y" * (1024 * 1024)
+    sandbox.state.put_file(REPO, "small.txt", small)
+    got = api.get(f"{R}/contents/small.txt").json()
+    assert base64.b64decode(got["content"]) == small
+
+
 def test_blob_sha_is_gits(api: httpx.Client) -> None:
     r = api.post(f"{R}/git/blobs", json={"content": "Test content", "encoding": "utf-8"})
     # `printf 'Test content' | git hash-object --stdin`

@@ -22,3 +22,12 @@ def webhook(name: str) -> dict[str, Any]:
     data = json.loads((FIXTURES / "webhooks" / f"{name}.json").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return copy.deepcopy(data)
+
+
+def checkout_context(config: Any, client: Any = None) -> Any:
+    """A Context on this repository's checkout (the taxonomy is its config/ddat.yml), as an
+    Action run has; `client` defaults to one that is never called."""
+    from ghcommunity.github.client import Connection, GitHubClient
+    from ghcommunity.github.context import Context
+
+    return Context(config, client or GitHubClient(Connection()), checkout=ROOT)

@@ -244,7 +244,7 @@ def test_the_sample_report_in_every_format(sample_sandbox, github, config, kit) 
 
     # the export puts the chosen formats in its pull request; a rerun writes nothing
     month = Month(2026, 9)
-    plan, _ = export_month(github, config, REPO, month, ["md", "csv", "xlsx"])
+    plan, _ = export_month(github, config, REPO, month, ["md", "csv", "xlsx"], kit=kit)
     Executor(github, actor="ghcommunity[bot]").apply(plan)
     branch = "ghcommunity/ddat-feedback-2026-09"
     found = github.rest(
@@ -253,6 +253,6 @@ def test_the_sample_report_in_every_format(sample_sandbox, github, config, kit) 
     workbook = load_workbook(io.BytesIO(base64.b64decode(found["content"])))
     assert workbook.sheetnames[:4] == ["Summary", "Feedback", "By skill", "By role"]
     sample_sandbox.reset_stats()
-    plan, _ = export_month(github, config, REPO, month, ["md", "csv", "xlsx"])
+    plan, _ = export_month(github, config, REPO, month, ["md", "csv", "xlsx"], kit=kit)
     Executor(github, actor="ghcommunity[bot]").apply(plan)
     assert sample_sandbox.stats()["writes"] == 0

@@ -4,7 +4,7 @@ of the hashed labels issues already carry."""
 from __future__ import annotations
 
 import pytest
-from ddat_support import ROLE_CSV, SKILLS_CSV
+from ddat_support import ROLE_CSV, SKILLS_CSV, checkout_context
 
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import AddLabels, CreateLabel, UpdateLabel
@@ -43,9 +43,10 @@ def test_hashed_labels_are_previous_names_and_still_read(taxonomy) -> None:  # t
 
 
 def test_the_labels_job_renames_hashed_labels(config) -> None:  # type: ignore[no-untyped-def]
+    from ghcommunity.core.providers import labels_from_jobs
     from ghcommunity.jobs.labels.plan import declared_labels, plan_label_sync
 
-    declared = declared_labels(config)
+    declared = declared_labels(config, labels_from_jobs(checkout_context(config), set()))
     existing = [
         {
             "name": "ddat-role: Development ops (DevOps) engineer ~7964",
@@ -126,9 +127,12 @@ def test_an_issue_with_a_hashed_label_keeps_it_renamed(kit, config) -> None:  # 
 
 
 def test_the_digest_shows_the_frameworks_name_for_a_short_label(config) -> None:  # type: ignore[no-untyped-def]
+    from ghcommunity.core.providers import role_label_names
     from ghcommunity.jobs.digest.metrics import DigestSettings, role_from_labels
 
-    names = DigestSettings.from_config(config).ddat_role_names
+    names = DigestSettings.from_config(
+        config, role_label_names(checkout_context(config))
+    ).ddat_role_names
     for label in (
         "ddat-role: DevOps engineer",
         "ddat-role: Development ops (DevOps) engineer ~7964",  # before short names

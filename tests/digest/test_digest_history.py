@@ -10,16 +10,23 @@ from typing import Any
 import pytest
 
 from ghcommunity.config import Config, load_config
+from ghcommunity.core.providers import role_label_names, role_resolver
 from ghcommunity.core.resources import reference_config
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
+from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.metrics import DigestSettings, Supplied, compute, window
 from ghcommunity.jobs.digest.read import compile_digest, load_supplied
 from ghcommunity.jobs.digest.render import render
 from ghcommunity.jobs.digest.store import Store
-from ghcommunity.jobs.digest.sync import role_resolver, settings_from_config, sync_repo
+from ghcommunity.jobs.digest.sync import settings_from_config, sync_repo
 
 REPO = "uk-x-gov-software-community/community-space"
 FORM = "### Department or organisation\n\n{}\n\n### What would you like to share?\n\nA link.\n"
+
+
+def checkout_ctx(config: Config) -> Context:
+    """A Context on this repository's checkout (the DDaT taxonomy is read from it)."""
+    return Context(config, GitHubClient(Connection()), checkout=Path(__file__).resolve().parents[2])
 
 
 def sync(sandbox: Any, url: str, config: Config, now: datetime) -> None:
@@ -32,7 +39,7 @@ def sync(sandbox: Any, url: str, config: Config, now: datetime) -> None:
             github,
             store,
             REPO,
-            settings_from_config(config, role_resolver(config)),
+            settings_from_config(config, role_resolver(checkout_ctx(config))),
             now=lambda: now,
         )
     finally:
@@ -73,7 +80,7 @@ def test_compiling_october_again_after_november_gives_the_same_digest(
     # Computed afresh from the store, October is still what was known in October.
     assert october(url, config, recompute=True) == first
     # November itself sees lucy-chen's new answer.
-    settings = DigestSettings.from_config(config)
+    settings = DigestSettings.from_config(config, role_label_names(checkout_ctx(config)))
     store = Store(url)
     try:
         november = compute(store.activity(REPO, *window("2026-11", settings)), settings, "2026-11")
@@ -101,10 +108,10 @@ def test_a_departments_answer_applies_from_when_it_was_given(sample_sandbox: Any
         github,
         store,
         REPO,
-        settings_from_config(config, role_resolver(config)),
+        settings_from_config(config, role_resolver(checkout_ctx(config))),
         now=lambda: datetime(2026, 12, 2, 9, 0, tzinfo=UTC),
     )
-    settings = DigestSettings.from_config(config)
+    settings = DigestSettings.from_config(config, role_label_names(checkout_ctx(config)))
     figures = compute(store.activity(REPO, *window("2026-10", settings)), settings, "2026-10")
     counts = {row.department: row.participants for row in figures.departments.counts}
     assert counts["Department for Work and Pensions"] == 3  # not moved to HMRC in October
@@ -121,7 +128,7 @@ def test_supplied_figures_show_their_source_and_date(tmp_path: Path) -> None:
     supplied = load_supplied(path)
     assert supplied[0] == Supplied("passive-engagement", date(2026, 9, 30), 1200, "Mailchimp")
     config = load_config(reference_config())
-    settings = DigestSettings.from_config(config)
+    settings = DigestSettings.from_config(config, role_label_names(checkout_ctx(config)))
     from dataclasses import replace
 
     from ghcommunity.jobs.digest.activity import Activity
@@ -160,7 +167,7 @@ def test_departmental_representation_is_a_change_in_points_from_the_baseline_mon
     from ghcommunity.config import parse_config
 
     config = parse_config(text, "ref.yml")
-    settings = DigestSettings.from_config(config)
+    settings = DigestSettings.from_config(config, role_label_names(checkout_ctx(config)))
     from dataclasses import replace
 
     activity = Activity(
@@ -189,7 +196,7 @@ def test_members_are_the_reading_at_the_months_end_or_just_after_never_later() -
     from ghcommunity.jobs.digest.activity import Activity, CountSample
 
     config = load_config(reference_config())
-    settings = DigestSettings.from_config(config)
+    settings = DigestSettings.from_config(config, role_label_names(checkout_ctx(config)))
 
     def members(*readings: tuple[str, int]) -> tuple[Any, Any]:
         activity = Activity(

@@ -8,17 +8,20 @@ numbers below are the order of the seed's `issues:` list (the sandbox numbers th
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ghcommunity.config import load_config
+from ghcommunity.core.providers import role_label_names, role_resolver
 from ghcommunity.core.resources import reference_config
+from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.figures import Figures
 from ghcommunity.jobs.digest.metrics import DigestSettings, compute, window
 from ghcommunity.jobs.digest.render import render
 from ghcommunity.jobs.digest.store import Store
-from ghcommunity.jobs.digest.sync import role_resolver, settings_from_config, sync_repo
+from ghcommunity.jobs.digest.sync import settings_from_config, sync_repo
 
 REPO = "uk-x-gov-software-community/community-space"
 
@@ -64,9 +67,10 @@ def october_figures(sandbox_server: Any) -> Figures:
     )
     store = Store("sqlite://")
     now = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # the seed's frozen clock
-    settings = settings_from_config(config, role_resolver(config))
+    ctx = Context(config, github, checkout=Path(__file__).resolve().parents[2])
+    settings = settings_from_config(config, role_resolver(ctx))
     sync_repo(github, store, REPO, settings, now=lambda: now)
-    digest_settings = DigestSettings.from_config(config)
+    digest_settings = DigestSettings.from_config(config, role_label_names(ctx))
     activity = store.activity(REPO, *window("2026-10", digest_settings))
     return compute(activity, digest_settings, "2026-10")
 

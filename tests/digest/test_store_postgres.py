@@ -7,16 +7,19 @@ tests/conftest.py's `postgres_url`); skipped otherwise.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ghcommunity.config import load_config
+from ghcommunity.core.providers import role_label_names, role_resolver
 from ghcommunity.core.resources import reference_config
 from ghcommunity.github.client import GitHubClient
+from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.metrics import DigestSettings, compute, window
 from ghcommunity.jobs.digest.store import Store, metadata
-from ghcommunity.jobs.digest.sync import role_resolver, settings_from_config, sync_repo
+from ghcommunity.jobs.digest.sync import settings_from_config, sync_repo
 
 pytest.importorskip("psycopg")
 
@@ -26,9 +29,10 @@ NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # the sample seed's frozen clock
 
 def october(github: GitHubClient, store: Store) -> dict[str, Any]:
     config = load_config(reference_config())
-    settings = settings_from_config(config, role_resolver(config))
+    ctx = Context(config, github, checkout=Path(__file__).resolve().parents[2])
+    settings = settings_from_config(config, role_resolver(ctx))
     sync_repo(github, store, REPO, settings, now=lambda: NOW)
-    digest = DigestSettings.from_config(config)
+    digest = DigestSettings.from_config(config, role_label_names(ctx))
     figures = compute(store.activity(REPO, *window("2026-10", digest)), digest, "2026-10")
     return figures.model_dump(mode="json")
 

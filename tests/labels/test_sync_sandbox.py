@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from ghcommunity.cli import cli
 from ghcommunity.config import load_config, parse_config
 from ghcommunity.core.events import Event
-from ghcommunity.github.client import GitHubClient
+from ghcommunity.core.providers import labels_from_jobs
+from ghcommunity.github.client import Connection, GitHubClient
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.labels.handlers import sync_labels
 from ghcommunity.jobs.runner import dispatch
@@ -184,7 +185,9 @@ def test_120_existing_labels_are_read_across_pages(sandbox: Any) -> None:
     config = load_config(CONFIG)
     from ghcommunity.jobs.labels.plan import declared_labels
 
-    for spec in declared_labels(config):
+    for spec in declared_labels(
+        config, labels_from_jobs(Context(config, GitHubClient(Connection()), checkout=ROOT), set())
+    ):
         state.add_label(REPO, spec.name, spec.color, spec.description)
     for i in range(26):
         state.add_label(REPO, f"topic {i:03d}", "ededed", "")  # not owned
@@ -270,7 +273,7 @@ def test_sync_labels_reads_with_one_request_per_page(sandbox: Any, github: GitHu
         "community: {name: C, org: uk-x-gov-software-community, repo: community-space}\n"
     )
     sandbox.reset_stats()
-    result = sync_labels(github, config, REPO)
+    result = sync_labels(github, config, REPO, job_labels=[])
     assert result.existing == []
     assert sandbox.stats()["total"] == 1
 

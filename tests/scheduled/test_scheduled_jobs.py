@@ -18,6 +18,8 @@ from ghcommunity.config import Config, load_config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.events import Event, handlers_for
 from ghcommunity.core.jobs import validate_options
+from ghcommunity.core.providers import labels_from_jobs
+from ghcommunity.github.client import Connection, GitHubClient
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.store import Store
 from ghcommunity.jobs.labels.plan import declared_labels
@@ -115,7 +117,10 @@ def digest_published_october(sandbox: Sandbox, config: Config, tmp: Path) -> Non
 
 def labels_are_all_declared(sandbox: Sandbox, config: Config, tmp: Path) -> None:
     have = set(sandbox.state.repo(REPO).labels)
-    assert {spec.name.lower() for spec in declared_labels(config)} <= have
+    declared = declared_labels(
+        config, labels_from_jobs(Context(config, GitHubClient(Connection()), checkout=ROOT), set())
+    )
+    assert {spec.name.lower() for spec in declared} <= have
 
 
 def audit_opened_the_tracking_issue(sandbox: Sandbox, config: Config, tmp: Path) -> None:

@@ -278,11 +278,12 @@ def sandbox_comment_event(
 
 
 def context(github: Any, config: Config | None = None) -> Any:
-    """A fresh Context per delivery (as each Action run or webhook gets), forms from config/."""
+    """A fresh Context per delivery (as each Action run gets): forms from config/, other files
+    (the DDaT taxonomy) from this repository's checkout."""
     from ghcommunity.github.context import Context
     from ghcommunity.github.forms import DirectoryFormSource
 
-    ctx = Context(config=config or reference_config(), client=github)
+    ctx = Context(config=config or reference_config(), client=github, checkout=ROOT)
     ctx.form_source = DirectoryFormSource(FORMS_DIR)
     return ctx
 

@@ -41,6 +41,10 @@ def q(value: str) -> str:
     return quote(value, safe="")
 
 
+# The contents API's JSON carries a file's content up to 1 MB.
+CONTENTS_INLINE_MAX = 1024 * 1024
+
+
 def b64_lines(data: bytes) -> str:
     """Base64 with a newline every 60 characters, as the contents API writes it."""
     text = base64.b64encode(data).decode()
@@ -673,8 +677,14 @@ class Shapes:
             "type": kind,
         }
         if with_content and entry.type == "blob":
-            out["content"] = b64_lines(repo.git.blobs[entry.sha].data)
-            out["encoding"] = "base64"
+            if size > CONTENTS_INLINE_MAX:
+                # GitHub leaves a file over 1 MB out of the JSON (the raw media type or the
+                # blob API serve it): an empty content, encoding "none".
+                out["content"] = ""
+                out["encoding"] = "none"
+            else:
+                out["content"] = b64_lines(repo.git.blobs[entry.sha].data)
+                out["encoding"] = "base64"
         out["_links"] = {"self": self_url, "git": git_url, "html": html}
         return out
 

@@ -34,6 +34,7 @@ from ghcommunity.core.events import Event, handlers_for
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Executor
+from ghcommunity.github.files import FileCache
 from ghcommunity.jobs.runner import dispatch, load_handlers
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class Processor:
         on_event: Callable[[Event, Processed], None] | None = None,
         forms: FormCache | None = None,
         store_url: str | None = None,
+        files: FileCache | None = None,
     ) -> None:
         self.clients = clients
         self.store_url = store_url  # the digest's store, handed to handlers in the Context
@@ -71,6 +73,8 @@ class Processor:
         self.handler_modules = handler_modules
         self.on_event = on_event  # for tests and benchmarks: see every processed delivery
         self.forms = forms or FormCache(ttl=configs.ttl, clock=configs.clock)
+        # Other files of the repository (the DDaT taxonomy), read once per change, not per event.
+        self.files = files or FileCache(ttl=configs.ttl, clock=configs.clock)
         load_handlers()
         if handler_modules:
             load_handlers(handler_modules)
@@ -116,6 +120,7 @@ class Processor:
         # Issue forms come from the repository the event is about, through the API (never from
         # whatever directory the server happens to run in), cached across events.
         ctx.form_source = self.forms.source(client, event.repo, loaded.config.triage.forms_path)
+        ctx.files = self.files.source(event.repo)
         before = client.requests
         result = dispatch(event, ctx)
         if result.ignored:
@@ -160,6 +165,8 @@ class Processor:
         """Drop a changed config or forms from the caches; explain a config on its commit."""
         if is_default_branch_push(event.payload) and push_touches(event.payload, FORMS_PREFIX):
             self.forms.invalidate(event.repo)
+        if is_default_branch_push(event.payload):
+            self.files.invalidate(event.repo, lambda path: push_touches(event.payload, path))
         if not push_changes_config(event.payload):
             return ""
         if is_default_branch_push(event.payload):

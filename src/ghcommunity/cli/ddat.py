@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +22,10 @@ from ghcommunity.cli.common import (
 )
 from ghcommunity.core.errors import InputError, OperationalError
 
+if TYPE_CHECKING:
+    from ghcommunity.config import Config
+    from ghcommunity.jobs.ddat.taxonomy import Taxonomy
+
 DEFAULT_TAXONOMY_OUT = "config/ddat.yml"
 DEFAULT_FORM_OUT = "config/issue-forms/ddat-feedback.yml"
 
@@ -31,6 +36,15 @@ def ddat() -> None:
 
     The DDaT framework is the Government Digital and Data Profession Capability Framework.
     """
+
+
+def _local_taxonomy(config: Config) -> Taxonomy:
+    """The configured taxonomy in the working directory, for the commands that work offline
+    (`ddat form`, `ddat classify`): no repository, no request; the default path falls back to
+    the copy that ships with ghcommunity, as everywhere."""
+    from ghcommunity.jobs.ddat.taxonomy import load_taxonomy, taxonomy_path
+
+    return load_taxonomy(taxonomy_path(config.ddat.taxonomy, Path.cwd()))
 
 
 # -- writing generated files -----------------------------------------------------------------
@@ -181,10 +195,9 @@ def taxonomy(
 def form(out: str, check: bool, config_path: str | None) -> None:
     """Generate the DDaT feedback issue form from the taxonomy (so they never drift)."""
     from ghcommunity.jobs.ddat.form import render_form
-    from ghcommunity.jobs.ddat.setup import load_configured_taxonomy
 
     config = load(config_path)
-    tax = load_configured_taxonomy(config)
+    tax = _local_taxonomy(config)
     text = render_form(tax, config.ddat.feedback_label, config.ddat.taxonomy)
     _write_generated(text, out, check=check, what="the taxonomy")
 
@@ -214,7 +227,8 @@ def classify(body_path: str, title: str | None, as_json: bool, config_path: str 
             body = Path(body_path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{body_path}: cannot read the body: {exc}") from None
-    kit = load_kit(load(config_path))
+    config = load(config_path)
+    kit = load_kit(config, _local_taxonomy(config))
     result = kit.classify(body, title)
     if as_json:
         echo_json(result.to_json())
@@ -320,18 +334,19 @@ def report(
     from ghcommunity.jobs.ddat.fetch import fetch_feedback
     from ghcommunity.jobs.ddat.report import Period, build_report
     from ghcommunity.jobs.ddat.report_render import render_bytes
-    from ghcommunity.jobs.ddat.setup import load_kit
+    from ghcommunity.jobs.ddat.setup import context_kit
 
     if fmt == "xlsx" and not out:
         raise InputError("--format xlsx writes a binary workbook: pass --out FILE.xlsx")
 
     config = load(config_path)
-    kit = load_kit(config)
     target = repo or config.repo
     period = Period(_parse_date(since, "--since"), _parse_date(until, "--until"))
     if period.since and period.until and period.since > period.until:
         raise InputError("--since is after --until")
     github = client(api_url, token)
+    # The taxonomy through the Context: the checkout's (the working directory's) file.
+    kit = context_kit(job_context(config, github))
     issues = fetch_feedback(
         github,
         target,

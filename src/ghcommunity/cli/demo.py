@@ -231,7 +231,8 @@ def triage_step(demo: Demo) -> StepResult:
         ),
         key=lambda issue: int(issue["number"]),
     )
-    # As the Action does from a checkout of the community's repo: forms from a folder.
+    # As the Action does from a checkout of the community's repo: forms from a folder, other
+    # files (the DDaT taxonomy) from the working directory, as every command reads them.
     forms = DirectoryFormSource(reference_dir() / "issue-forms")
 
     def deliver(issue: dict[str, Any]) -> Any:
@@ -239,7 +240,8 @@ def triage_step(demo: Demo) -> StepResult:
             "issues",
             {"action": "opened", "issue": issue, "repository": repo, "sender": issue["user"]},
         )
-        return dispatch(event, Context(config=config, client=client, form_source=forms))
+        ctx = Context(config=config, client=client, form_source=forms, checkout=Path.cwd())
+        return dispatch(event, ctx)
 
     before = sb.stats()
     results = [deliver(issue) for issue in issues]

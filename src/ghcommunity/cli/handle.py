@@ -169,7 +169,11 @@ def handle(
     """Run every enabled handler for one event and apply the Plan (or print it with --dry-run)."""
     event = read_event(event_name, event_path)
     config = load(config_path)
-    ctx = Context(config=config, client=client(api_url, token), dry_run=dry_run)
+    # The working directory is the checkout (as for every command): files such as the DDaT
+    # taxonomy are read from it.
+    ctx = Context(
+        config=config, client=client(api_url, token), dry_run=dry_run, checkout=Path.cwd()
+    )
     if forms_dir:
         from ghcommunity.github.forms import DirectoryFormSource
 

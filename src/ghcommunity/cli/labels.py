@@ -14,6 +14,7 @@ from ghcommunity.cli.common import (
     plan_options,
     run_job_and_print,
 )
+from ghcommunity.core.providers import labels_from_jobs
 from ghcommunity.jobs.labels.plan import declared_labels
 from ghcommunity.jobs.runner import load_handlers
 
@@ -63,7 +64,10 @@ def list_labels(config_path: str | None, as_json: bool) -> None:
     """Print the labels the config declares (no GitHub access needed)."""
     load_handlers()  # what other jobs declare (the DDaT taxonomy's labels)
     config = load(config_path)
-    specs = declared_labels(config)
+    # Other jobs' labels (the DDaT taxonomy's), read from the checkout: no request is made.
+    specs = declared_labels(
+        config, labels_from_jobs(job_context(config, client(None, None)), set())
+    )
     if as_json:
         echo_json(
             [

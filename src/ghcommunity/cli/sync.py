@@ -10,7 +10,15 @@ from typing import Any
 
 import click
 
-from ghcommunity.cli.common import F, client, config_option, echo_json, github_options, load
+from ghcommunity.cli.common import (
+    F,
+    client,
+    config_option,
+    echo_json,
+    github_options,
+    job_context,
+    load,
+)
 from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.github.client import GitHubClient, split_repo
@@ -133,10 +141,25 @@ def run_sync(
     quiet: bool = False,
 ) -> SyncReport:
     """Sync with the right progress display for where we run."""
+    from ghcommunity.core.providers import role_resolver
+
+    # Role answers read against the DDaT taxonomy in the checkout (the working directory).
+    resolve = role_resolver(job_context(config, github))
     if quiet:
-        return sync_store(github, store_url, repo, config, since=since, full=full)
+        return sync_store(
+            github, store_url, repo, config, since=since, full=full, resolve_role=resolve
+        )
     with progress_for_terminal() as bars:
-        return sync_store(github, store_url, repo, config, since=since, full=full, progress=bars)
+        return sync_store(
+            github,
+            store_url,
+            repo,
+            config,
+            since=since,
+            full=full,
+            progress=bars,
+            resolve_role=resolve,
+        )
 
 
 @click.command("sync")

@@ -21,11 +21,13 @@ Registering a command (e.g. in `jobs/ddat/handlers.py`)::
     @slash_command("ddat", permission="triage", usage="/ddat role=... level=... skill=...",
                    help="Set the DDaT role, level and skills of this feedback.")
     def ddat_command(call: CommandCall) -> Plan:
-        ...  # pure: read call.args / call.argv, call.config, call.snapshot, call.labels
+        ...  # read call.args / call.argv, call.config, call.snapshot, call.labels
+        kit = context_kit(call.context)  # anything more, read through the event's Context
         raise CommandError("no role named 'wizard'")  # to refuse, with the reason replied
 
-The handler receives a `CommandCall` and returns a Plan (or None for nothing to do); it must be
-pure (no network, clock or files: `call.now` is the time). Raising `CommandError` replies with
+The handler receives a `CommandCall` and returns a Plan (or None for nothing to do); it plans
+from what it is given (`call.now` is the time) and reads anything more (a file of the repo)
+through `call.context`, the event's Context, never from the network or files itself. Raising `CommandError` replies with
 its message. `call.labels` are the issue's labels after the commands before it in the same
 comment.
 """
@@ -60,6 +62,7 @@ if TYPE_CHECKING:
     from ghcommunity.config import Config, ConfigView
     from ghcommunity.config.community import Community
     from ghcommunity.config.triage import Triage
+    from ghcommunity.github.context import Context
     from ghcommunity.github.snapshot import IssueSnapshot
 
 log = logging.getLogger(__name__)
@@ -136,6 +139,9 @@ class CommandCall:
     comment_id: int
     now: datetime
     labels: tuple[str, ...]  # the issue's labels after the earlier commands in this comment
+    # The event's Context, for what a command reads beyond the snapshot (the DDaT taxonomy),
+    # read through it like every handler's reads; None where a test plans without one.
+    context: Context | None = None
 
     def view(self, kind: type[V]) -> V:
         """The command's job's view of the config."""
@@ -419,8 +425,10 @@ def plan_commands(
     snapshot: IssueSnapshot,
     actor: Actor,
     now: datetime,
+    context: Context | None = None,
 ) -> Plan:
-    """What the slash commands in one comment do. Pure: permissions come in `actor`."""
+    """What the slash commands in one comment do. Pure: permissions come in `actor`; what a
+    command reads beyond the snapshot it reads through `context` (its handler's edge)."""
     plan = Plan()
     if not config.triage.commands.enabled:
         return plan.note("slash commands are disabled (triage.commands.enabled: false)")
@@ -453,6 +461,7 @@ def plan_commands(
             comment_id=comment_id,
             now=now,
             labels=tuple(labels),
+            context=context,
         )
         try:
             result = command.handler(call)

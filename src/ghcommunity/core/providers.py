@@ -21,16 +21,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ghcommunity.config import Config
     from ghcommunity.config.labels import LabelSpec
     from ghcommunity.core.dashboard import DashboardInputs, DashboardSection, Tick, TickRun
     from ghcommunity.github.context import Context
 
-LabelSource = Callable[["Config", "set[str]"], "list[LabelSpec]"]
+# Each reads what it needs through the Context (the DDaT taxonomy: the checkout's file, or the
+# repository's through the API), at the edge; the planners get what they return.
+LabelSource = Callable[["Context", "set[str]"], "list[LabelSpec]"]
 RoleResolver = Callable[[str], "str | None"]
-RoleResolverFactory = Callable[["Config"], "RoleResolver | None"]
+RoleResolverFactory = Callable[["Context"], "RoleResolver | None"]
 
-RoleLabelNames = Callable[["Config"], "dict[str, str]"]
+RoleLabelNames = Callable[["Context"], "dict[str, str]"]
 SectionReader = Callable[["Context", "DashboardInputs"], "DashboardSection | None"]
 TickHandler = Callable[["Context", "Tick"], "TickRun"]
 JobRunner = Callable[["Context", str, "dict[str, Any]"], "TickRun"]
@@ -44,7 +45,7 @@ _JOB_RUNNERS: list[JobRunner] = []
 
 
 def label_source(name: str) -> Callable[[LabelSource], LabelSource]:
-    """Register `func(config, already_declared_lowercase) -> [LabelSpec]` under `name`."""
+    """Register `func(ctx, already_declared_lowercase) -> [LabelSpec]` under `name`."""
 
     def register(func: LabelSource) -> LabelSource:
         _LABEL_SOURCES[name] = func
@@ -61,19 +62,19 @@ def role_resolver_factory(name: str) -> Callable[[RoleResolverFactory], RoleReso
     return register
 
 
-def labels_from_jobs(config: Config, declared: set[str]) -> list[LabelSpec]:
+def labels_from_jobs(ctx: Context, declared: set[str]) -> list[LabelSpec]:
     """Every registered job's labels that `declared` (lower-cased names) does not have yet."""
     out: list[LabelSpec] = []
     for source in _LABEL_SOURCES.values():
-        extra = source(config, declared | {spec.name.lower() for spec in out})
+        extra = source(ctx, declared | {spec.name.lower() for spec in out})
         out += extra
     return out
 
 
-def role_resolver(config: Config) -> RoleResolver | None:
+def role_resolver(ctx: Context) -> RoleResolver | None:
     """The first registered resolver that can read roles for this config, or None."""
     for factory in _ROLE_RESOLVERS.values():
-        resolve = factory(config)
+        resolve = factory(ctx)
         if resolve is not None:
             return resolve
     return None
@@ -99,11 +100,11 @@ def dashboard_section(name: str) -> Callable[[SectionReader], SectionReader]:
     return register
 
 
-def role_label_names(config: Config) -> dict[str, str]:
+def role_label_names(ctx: Context) -> dict[str, str]:
     """Lower-cased DDaT role label names (without the prefix) → the framework's names."""
     names: dict[str, str] = {}
     for provider in _ROLE_LABEL_NAMES.values():
-        names.update(provider(config))
+        names.update(provider(ctx))
     return names
 
 

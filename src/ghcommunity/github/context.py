@@ -15,6 +15,7 @@ from ghcommunity.github.executor import Executor
 from ghcommunity.github.snapshot import IssueSnapshot, read_issue_snapshot
 
 if TYPE_CHECKING:
+    from ghcommunity.github.files import RepoFile, RepoFiles
     from ghcommunity.github.forms import FormSource
 
 
@@ -37,6 +38,9 @@ class Context:
     # The local checkout of the community's repo (the CLI, the Action); None: there is none
     # (the App), so templates and files are read from the repository through the API.
     checkout: Path | None = None
+    # Where the repo's files are read from when there is no checkout (the App: a cache kept
+    # across events); None: straight from `config.repo` through the contents API.
+    files: RepoFiles | None = None
     # Joining details per group slug (GHCOMMUNITY_JOINING_<SLUG>), read by the door.
     joining: dict[str, str] = field(default_factory=dict)
     # How a long read shows its progress (the digest's sync: bars in a terminal, lines in CI).
@@ -66,6 +70,21 @@ class Context:
         found: V = self.cached(
             f"view:{kind.__module__}.{kind.__qualname__}", lambda: kind.of(self.config)
         )
+        return found
+
+    def repo_file(self, path: str, *, max_bytes: int) -> RepoFile | None:
+        """A file of the community's repo (None: there is none): from the checkout when there
+        is one (never out of it through a symlink), else through the API; once per event."""
+        from ghcommunity.github.files import read_local_file, read_remote_file
+
+        def load() -> RepoFile | None:
+            if self.checkout is not None:
+                return read_local_file(self.checkout, path, max_bytes=max_bytes)
+            if self.files is not None:
+                return self.files.read(self.client, path, max_bytes=max_bytes)
+            return read_remote_file(self.client, self.config.repo, path, max_bytes=max_bytes)
+
+        found: RepoFile | None = self.cached(f"repo-file:{path}", load)
         return found
 
     def cached(self, key: str, load: Callable[[], Any]) -> Any:

@@ -39,7 +39,7 @@ def handle_commands(event: Event, ctx: Context) -> Plan | None:
         if not (login.lower() == author.lower() and _author_suffices(rule)):
             rules.append(rule)
     actor = read_actor(ctx, event.repo, login, rules)
-    return plan_commands(event, config, snapshot, actor, ctx.now)
+    return plan_commands(event, config, snapshot, actor, ctx.now, context=ctx)
 
 
 def _author_suffices(rule: str) -> bool:

@@ -1,5 +1,5 @@
 """The DDaT job's handlers: an issue opened, edited or reopened, and the `/ddat` command. They
-gather (the kit, the snapshot, the issue forms) and call the pure planners in `plan.py`."""
+gather (the kit, read through the Context; the snapshot; the issue forms) and call the pure planners in `plan.py`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 
 from ghcommunity.core import payload as p
 from ghcommunity.core.commands import CommandCall, CommandError, slash_command
-from ghcommunity.core.errors import GhcError
+from ghcommunity.core.errors import GhcError, InputError
 from ghcommunity.core.events import Event, on
 from ghcommunity.core.forms import detect_form
 from ghcommunity.core.plan import Plan
@@ -21,7 +21,7 @@ from ghcommunity.jobs.ddat.plan import (
     plan_ddat_issue,
     worth_reading,
 )
-from ghcommunity.jobs.ddat.setup import kit_for
+from ghcommunity.jobs.ddat.setup import context_kit
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,11 @@ def handle_issue(event: Event, ctx: Context) -> Plan | None:
     number = event.issue_number
     if not config.ddat.enabled or number is None or p.get(event.payload, "issue", "pull_request"):
         return None
-    kit = kit_for(config)
+    try:
+        kit = context_kit(ctx)
+    except InputError as exc:  # a missing or broken taxonomy stops DDaT, not the other handlers
+        log.warning("DDaT feedback not read: %s", exc)
+        return Plan().note(f"DDaT feedback not read: {exc}")
     if not worth_reading(event, kit):
         return None
     snapshot = ctx.issue_snapshot(event.repo or config.repo, number)
@@ -66,12 +70,18 @@ def _other_form(ctx: Context, snapshot: IssueSnapshot) -> str | None:
 def ddat_command(call: CommandCall) -> Plan | None:
     if not call._config.ddat.enabled:
         raise CommandError("DDaT feedback is turned off in this community's config")
+    if call.context is None:
+        raise CommandError("the DDaT taxonomy cannot be read here (no Context)")
+    try:
+        kit = context_kit(call.context)
+    except GhcError as exc:  # the community's taxonomy is missing or broken: say so
+        raise CommandError(f"the DDaT taxonomy cannot be read: {exc}") from None
     try:
         return plan_ddat_command(
             call.args,
             call.snapshot,
             call._config,
-            kit_for(call._config),
+            kit,
             labels=call.labels,
             actor=call.actor,
             repo_html_url=p.text(call.event.payload, "repository", "html_url"),

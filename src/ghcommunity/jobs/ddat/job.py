@@ -11,11 +11,12 @@ from ghcommunity.core.plan import Plan
 from ghcommunity.github.client import GitHubClient, repo_path
 from ghcommunity.github.contents import read_text
 from ghcommunity.github.context import Context
+from ghcommunity.jobs.ddat.classify import DdatKit
 from ghcommunity.jobs.ddat.export import Current, Month, export_branch, export_path, plan_export
 from ghcommunity.jobs.ddat.fetch import fetch_feedback
 from ghcommunity.jobs.ddat.report import FORMATS, Report, build_report
 from ghcommunity.jobs.ddat.report_render import render, render_bytes
-from ghcommunity.jobs.ddat.setup import load_kit
+from ghcommunity.jobs.ddat.setup import context_kit
 
 
 class ExportOptions(JobOptions):
@@ -33,7 +34,13 @@ def run(ctx: Context, options: ExportOptions, repo: str) -> JobResult:
     timezone = ctx.config.community.timezone
     chosen = Month.parse(options.month) if options.month else Month.of(ctx.now, timezone)
     plan, report = export_month(
-        ctx.client, ctx.config, repo, chosen, options.formats, anonymise=options.anonymise
+        ctx.client,
+        ctx.config,
+        repo,
+        chosen,
+        options.formats,
+        anonymise=options.anonymise,
+        kit=context_kit(ctx),
     )
     return JobResult(plan, details={"month": str(chosen), "issues": report.total})
 
@@ -58,10 +65,11 @@ def export_month(
     formats: Sequence[str] | None = None,
     *,
     anonymise: bool | None = None,
+    kit: DdatKit,
 ) -> tuple[Plan, Report]:
     """Read the month's feedback and the file as it stands, and plan the export (an edge: the
-    `ddat export` command and the scheduled job both run this)."""
-    kit = load_kit(config)
+    `ddat export` command and the scheduled job both run this); `kit` comes from the Context
+    (`setup.context_kit`)."""
     issues = fetch_feedback(
         client,
         repo,

@@ -1,26 +1,29 @@
 """What the DDaT job offers the other jobs without their importing it (see core/providers.py):
-the taxonomy's labels for `labels sync`, and a reader of role answers for the digest."""
+the taxonomy's labels for `labels sync`, and a reader of role answers for the digest. Each
+reads the taxonomy through the Context it is given (`setup.context_kit`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ghcommunity.config import Config, LabelSpec
+from ghcommunity.config import LabelSpec
 from ghcommunity.core.errors import GhcError
 from ghcommunity.core.providers import (
     label_source,
     role_label_names_provider,
     role_resolver_factory,
 )
+from ghcommunity.github.context import Context
 from ghcommunity.jobs.ddat.labels import Labeller
 from ghcommunity.jobs.ddat.resolve import Resolver
-from ghcommunity.jobs.ddat.setup import kit_for, load_configured_taxonomy
+from ghcommunity.jobs.ddat.setup import context_kit, context_taxonomy
 
 
 @label_source("ddat")
-def ddat_labels(config: Config, declared: set[str]) -> list[LabelSpec]:
+def ddat_labels(ctx: Context, declared: set[str]) -> list[LabelSpec]:
     """Every label the DDaT taxonomy implies, so they exist before the first feedback arrives
     (triage then never has to create one while answering an issue)."""
+    config = ctx.config
     section = config.ddat
     samples = Labeller.sample_names_for(section.label_prefix, section.feedback_label)
     if not section.enabled or not all(config.labels.owns(name) for name in samples):
@@ -33,17 +36,17 @@ def ddat_labels(config: Config, declared: set[str]) -> list[LabelSpec]:
             description=label.description,
             previously=list(label.previously),
         )
-        for label in kit_for(config).labeller.all()
+        for label in context_kit(ctx).labeller.all()
         if label.name.lower() not in declared
     ]
 
 
 @role_resolver_factory("ddat")
-def ddat_role_resolver(config: Config) -> Callable[[str], str | None] | None:
+def ddat_role_resolver(ctx: Context) -> Callable[[str], str | None] | None:
     """DDaT role answers read against the configured taxonomy; None if there is none to read
     (the digest then counts roles as people wrote them)."""
     try:
-        resolver = Resolver(load_configured_taxonomy(config))
+        resolver = Resolver(context_taxonomy(ctx))
     except (GhcError, OSError):
         return None
 
@@ -54,10 +57,11 @@ def ddat_role_resolver(config: Config) -> Callable[[str], str | None] | None:
 
 
 @role_label_names_provider("ddat")
-def ddat_role_names(config: Config) -> dict[str, str]:
+def ddat_role_names(ctx: Context) -> dict[str, str]:
     """DDaT role label names → the framework's names (the DDaT taxonomy's short names)."""
+    config = ctx.config
     try:
-        labeller = kit_for(config).labeller
+        labeller = context_kit(ctx).labeller
     except (GhcError, OSError):
         return {}
     head = f"{config.ddat.label_prefix}-role: ".lower()

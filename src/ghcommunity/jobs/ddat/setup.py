@@ -1,18 +1,32 @@
-"""Building the DDaT kit from the config: read the taxonomy (an edge: a file read), check the
-labels fall within what ghcommunity owns. The kit is built once per process for a given config
-(like the config itself), so handlers and slash commands stay pure."""
+"""Building the DDaT kit: read the taxonomy through the Context (an edge: the checkout's file,
+or the repository's through the API in the App), check the labels fall within what ghcommunity
+owns. The kit is kept per version of the taxonomy (its blob SHA) and of the config's sections it
+depends on, so handlers and slash commands stay pure and an event costs no parse."""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from collections import OrderedDict
+from functools import cache
 
 from ghcommunity.config import Config, ConfigError
+from ghcommunity.core.errors import InputError
+from ghcommunity.github.context import Context
+from ghcommunity.github.files import RepoFile, blob_sha
 from ghcommunity.jobs.ddat.classify import DdatKit
 from ghcommunity.jobs.ddat.labels import Labeller
-from ghcommunity.jobs.ddat.taxonomy import Taxonomy, load_taxonomy, taxonomy_path
+from ghcommunity.jobs.ddat.taxonomy import (
+    DEFAULT_TAXONOMY,
+    MAX_TAXONOMY_BYTES,
+    Taxonomy,
+    parse_taxonomy,
+)
 
-_KITS: dict[tuple[object, ...], DdatKit] = {}
+# Kept, least recently used first out: a kit per community the App serves (building one takes
+# about 20 ms, parsing the shipped taxonomy as long); taxonomies are often shared (the shipped).
+_KEEP = 128
+_KITS: OrderedDict[tuple[str, ...], DdatKit] = OrderedDict()
+_TAXONOMIES: OrderedDict[str, Taxonomy] = OrderedDict()
 _LOCK = threading.Lock()
 
 
@@ -35,34 +49,85 @@ def check_ownership(config: Config) -> None:
         )
 
 
-def load_configured_taxonomy(config: Config) -> Taxonomy:
-    return load_taxonomy(taxonomy_path(config.ddat.taxonomy))
-
-
-def load_kit(config: Config, taxonomy: Taxonomy | None = None) -> DdatKit:
+def load_kit(config: Config, taxonomy: Taxonomy) -> DdatKit:
     check_ownership(config)
-    return DdatKit.build(taxonomy or load_configured_taxonomy(config), config)
+    return DdatKit.build(taxonomy, config)
 
 
-def kit_for(config: Config) -> DdatKit:
-    """The kit for this config, built on first use and kept while the taxonomy file is
-    unchanged (the App serves many events with one config)."""
-    path = taxonomy_path(config.ddat.taxonomy)
+@cache
+def shipped_taxonomy_file() -> RepoFile:
+    """The taxonomy that ships with ghcommunity (for a community that never generated its own)."""
+    from ghcommunity.core.resources import reference_file
+
+    path = reference_file("ddat.yml")
+    data = path.read_bytes()
+    return RepoFile(data.decode("utf-8"), blob_sha(data), f"{path} (shipped with ghcommunity)")
+
+
+def taxonomy_file(ctx: Context) -> RepoFile:
+    """The configured taxonomy's text: `ddat.taxonomy` in the checkout, or in the repository
+    through the API when there is no checkout (the App). The default path falls back to the
+    copy that ships with ghcommunity; a path someone chose must exist (a typo there is an
+    error, not a silent fallback)."""
+    configured = ctx.config.ddat.taxonomy
     try:
-        stamp: object = Path(path).stat().st_mtime_ns
-    except OSError:
-        stamp = None  # load_kit reports the missing file
-    key = (
-        str(path),
-        stamp,
-        config.ddat.model_dump_json(),
-        config.labels.model_dump_json(),
-        config.triage.needs_triage_label,
-    )
+        found = ctx.repo_file(configured, max_bytes=MAX_TAXONOMY_BYTES)
+    except InputError as exc:
+        raise InputError(f"ddat.taxonomy: {exc}") from None
+    if found is not None:
+        return found
+    if configured.strip("/") != DEFAULT_TAXONOMY:
+        where = ctx.checkout if ctx.checkout is not None else ctx.config.repo
+        raise InputError(
+            f"ddat.taxonomy: {configured} is not in {where}; generate it with "
+            "`ghcommunity ddat taxonomy --out " + configured + "` and commit it, or fix the path"
+        )
+    return shipped_taxonomy_file()
+
+
+def _parsed(file: RepoFile) -> Taxonomy:
     with _LOCK:
-        found = _KITS.get(key)
-    if found is None:
-        found = load_kit(config)
+        found = _TAXONOMIES.get(file.sha)
+        if found is not None:
+            _TAXONOMIES.move_to_end(file.sha)
+            return found
+    taxonomy = parse_taxonomy(file.text, file.where)
+    with _LOCK:
+        _TAXONOMIES[file.sha] = taxonomy
+        while len(_TAXONOMIES) > _KEEP:
+            _TAXONOMIES.popitem(last=False)
+    return taxonomy
+
+
+def context_taxonomy(ctx: Context) -> Taxonomy:
+    """The configured taxonomy (parsed once per version of the file)."""
+    return _parsed(taxonomy_file(ctx))
+
+
+def context_kit(ctx: Context) -> DdatKit:
+    """The kit for this event's config and taxonomy: built once per taxonomy version (its blob
+    SHA) and config, then kept (the App serves many events with one of each)."""
+
+    def build() -> DdatKit:
+        config = ctx.config
+        file = taxonomy_file(ctx)
+        key = (
+            file.sha,
+            config.ddat.model_dump_json(),
+            config.labels.model_dump_json(),
+            config.triage.needs_triage_label,
+        )
         with _LOCK:
-            _KITS[key] = found
-    return found
+            found = _KITS.get(key)
+            if found is not None:
+                _KITS.move_to_end(key)
+                return found
+        kit = load_kit(config, _parsed(file))
+        with _LOCK:
+            _KITS[key] = kit
+            while len(_KITS) > _KEEP:
+                _KITS.popitem(last=False)
+        return kit
+
+    kit: DdatKit = ctx.cached("ddat-kit", build)
+    return kit

@@ -322,6 +322,7 @@ def parse_taxonomy(text: str, source: str = "<ddat taxonomy>") -> Taxonomy:
 
 
 MAX_TAXONOMY_BYTES = 5_000_000  # the generated file is about 1 MB
+DEFAULT_TAXONOMY = "config/ddat.yml"
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:
@@ -345,21 +346,21 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     return parse_taxonomy(text, str(found))
 
 
-def taxonomy_path(configured: str, *, default: str = "config/ddat.yml") -> Path:
-    """Where the configured taxonomy is. The default path falls back to the copy that ships
-    with ghcommunity, so a community that never generated its own still works; a path someone
-    chose must exist (a typo there is an error, not a silent fallback)."""
+def taxonomy_path(configured: str, root: Path, *, default: str = DEFAULT_TAXONOMY) -> Path:
+    """Where the configured taxonomy is in the checkout at `root` (the offline commands, such
+    as `ddat classify`; handlers and jobs read it through the Context: `setup.taxonomy_file`).
+    The default path falls back to the copy that ships with ghcommunity; a path someone chose
+    must exist (a typo there is an error, not a silent fallback)."""
+    from ghcommunity.config.paths import inside_checkout
     from ghcommunity.core.resources import reference_file
 
-    path = Path(configured)
-    if path.is_file() or configured != default:
+    try:
         # A path from the config, inside the checkout: a symlink may not lead out of it.
-        from ghcommunity.config.paths import inside_checkout
-
-        try:
-            return inside_checkout(Path.cwd(), configured)
-        except ValueError as exc:
-            raise InputError(f"ddat.taxonomy: {exc}") from None
+        path = inside_checkout(root, configured)
+    except ValueError as exc:
+        raise InputError(f"ddat.taxonomy: {exc}") from None
+    if path.is_file() or configured.strip("/") != default:
+        return path
     return reference_file("ddat.yml")
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from ghcommunity.core.jobs import Job, JobOptions, JobResult, MonthText, StrictBool, choice
 from ghcommunity.core.plan import Plan
+from ghcommunity.core.providers import role_label_names, role_resolver
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.figures import Figures
 from ghcommunity.jobs.digest.metrics import DigestSettings, previous_month
@@ -46,7 +47,10 @@ def run(ctx: Context, options: DigestOptions, repo: str) -> JobResult:
         # scratch file.
         url = ctx.store_url or f"sqlite:///{scratch}/store.sqlite"
         if options.sync:
-            sync_store(ctx.client, url, repo, config, progress=ctx.progress)
+            resolve_role = role_resolver(ctx)
+            sync_store(
+                ctx.client, url, repo, config, progress=ctx.progress, resolve_role=resolve_role
+            )
         figures, title = compile_digest(
             url,
             repo,
@@ -54,6 +58,7 @@ def run(ctx: Context, options: DigestOptions, repo: str) -> JobResult:
             config,
             figures_text=read_supplied(ctx, repo, options.figures),
             recompute=options.recompute,
+            ddat_role_names=role_label_names(ctx),
         )
     text = _render(ctx, repo, figures, options.format, title)
     # The details are plain data (`--json`, the Action's outputs): the figures as the JSON has them.

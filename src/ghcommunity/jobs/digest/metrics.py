@@ -29,7 +29,6 @@ from ghcommunity.core.departments import alias_table, normalise_name
 from ghcommunity.core.departments import department as normalise_department
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.held import DatedNotes, group_health
-from ghcommunity.core.providers import role_label_names
 from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, CountSample, Item
 from ghcommunity.jobs.digest.figures import (
     Ddat,
@@ -209,8 +208,11 @@ class DigestSettings:
     baselines: Mapping[str, float] = field(default_factory=dict)  # objective id → kept figure
 
     @classmethod
-    def from_config(cls, config: Config) -> DigestSettings:
-        """The settings the figures need, from the config."""
+    def from_config(
+        cls, config: Config, ddat_role_names: Mapping[str, str] | None = None
+    ) -> DigestSettings:
+        """The settings the figures need, from the config (and the DDaT role label names,
+        read at the edge: `core.providers.role_label_names`)."""
         digest = config.digest
         bots = {b.lower().lstrip("@") for b in digest.bots}
         bots.add(config.community.bot_login.lower())
@@ -230,7 +232,7 @@ class DigestSettings:
             trend_months=digest.trend_months,
             ddat_label=config.ddat.feedback_label,
             ddat_prefix=config.ddat.label_prefix,
-            ddat_role_names=role_label_names(config),
+            ddat_role_names=dict(ddat_role_names or {}),
             objectives=tuple(
                 ObjectiveSpec(
                     o.id,

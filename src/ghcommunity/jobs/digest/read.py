@@ -4,6 +4,7 @@ when there is one (the CLI, the Action) or from the repository (the App)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -83,6 +84,7 @@ def compile_digest(
     figures_path: str | Path | None = None,
     figures_text: str | None = None,
     recompute: bool = False,
+    ddat_role_names: Mapping[str, str] | None = None,
 ) -> tuple[Figures, str]:
     """The figures and the title of a month's digest, from the store.
 
@@ -93,7 +95,7 @@ def compile_digest(
     """
     from ghcommunity.jobs.digest.store import Store
 
-    settings = DigestSettings.from_config(config)
+    settings = DigestSettings.from_config(config, ddat_role_names)
     start, end = window(month, settings)
     store = Store(store_url)
     try:

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ghcommunity.core.errors import OperationalError
 from ghcommunity.core.held import attendees, notes_state
-from ghcommunity.core.providers import role_resolver
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.jobs.digest.activity import (
     GHOST,
@@ -675,10 +674,12 @@ def sync_store(
     since: datetime | None = None,
     full: bool = False,
     progress: Progress | None = None,
+    resolve_role: Callable[[str], str | None] | None,
 ) -> SyncReport:
     """Sync `repo` into the store at `store_url`, reading what the config asks for (the
-    `sync` and `digest` commands and the scheduled digest all sync through here)."""
-    settings = settings_from_config(config, role_resolver(config))
+    `sync` and `digest` commands and the scheduled digest all sync through here);
+    `resolve_role` reads role answers (`core.providers.role_resolver(ctx)`), None: as written."""
+    settings = settings_from_config(config, resolve_role)
     store = Store(store_url)
     try:
         return sync_repo(

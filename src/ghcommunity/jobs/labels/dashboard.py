@@ -4,14 +4,15 @@ or differ, and a box to sync them. One request (the repository's labels), as `la
 from __future__ import annotations
 
 from ghcommunity.core.dashboard import DashboardInputs, DashboardLine, DashboardSection, Tick
-from ghcommunity.core.providers import dashboard_section
+from ghcommunity.core.providers import dashboard_section, labels_from_jobs
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.labels.handlers import sync_labels
 
 
 @dashboard_section("labels")
 def labels_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | None:
-    result = sync_labels(ctx.client, ctx.config, inputs.repo, prune=False)
+    jobs = labels_from_jobs(ctx, set())
+    result = sync_labels(ctx.client, ctx.config, inputs.repo, job_labels=jobs, prune=False)
     pending = len(result.plan)
     text = (
         f"{pending} label change(s) waiting (labels as code: missing, renamed or changed labels)"

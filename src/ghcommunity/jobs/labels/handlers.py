@@ -3,12 +3,14 @@ the config changes on the default branch."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ghcommunity.config import DEFAULT_PATHS, Config
+from ghcommunity.config import DEFAULT_PATHS, Config, LabelSpec
 from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import Plan
+from ghcommunity.core.providers import labels_from_jobs
 from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.labels.plan import (
@@ -28,10 +30,16 @@ class SyncResult:
 
 
 def sync_labels(
-    client: GitHubClient, config: Config, repo: str, *, prune: bool | None = None
+    client: GitHubClient,
+    config: Config,
+    repo: str,
+    *,
+    job_labels: Sequence[LabelSpec],
+    prune: bool | None = None,
 ) -> SyncResult:
-    """Read the repo's labels (and, for prune candidates, their use) and plan the sync."""
-    declared = declared_labels(config)
+    """Read the repo's labels (and, for prune candidates, their use) and plan the sync;
+    `job_labels` are other jobs' labels (`labels_from_jobs(ctx, set())`, read at the edge)."""
+    declared = declared_labels(config, job_labels)
     pruning = config.labels.prune if prune is None else prune
     existing = read_repo_labels(client, repo)
     usage: dict[str, int] | None = None
@@ -51,6 +59,6 @@ def sync_on_push(event: Event, ctx: Context) -> Plan | None:
     if not config_changed(event.payload, [str(path) for path in DEFAULT_PATHS]):
         return None
     repo = event.repo or ctx.config.repo
-    result = sync_labels(ctx.client, ctx.config, repo)
+    result = sync_labels(ctx.client, ctx.config, repo, job_labels=labels_from_jobs(ctx, set()))
     ctx.executor.know_labels(repo, result.existing)
     return result.plan

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ghcommunity.core.jobs import Job, JobOptions, JobResult, StrictBool
+from ghcommunity.core.providers import labels_from_jobs
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.labels.handlers import sync_labels
 
@@ -16,7 +17,13 @@ class LabelsOptions(JobOptions):
 
 
 def run(ctx: Context, options: LabelsOptions, repo: str) -> JobResult:
-    result = sync_labels(ctx.client, ctx.config, repo, prune=options.prune)
+    result = sync_labels(
+        ctx.client,
+        ctx.config,
+        repo,
+        job_labels=labels_from_jobs(ctx, set()),
+        prune=options.prune,
+    )
     ctx.executor.know_labels(repo, result.existing)
     return JobResult(result.plan, details={"labels": result.report.to_dict()})
 

@@ -26,7 +26,6 @@ from ghcommunity.config import Config, LabelSpec, iter_labels
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import CreateLabel, DeleteLabel, Plan, UpdateLabel
-from ghcommunity.core.providers import labels_from_jobs
 
 
 @dataclass
@@ -57,8 +56,9 @@ class SyncReport:
         }
 
 
-def declared_labels(config: Config) -> list[LabelSpec]:
-    """The config's labels, checked for clashes; a group label that is too long is an error."""
+def declared_labels(config: Config, job_labels: Sequence[LabelSpec] = ()) -> list[LabelSpec]:
+    """The config's labels and `job_labels` (what other jobs need: `core.providers.
+    labels_from_jobs`), checked for clashes; a group label that is too long is an error."""
     try:
         specs = list(iter_labels(config))
     except ValidationError as exc:
@@ -66,7 +66,8 @@ def declared_labels(config: Config) -> list[LabelSpec]:
         raise InputError(f"a label the config implies is invalid: {reason}") from None
     # Labels other jobs need before they first run (the DDaT taxonomy's), so triage never has
     # to create one while answering an issue.
-    specs += labels_from_jobs(config, {spec.name.lower() for spec in specs})
+    names = {spec.name.lower() for spec in specs}
+    specs += [spec for spec in job_labels if spec.name.lower() not in names]
     claimed: dict[str, str] = {}  # lower-cased name or previous name → the declared name
     for spec in specs:
         own = {name.lower() for name in (spec.name, *spec.previously)}
