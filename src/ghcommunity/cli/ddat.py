@@ -218,6 +218,7 @@ def classify(body_path: str, title: str | None, as_json: bool, config_path: str 
     Prints the framework's names (null or empty when not given), the labels it would apply and
     the problems found: unknown values, missing answers, not a form submission.
     """
+    from ghcommunity.jobs.ddat.settings import DdatConfig
     from ghcommunity.jobs.ddat.setup import load_kit
 
     if body_path == "-":
@@ -228,7 +229,7 @@ def classify(body_path: str, title: str | None, as_json: bool, config_path: str 
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{body_path}: cannot read the body: {exc}") from None
     config = load(config_path)
-    kit = load_kit(config, _local_taxonomy(config))
+    kit = load_kit(DdatConfig.of(config), _local_taxonomy(config))
     result = kit.classify(body, title)
     if as_json:
         echo_json(result.to_json())

@@ -16,6 +16,7 @@ from ghcommunity.cli.common import (
 )
 from ghcommunity.core.providers import labels_from_jobs
 from ghcommunity.jobs.labels.plan import declared_labels
+from ghcommunity.jobs.labels.settings import LabelsConfig
 from ghcommunity.jobs.runner import load_handlers
 
 
@@ -66,7 +67,7 @@ def list_labels(config_path: str | None, as_json: bool) -> None:
     config = load(config_path)
     # Other jobs' labels (the DDaT taxonomy's), read from the checkout: no request is made.
     specs = declared_labels(
-        config, labels_from_jobs(job_context(config, client(None, None)), set())
+        LabelsConfig.of(config), labels_from_jobs(job_context(config, client(None, None)), set())
     )
     if as_json:
         echo_json(

@@ -142,19 +142,21 @@ def run_sync(
 ) -> SyncReport:
     """Sync with the right progress display for where we run."""
     from ghcommunity.core.providers import role_resolver
+    from ghcommunity.jobs.digest.settings import DigestConfig
 
     # Role answers read against the DDaT taxonomy in the checkout (the working directory).
     resolve = role_resolver(job_context(config, github))
+    view = DigestConfig.of(config)
     if quiet:
         return sync_store(
-            github, store_url, repo, config, since=since, full=full, resolve_role=resolve
+            github, store_url, repo, view, since=since, full=full, resolve_role=resolve
         )
     with progress_for_terminal() as bars:
         return sync_store(
             github,
             store_url,
             repo,
-            config,
+            view,
             since=since,
             full=full,
             progress=bars,

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Literal
 
-from ghcommunity.config import Config
 from ghcommunity.core.forms import IssueForm, parse_body, split_choices
 from ghcommunity.jobs.ddat.form import (
     DEPARTMENT,
@@ -37,6 +36,7 @@ from ghcommunity.jobs.ddat.labels import Labeller
 from ghcommunity.jobs.ddat.names import ALL_LEVELS, normalise
 from ghcommunity.jobs.ddat.prose import Finding, ProseReader, about_framework, missing_topics
 from ghcommunity.jobs.ddat.resolve import Resolution, Resolver, words
+from ghcommunity.jobs.ddat.settings import DdatConfig
 from ghcommunity.jobs.ddat.taxonomy import Taxonomy
 
 Source = Literal["form", "lines", "text"]
@@ -218,7 +218,7 @@ class DdatKit:
                 target.append((key, entry.name))
 
     @classmethod
-    def build(cls, taxonomy: Taxonomy, config: Config) -> DdatKit:
+    def build(cls, taxonomy: Taxonomy, config: DdatConfig) -> DdatKit:
         section = config.ddat
         return cls(
             taxonomy=taxonomy,

@@ -15,6 +15,7 @@ from ghcommunity.core.providers import dashboard_section
 from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.ddat.labels import kind_prefix
+from ghcommunity.jobs.ddat.settings import DdatConfig
 
 
 def _title(issue: dict[str, Any]) -> str:
@@ -44,7 +45,7 @@ def _month_end(month: str) -> datetime:
 
 @dashboard_section("ddat")
 def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | None:
-    section = ctx.config.ddat
+    section = ctx.view(DdatConfig).ddat
     if not section.enabled:
         return None
     feedback = [

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import CommitFiles, FileChange, OpenPullRequest, Plan
 from ghcommunity.jobs.ddat.report import EXTENSIONS, Period
+from ghcommunity.jobs.ddat.settings import DdatConfig
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -63,7 +63,7 @@ class Current:
     on_branch: str | None
 
 
-def export_path(config: Config, month: Month, fmt: str = "md") -> str:
+def export_path(config: DdatConfig, month: Month, fmt: str = "md") -> str:
     """Where one format goes: `export_path`, with the format's extension for the others."""
     path = config.ddat.export_path.replace("{month}", str(month))
     if fmt == "md":
@@ -72,14 +72,14 @@ def export_path(config: Config, month: Month, fmt: str = "md") -> str:
     return f"{stem}.{EXTENSIONS[fmt]}"
 
 
-def export_branch(config: Config, month: Month) -> str:
+def export_branch(config: DdatConfig, month: Month) -> str:
     return config.ddat.export_branch.replace("{month}", str(month))
 
 
 def plan_export(
     markdown: str,
     month: Month,
-    config: Config,
+    config: DdatConfig,
     current: Current,
     *,
     repo: str,

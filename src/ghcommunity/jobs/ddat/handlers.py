@@ -21,6 +21,7 @@ from ghcommunity.jobs.ddat.plan import (
     plan_ddat_issue,
     worth_reading,
 )
+from ghcommunity.jobs.ddat.settings import DdatConfig
 from ghcommunity.jobs.ddat.setup import context_kit
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 @on("issues.opened", "issues.edited", "issues.reopened")
 def handle_issue(event: Event, ctx: Context) -> Plan | None:
-    config = ctx.config
+    config = ctx.view(DdatConfig)
     number = event.issue_number
     if not config.ddat.enabled or number is None or p.get(event.payload, "issue", "pull_request"):
         return None
@@ -55,7 +56,7 @@ def _other_form(ctx: Context, snapshot: IssueSnapshot) -> str | None:
     except GhcError as exc:  # forms that cannot be read must not stop DDaT labelling
         log.warning("cannot read the issue forms: %s", exc)
         return None
-    others = {name: form for name, form in forms.items() if name != ctx.config.ddat.form}
+    others = {name: form for name, form in forms.items() if name != ctx.view(DdatConfig).ddat.form}
     found = detect_form(snapshot.issue.body, others, labels=snapshot.issue.labels)
     return found.source if found else None
 
@@ -68,7 +69,7 @@ def _other_form(ctx: Context, snapshot: IssueSnapshot) -> str | None:
     "labels, and holds when the issue is edited); `/ddat ok` confirms what the bot proposed.",
 )
 def ddat_command(call: CommandCall) -> Plan | None:
-    if not call._config.ddat.enabled:
+    if not call.view(DdatConfig).ddat.enabled:
         raise CommandError("DDaT feedback is turned off in this community's config")
     if call.context is None:
         raise CommandError("the DDaT taxonomy cannot be read here (no Context)")
@@ -80,7 +81,7 @@ def ddat_command(call: CommandCall) -> Plan | None:
         return plan_ddat_command(
             call.args,
             call.snapshot,
-            call._config,
+            call.view(DdatConfig),
             kit,
             labels=call.labels,
             actor=call.actor,

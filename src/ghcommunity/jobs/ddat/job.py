@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, ClassVar
 
-from ghcommunity.config import Config
 from ghcommunity.core.jobs import Job, JobOptions, JobResult, MonthText, StrictBool, choice
 from ghcommunity.core.plan import Plan
 from ghcommunity.github.client import GitHubClient, repo_path
@@ -16,6 +15,7 @@ from ghcommunity.jobs.ddat.export import Current, Month, export_branch, export_p
 from ghcommunity.jobs.ddat.fetch import fetch_feedback
 from ghcommunity.jobs.ddat.report import FORMATS, Report, build_report
 from ghcommunity.jobs.ddat.report_render import render, render_bytes
+from ghcommunity.jobs.ddat.settings import DdatConfig
 from ghcommunity.jobs.ddat.setup import context_kit
 
 
@@ -31,11 +31,11 @@ class ExportOptions(JobOptions):
 
 
 def run(ctx: Context, options: ExportOptions, repo: str) -> JobResult:
-    timezone = ctx.config.community.timezone
+    timezone = ctx.view(DdatConfig).community.timezone
     chosen = Month.parse(options.month) if options.month else Month.of(ctx.now, timezone)
     plan, report = export_month(
         ctx.client,
-        ctx.config,
+        ctx.view(DdatConfig),
         repo,
         chosen,
         options.formats,
@@ -45,7 +45,7 @@ def run(ctx: Context, options: ExportOptions, repo: str) -> JobResult:
     return JobResult(plan, details={"month": str(chosen), "issues": report.total})
 
 
-def read_current(client: GitHubClient, repo: str, config: Config, month: Month) -> Current:
+def read_current(client: GitHubClient, repo: str, config: DdatConfig, month: Month) -> Current:
     """Two reads: the file on the default branch, and on the export branch (an edge)."""
     info = client.rest("GET", repo_path(repo))
     default = str((info or {}).get("default_branch") or config.community.default_branch)
@@ -59,7 +59,7 @@ def read_current(client: GitHubClient, repo: str, config: Config, month: Month) 
 
 def export_month(
     client: GitHubClient,
-    config: Config,
+    config: DdatConfig,
     repo: str,
     month: Month,
     formats: Sequence[str] | None = None,

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ghcommunity.config import Config, LabelSpec
+from ghcommunity.config import LabelSpec
 from ghcommunity.core import payload as p
 from ghcommunity.core.events import Event
 from ghcommunity.core.labelling import reconcile_labels
@@ -57,6 +57,7 @@ from ghcommunity.jobs.ddat.messages import (
     values_comment,
     values_resolved_comment,
 )
+from ghcommunity.jobs.ddat.settings import DdatConfig
 
 if TYPE_CHECKING:
     from ghcommunity.github.snapshot import IssueSnapshot, RepoLabel
@@ -99,14 +100,14 @@ def repo_url(event: Event, repo: str) -> str:
     return url.rstrip("/") if url else f"https://github.com/{repo}"
 
 
-def triage_checks_form(config: Config) -> bool:
+def triage_checks_form(config: DdatConfig) -> bool:
     """Whether triage already tells authors about empty required answers on the DDaT form."""
     return config.triage.enabled and any(
         rule.template == config.ddat.form for rule in config.triage.forms
     )
 
 
-def triage_checks_options(config: Config) -> bool:
+def triage_checks_options(config: DdatConfig) -> bool:
     """Whether triage also names DDaT answers that are not one of the form's options."""
     return config.triage.enabled and any(
         rule.template == config.ddat.form and rule.check_options for rule in config.triage.forms
@@ -126,7 +127,7 @@ def correction_on(snapshot: IssueSnapshot, kit: DdatKit, labels: Sequence[str]) 
 def plan_ddat_issue(
     event: Event,
     snapshot: IssueSnapshot,
-    config: Config,
+    config: DdatConfig,
     kit: DdatKit,
     *,
     other_form: str | None = None,
@@ -182,7 +183,7 @@ def plan_ddat_issue(
 def ddat_comment(
     result: Classification,
     snapshot: IssueSnapshot,
-    config: Config,
+    config: DdatConfig,
     kit: DdatKit,
     correction: Correction,
     form_url: str,
@@ -234,7 +235,7 @@ def _summary(number: int, result: Classification) -> str:
     return "; ".join(parts)
 
 
-def label_spec(name: str, config: Config, kit: DdatKit) -> LabelSpec:
+def label_spec(name: str, config: DdatConfig, kit: DdatKit) -> LabelSpec:
     """Colour and description for a label created on demand: the config's own definition wins,
     then the DDaT scheme, then needs-triage's default."""
     for spec in config.labels.definitions:
@@ -270,7 +271,7 @@ def create_missing_labels(
     repo: str,
     names: Iterable[str],
     repo_labels: list[RepoLabel] | None,
-    config: Config,
+    config: DdatConfig,
     kit: DdatKit,
 ) -> list[Operation]:
     """CreateLabel for each label the repo does not have yet (all of them when the snapshot
@@ -358,7 +359,7 @@ _OK = frozenset({"ok", "okay", "yes", "confirm", "accept"})
 def plan_ddat_command(
     args_text: str,
     snapshot: IssueSnapshot,
-    config: Config,
+    config: DdatConfig,
     kit: DdatKit,
     *,
     labels: Sequence[str] | None = None,

@@ -16,6 +16,7 @@ from ghcommunity.core.providers import (
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.ddat.labels import Labeller
 from ghcommunity.jobs.ddat.resolve import Resolver
+from ghcommunity.jobs.ddat.settings import DdatConfig
 from ghcommunity.jobs.ddat.setup import context_kit, context_taxonomy
 
 
@@ -23,7 +24,7 @@ from ghcommunity.jobs.ddat.setup import context_kit, context_taxonomy
 def ddat_labels(ctx: Context, declared: set[str]) -> list[LabelSpec]:
     """Every label the DDaT taxonomy implies, so they exist before the first feedback arrives
     (triage then never has to create one while answering an issue)."""
-    config = ctx.config
+    config = ctx.view(DdatConfig)
     section = config.ddat
     samples = Labeller.sample_names_for(section.label_prefix, section.feedback_label)
     if not section.enabled or not all(config.labels.owns(name) for name in samples):
@@ -59,7 +60,7 @@ def ddat_role_resolver(ctx: Context) -> Callable[[str], str | None] | None:
 @role_label_names_provider("ddat")
 def ddat_role_names(ctx: Context) -> dict[str, str]:
     """DDaT role label names → the framework's names (the DDaT taxonomy's short names)."""
-    config = ctx.config
+    config = ctx.view(DdatConfig)
     try:
         labeller = context_kit(ctx).labeller
     except (GhcError, OSError):

@@ -9,12 +9,13 @@ import threading
 from collections import OrderedDict
 from functools import cache
 
-from ghcommunity.config import Config, ConfigError
+from ghcommunity.config import ConfigError
 from ghcommunity.core.errors import InputError
 from ghcommunity.github.context import Context
 from ghcommunity.github.files import RepoFile, blob_sha
 from ghcommunity.jobs.ddat.classify import DdatKit
 from ghcommunity.jobs.ddat.labels import Labeller
+from ghcommunity.jobs.ddat.settings import DdatConfig
 from ghcommunity.jobs.ddat.taxonomy import (
     DEFAULT_TAXONOMY,
     MAX_TAXONOMY_BYTES,
@@ -30,7 +31,7 @@ _TAXONOMIES: OrderedDict[str, Taxonomy] = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def check_ownership(config: Config) -> None:
+def check_ownership(config: DdatConfig) -> None:
     """DDaT labels must fall within `labels.owned`, or ghcommunity could never replace one."""
     section = config.ddat
     outside = [
@@ -49,7 +50,7 @@ def check_ownership(config: Config) -> None:
         )
 
 
-def load_kit(config: Config, taxonomy: Taxonomy) -> DdatKit:
+def load_kit(config: DdatConfig, taxonomy: Taxonomy) -> DdatKit:
     check_ownership(config)
     return DdatKit.build(taxonomy, config)
 
@@ -69,7 +70,7 @@ def taxonomy_file(ctx: Context) -> RepoFile:
     through the API when there is no checkout (the App). The default path falls back to the
     copy that ships with ghcommunity; a path someone chose must exist (a typo there is an
     error, not a silent fallback)."""
-    configured = ctx.config.ddat.taxonomy
+    configured = ctx.view(DdatConfig).ddat.taxonomy
     try:
         found = ctx.repo_file(configured, max_bytes=MAX_TAXONOMY_BYTES)
     except InputError as exc:
@@ -77,7 +78,7 @@ def taxonomy_file(ctx: Context) -> RepoFile:
     if found is not None:
         return found
     if configured.strip("/") != DEFAULT_TAXONOMY:
-        where = ctx.checkout if ctx.checkout is not None else ctx.config.repo
+        where = ctx.checkout if ctx.checkout is not None else ctx.view(DdatConfig).repo
         raise InputError(
             f"ddat.taxonomy: {configured} is not in {where}; generate it with "
             "`ghcommunity ddat taxonomy --out " + configured + "` and commit it, or fix the path"
@@ -109,7 +110,7 @@ def context_kit(ctx: Context) -> DdatKit:
     SHA) and config, then kept (the App serves many events with one of each)."""
 
     def build() -> DdatKit:
-        config = ctx.config
+        config = ctx.view(DdatConfig)
         file = taxonomy_file(ctx)
         key = (
             file.sha,

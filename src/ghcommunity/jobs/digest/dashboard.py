@@ -16,6 +16,7 @@ from ghcommunity.core.schedules import zone_info
 from ghcommunity.github.client import split_repo, web_url_for
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.metrics import previous_month
+from ghcommunity.jobs.digest.settings import DigestConfig
 
 RECENT_DISCUSSIONS = """
 query DashboardDigests($owner: String!, $name: String!) {
@@ -37,7 +38,9 @@ def month_name(month: str) -> str:
 def _latest_file(ctx: Context, inputs: DashboardInputs) -> tuple[str, str] | None:
     pattern = re.compile(
         "^"
-        + re.escape(ctx.config.digest.path).replace(re.escape("{month}"), r"(\d{4}-\d{2})")
+        + re.escape(ctx.view(DigestConfig).digest.path).replace(
+            re.escape("{month}"), r"(\d{4}-\d{2})"
+        )
         + "$"
     )
     months = sorted((m[1], path) for path in inputs.files if (m := pattern.match(path)))
@@ -45,7 +48,7 @@ def _latest_file(ctx: Context, inputs: DashboardInputs) -> tuple[str, str] | Non
         return None
     month, path = months[-1]
     web = web_url_for(ctx.client.connection.api_url)
-    branch = ctx.config.community.default_branch
+    branch = ctx.view(DigestConfig).community.default_branch
     return month, f"{web}/{inputs.repo}/blob/{branch}/{path}"
 
 
@@ -69,7 +72,7 @@ def _latest_discussion(ctx: Context, repo: str) -> tuple[str, str] | None:
 
 @dashboard_section("digest")
 def digest_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | None:
-    config = ctx.config
+    config = ctx.view(DigestConfig)
     if not config.digest.enabled:
         return None
     target = config.digest.publish

@@ -15,6 +15,7 @@ from ghcommunity.jobs.digest.metrics import DigestSettings, previous_month
 from ghcommunity.jobs.digest.publish import plan_digest
 from ghcommunity.jobs.digest.read import Format, compile_digest, read_supplied, read_template
 from ghcommunity.jobs.digest.render import render
+from ghcommunity.jobs.digest.settings import DigestConfig
 from ghcommunity.jobs.digest.sync import sync_store
 
 Publish = Literal["config", "discussion", "issue", "file", "none"]
@@ -38,7 +39,7 @@ class DigestOptions(JobOptions):
 
 
 def run(ctx: Context, options: DigestOptions, repo: str) -> JobResult:
-    config = ctx.config
+    config = ctx.view(DigestConfig)
     if options.publish != "none" and not config.digest.enabled:
         return JobResult(Plan().note("the digest is turned off (digest.enabled: false)"))
     month = options.month or previous_month(ctx.now, DigestSettings.from_config(config).zone)

@@ -51,7 +51,7 @@ from ghcommunity.jobs.digest.figures import (
 )
 
 if TYPE_CHECKING:
-    from ghcommunity.config import Config
+    from ghcommunity.jobs.digest.settings import DigestConfig
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MONTH_NAMES = [
@@ -209,7 +209,7 @@ class DigestSettings:
 
     @classmethod
     def from_config(
-        cls, config: Config, ddat_role_names: Mapping[str, str] | None = None
+        cls, config: DigestConfig, ddat_role_names: Mapping[str, str] | None = None
     ) -> DigestSettings:
         """The settings the figures need, from the config (and the DDaT role label names,
         read at the edge: `core.providers.role_label_names`)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import (
     CommitFiles,
@@ -23,6 +22,7 @@ from ghcommunity.core.plan import (
 )
 from ghcommunity.jobs.digest.figures import Figures
 from ghcommunity.jobs.digest.metrics import Supplied
+from ghcommunity.jobs.digest.settings import DigestConfig
 
 Target = Literal["discussion", "issue", "file"]
 TARGETS: tuple[Target, ...] = ("discussion", "issue", "file")
@@ -55,7 +55,7 @@ def digest_key(month: str) -> str:
     return f"digest:{month}"
 
 
-def digest_path(config: Config, month: str) -> str:
+def digest_path(config: DigestConfig, month: str) -> str:
     return config.digest.path.replace("{month}", month)
 
 
@@ -66,7 +66,7 @@ def plan_digest(
     title: str,
     markdown: str,
     figures: Figures,
-    config: Config,
+    config: DigestConfig,
     target: Target,
 ) -> Plan:
     """What to write to publish this month's digest to `target`."""

@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
-from ghcommunity.config import Config
 from ghcommunity.core.errors import InputError
 from ghcommunity.github.contents import read_text
 from ghcommunity.github.context import Context
@@ -17,6 +16,7 @@ from ghcommunity.jobs.digest.figures import Figures
 from ghcommunity.jobs.digest.metrics import DigestSettings, Supplied, compute, window
 from ghcommunity.jobs.digest.publish import parse_supplied
 from ghcommunity.jobs.digest.render import render_title
+from ghcommunity.jobs.digest.settings import DigestConfig
 
 Format = Literal["md", "html", "slack", "json"]
 
@@ -25,7 +25,7 @@ def read_template(ctx: Context, repo: str, fmt: Format) -> tuple[str | None, str
     """(template text, its path) for a format, or (None, None) for the built-in one."""
     if fmt == "json":
         return None, None
-    path: str | None = getattr(ctx.config.digest.templates, fmt)
+    path: str | None = getattr(ctx.view(DigestConfig).digest.templates, fmt)
     if not path:
         return None, None
     if ctx.checkout is not None:
@@ -33,7 +33,7 @@ def read_template(ctx: Context, repo: str, fmt: Format) -> tuple[str | None, str
             return (ctx.checkout / path).read_text(encoding="utf-8"), path
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"digest.templates.{fmt}: cannot read {path}: {exc}") from None
-    text = read_text(ctx.client, repo, path, ctx.config.community.default_branch)
+    text = read_text(ctx.client, repo, path, ctx.view(DigestConfig).community.default_branch)
     if text is None:
         raise InputError(f"digest.templates.{fmt}: {path} is not in {repo}")
     return text, path
@@ -42,7 +42,7 @@ def read_template(ctx: Context, repo: str, fmt: Format) -> tuple[str | None, str
 def read_supplied(ctx: Context, repo: str, path: str | None) -> str | None:
     """The maintainer-supplied figures file (`path`, else `digest.figures`): from the checkout
     when there is one, else from the repository; None when there is none to read."""
-    chosen = path or ctx.config.digest.figures
+    chosen = path or ctx.view(DigestConfig).digest.figures
     if not chosen:
         return None
     if ctx.checkout is not None or path:
@@ -53,7 +53,7 @@ def read_supplied(ctx: Context, repo: str, path: str | None) -> str | None:
             raise InputError(f"digest.figures: {chosen}: no such file") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"digest.figures: cannot read {chosen}: {exc}") from None
-    text = read_text(ctx.client, repo, chosen, ctx.config.community.default_branch)
+    text = read_text(ctx.client, repo, chosen, ctx.view(DigestConfig).community.default_branch)
     if text is None:
         raise InputError(f"digest.figures: {chosen} is not in {repo}")
     return text
@@ -79,7 +79,7 @@ def compile_digest(
     store_url: str,
     repo: str,
     month: str,
-    config: Config,
+    config: DigestConfig,
     *,
     figures_path: str | Path | None = None,
     figures_text: str | None = None,

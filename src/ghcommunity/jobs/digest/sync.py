@@ -53,7 +53,7 @@ from ghcommunity.jobs.digest.queries import (
 from ghcommunity.jobs.digest.store import Page, Store, SyncState, from_text, to_text
 
 if TYPE_CHECKING:
-    from ghcommunity.config import Config
+    from ghcommunity.jobs.digest.settings import DigestConfig
 
 RESOURCES: tuple[str, ...] = ("issues", "pulls", "discussions")
 KINDS: dict[str, ItemKind] = {"issues": "issue", "pulls": "pull", "discussions": "discussion"}
@@ -654,7 +654,7 @@ def sync_repo(
 
 
 def settings_from_config(
-    config: Config, resolve_role: Callable[[str], str | None] | None = None
+    config: DigestConfig, resolve_role: Callable[[str], str | None] | None = None
 ) -> SyncSettings:
     """What sync needs from the config: notes folders and the form questions it reads."""
     return SyncSettings(
@@ -669,7 +669,7 @@ def sync_store(
     client: GitHubClient,
     store_url: str,
     repo: str,
-    config: Config,
+    config: DigestConfig,
     *,
     since: datetime | None = None,
     full: bool = False,

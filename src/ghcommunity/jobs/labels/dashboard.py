@@ -7,12 +7,15 @@ from ghcommunity.core.dashboard import DashboardInputs, DashboardLine, Dashboard
 from ghcommunity.core.providers import dashboard_section, labels_from_jobs
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.labels.handlers import sync_labels
+from ghcommunity.jobs.labels.settings import LabelsConfig
 
 
 @dashboard_section("labels")
 def labels_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | None:
     jobs = labels_from_jobs(ctx, set())
-    result = sync_labels(ctx.client, ctx.config, inputs.repo, job_labels=jobs, prune=False)
+    result = sync_labels(
+        ctx.client, ctx.view(LabelsConfig), inputs.repo, job_labels=jobs, prune=False
+    )
     pending = len(result.plan)
     text = (
         f"{pending} label change(s) waiting (labels as code: missing, renamed or changed labels)"

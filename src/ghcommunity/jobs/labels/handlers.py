@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ghcommunity.config import DEFAULT_PATHS, Config, LabelSpec
+from ghcommunity.config import DEFAULT_PATHS, LabelSpec
 from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import Plan
 from ghcommunity.core.providers import labels_from_jobs
@@ -20,6 +20,7 @@ from ghcommunity.jobs.labels.plan import (
     plan_label_sync,
 )
 from ghcommunity.jobs.labels.read import read_label_usage, read_repo_labels
+from ghcommunity.jobs.labels.settings import LabelsConfig
 
 
 @dataclass
@@ -31,7 +32,7 @@ class SyncResult:
 
 def sync_labels(
     client: GitHubClient,
-    config: Config,
+    config: LabelsConfig,
     repo: str,
     *,
     job_labels: Sequence[LabelSpec],
@@ -58,7 +59,9 @@ def sync_on_push(event: Event, ctx: Context) -> Plan | None:
     """A push that changes the config on the default branch syncs the labels."""
     if not config_changed(event.payload, [str(path) for path in DEFAULT_PATHS]):
         return None
-    repo = event.repo or ctx.config.repo
-    result = sync_labels(ctx.client, ctx.config, repo, job_labels=labels_from_jobs(ctx, set()))
+    repo = event.repo or ctx.view(LabelsConfig).repo
+    result = sync_labels(
+        ctx.client, ctx.view(LabelsConfig), repo, job_labels=labels_from_jobs(ctx, set())
+    )
     ctx.executor.know_labels(repo, result.existing)
     return result.plan

@@ -8,6 +8,7 @@ from ghcommunity.core.jobs import Job, JobOptions, JobResult, StrictBool
 from ghcommunity.core.providers import labels_from_jobs
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.labels.handlers import sync_labels
+from ghcommunity.jobs.labels.settings import LabelsConfig
 
 
 class LabelsOptions(JobOptions):
@@ -19,7 +20,7 @@ class LabelsOptions(JobOptions):
 def run(ctx: Context, options: LabelsOptions, repo: str) -> JobResult:
     result = sync_labels(
         ctx.client,
-        ctx.config,
+        ctx.view(LabelsConfig),
         repo,
         job_labels=labels_from_jobs(ctx, set()),
         prune=options.prune,

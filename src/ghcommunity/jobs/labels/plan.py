@@ -22,10 +22,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ghcommunity.config import Config, LabelSpec, iter_labels
+from ghcommunity.config import LabelSpec, iter_labels
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import CreateLabel, DeleteLabel, Plan, UpdateLabel
+from ghcommunity.jobs.labels.settings import LabelsConfig
 
 
 @dataclass
@@ -56,7 +57,7 @@ class SyncReport:
         }
 
 
-def declared_labels(config: Config, job_labels: Sequence[LabelSpec] = ()) -> list[LabelSpec]:
+def declared_labels(config: LabelsConfig, job_labels: Sequence[LabelSpec] = ()) -> list[LabelSpec]:
     """The config's labels and `job_labels` (what other jobs need: `core.providers.
     labels_from_jobs`), checked for clashes; a group label that is too long is an error."""
     try:
