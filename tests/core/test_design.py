@@ -105,15 +105,14 @@ def working_directory_reads(source: str) -> list[str]:
 
 
 # Jobs read the community's files through the Context (`ctx.checkout`, `ctx.repo_file`), never
-# from whatever directory the process runs in (the App's is not a checkout). Still to move:
-CWD_NOT_YET_MOVED = {"ghcommunity.jobs.meetings.read", "ghcommunity.jobs.digest.read"}
+# from whatever directory the process runs in (the App's is not a checkout).
 JOB_MODULES = sorted(
     "ghcommunity." + ".".join(path.relative_to(ROOT / "src" / "ghcommunity").with_suffix("").parts)
     for path in (ROOT / "src" / "ghcommunity" / "jobs").rglob("*.py")
 )
 
 
-@pytest.mark.parametrize("module", [m for m in JOB_MODULES if m not in CWD_NOT_YET_MOVED])
+@pytest.mark.parametrize("module", JOB_MODULES)
 def test_a_job_reads_nothing_from_the_working_directory(module: str) -> None:
     spec = importlib.util.find_spec(module)
     assert spec is not None

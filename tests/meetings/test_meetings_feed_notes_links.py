@@ -61,7 +61,7 @@ def test_the_sample_community_feeds_link_only_files_in_the_pull_request(
     config = reference()
     now = sample_sandbox.state.now
     web = web_url_for(github.connection.api_url)
-    result = generate(github, config, now, local_root=False, web_url=web)
+    result = generate(github, config, now, web_url=web)
     Executor(github, actor="ghcommunity[bot]").apply(result.plan)
     added = {m.path for m in result.meetings}
     assert added  # the lead window's notes are in this pull request
@@ -88,5 +88,23 @@ def test_the_sample_community_feeds_link_only_files_in_the_pull_request(
     }
     assert added <= linked_paths
     # A second run: nothing to write (the feeds are the same).
-    again = generate(github, config, now, local_root=False, web_url=web)
+    again = generate(github, config, now, web_url=web)
     assert not again.plan.operations, again.plan.to_text()
+
+
+def test_with_no_checkout_a_template_comes_from_the_repository_not_the_working_directory(
+    sample_sandbox: Any, github: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    """The App has no checkout: whatever directory it runs in is not the community's repo."""
+    config = reference()
+    config = config.model_copy(
+        update={"meetings": config.meetings.model_copy(update={"template": "templates/notes.md"})}
+    )
+    repo = sample_sandbox.state.repo(REPO)
+    sample_sandbox.state.put_file(repo, "templates/notes.md", "Notes from the repository\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "notes.md").write_text("Notes from the working directory\n")
+    monkeypatch.chdir(tmp_path)
+    plan = generate(github, config, sample_sandbox.state.now).plan.to_json()
+    assert "Notes from the repository" in plan
+    assert "working directory" not in plan

@@ -49,7 +49,7 @@ def config(extra: str = "") -> Config:
 
 
 def run(github: Any, cfg: Config, now: datetime, **kwargs: Any) -> Any:
-    result = generate(github, cfg, now, local_root=False, **kwargs)
+    result = generate(github, cfg, now, **kwargs)
     Executor(github, actor="ghcommunity[bot]").apply(result.plan)
     return result
 
@@ -131,7 +131,7 @@ def test_a_moved_meeting_after_merging_loses_the_bots_file_and_links_but_never_p
     (pull,) = [op for op in result.plan.operations if isinstance(op, OpenPullRequest)]
     assert "(moved to 2026-12-17)" in pull.body
     # Run again before anyone merges: the same pull request, nothing written.
-    again = generate(github, moved, datetime(2026, 12, 5, 9, 0, tzinfo=UTC), local_root=False)
+    again = generate(github, moved, datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
     outcomes = Executor(github, actor="ghcommunity[bot]").apply(again.plan)
     assert [o.status for o in outcomes] == ["unchanged", "unchanged"]
     assert again.relinked == ["lean-coffees/2026-11-26.md"]

@@ -45,8 +45,8 @@ def read_supplied(ctx: Context, repo: str, path: str | None) -> str | None:
     chosen = path or ctx.view(DigestConfig).digest.figures
     if not chosen:
         return None
-    if ctx.checkout is not None or path:
-        local = (ctx.checkout or Path.cwd()) / chosen
+    if ctx.checkout is not None:  # the CLI and the Action (a --figures path may be absolute)
+        local = ctx.checkout / chosen
         try:
             return local.read_text(encoding="utf-8")
         except FileNotFoundError:

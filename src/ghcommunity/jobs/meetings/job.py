@@ -44,7 +44,7 @@ def run(ctx: Context, options: MeetingsOptions, repo: str) -> JobResult:
         joining=ctx.joining,
         web_url=web_url_for(ctx.client.connection.api_url),
         group=options.group,
-        local_root=ctx.checkout if ctx.checkout is not None else False,
+        local_root=ctx.checkout,
     )
     return JobResult(result.plan, details=result.to_dict())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 from ghcommunity.core.errors import InputError
@@ -138,16 +139,14 @@ def read_inputs(
     inputs: Inputs,
     *,
     repo: str | None = None,
-    local_root: Any = None,
+    local_root: Path | None = None,
 ) -> dict[str, str]:
     """Fill `view.texts` and `view.agenda`; return the templates (path → text).
 
-    A template path is read from the working directory when the file is there (in Actions,
-    the checked-out repo), else from the repo's default branch through the contents API.
-    `local_root=False` says there is no checkout (the App): templates come from the repo only.
+    A template path is read from the checkout (`local_root`: the CLI's working directory, the
+    Action's checked-out repo) when the file is there, else from the repo's default branch
+    through the contents API. With no checkout (the App), templates come from the repo only.
     """
-    from pathlib import Path
-
     repo = repo or config.repo
     for path, where in sorted(inputs.texts):
         ref = view.default_branch if where == "default" else (view.branch or view.default_branch)
@@ -157,9 +156,8 @@ def read_inputs(
     for slug, label in sorted(inputs.agenda_labels.items()):
         view.agenda[slug] = read_agenda(client, repo, label)
     templates: dict[str, str] = {}
-    root = None if local_root is False else Path(local_root or Path.cwd())
     for path in sorted(inputs.templates):
-        local = root / path if root is not None else None
+        local = local_root / path if local_root is not None else None
         if local is not None and local.is_file():
             try:
                 templates[path] = local.read_text(encoding="utf-8")
@@ -233,7 +231,7 @@ def generate(
     joining: Mapping[str, str] | None = None,
     web_url: str = "https://github.com",
     group: str | None = None,
-    local_root: Any = None,
+    local_root: Path | None = None,
 ) -> Generated:
     """Read what is needed, then plan (the caller applies the Plan or prints it)."""
     settings = config.meetings
