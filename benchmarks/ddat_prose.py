@@ -21,7 +21,9 @@ from typing import Any
 import yaml
 
 from ghcommunity.config import load_config
+from ghcommunity.jobs.ddat.settings import DdatConfig
 from ghcommunity.jobs.ddat.setup import load_kit
+from ghcommunity.jobs.ddat.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "fixtures" / "ddat" / "prose-cases.yml"
@@ -61,7 +63,8 @@ def main(argv: list[str]) -> None:
     verbose = "--verbose" in argv
     paths = [a for a in argv if not a.startswith("--")]
     cases = yaml.safe_load(Path(paths[0] if paths else CASES).read_text(encoding="utf-8"))["cases"]
-    kit = load_kit(load_config(ROOT / "config" / "community.yml"))
+    config = DdatConfig.of(load_config(ROOT / "config" / "community.yml"))
+    kit = load_kit(config, load_taxonomy(ROOT / config.ddat.taxonomy))
     print(f"{len(cases)} cases ({sum(c.get('about') is False for c in cases)} not DDaT)")
     for shown in (False, True):
         print()

@@ -18,7 +18,9 @@ from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
 from ghcommunity.jobs.ddat.fetch import fetch_feedback
 from ghcommunity.jobs.ddat.report import FORMATS, build_report
 from ghcommunity.jobs.ddat.report_render import render_bytes
+from ghcommunity.jobs.ddat.settings import DdatConfig
 from ghcommunity.jobs.ddat.setup import load_kit
+from ghcommunity.jobs.ddat.taxonomy import load_taxonomy
 from ghcommunity_sandbox.server import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +29,7 @@ REPO = "uk-x-gov-software-community/community-space"
 
 def main(count: int) -> None:
     config = load_config(ROOT / "config" / "community.yml")
-    kit = load_kit(config)
+    kit = load_kit(DdatConfig.of(config), load_taxonomy(ROOT / config.ddat.taxonomy))
     roles = kit.taxonomy.roles
     skills = [s.name for s in kit.taxonomy.skills]
     sandbox = Sandbox.start(seed="minimal")

@@ -27,6 +27,7 @@ from ghcommunity.core.resources import reference_config
 from ghcommunity.jobs.digest.activity import Contribution, Item, LabelEvent, NoteFile, Person
 from ghcommunity.jobs.digest.metrics import DigestSettings, compute, window
 from ghcommunity.jobs.digest.render import FORMATS, render, render_title
+from ghcommunity.jobs.digest.settings import DigestConfig
 from ghcommunity.jobs.digest.store import Page, Store, SyncState, to_text
 
 REPO = "uk-x-gov-software-community/community-space"
@@ -139,7 +140,7 @@ def main() -> None:
     if not args.default_gc:
         tune_collector()  # as the CLI and the Action do in their processes
     config = load_config(reference_config())
-    settings = DigestSettings.from_config(config)
+    settings = DigestSettings.from_config(DigestConfig.of(config))
     with tempfile.TemporaryDirectory() as folder:
         url = args.store or f"sqlite:///{folder}/bench.sqlite"
         store = Store(url)

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from ghcommunity.config import load_config
 from ghcommunity.core.resources import reference_config
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
+from ghcommunity.jobs.digest.settings import DigestConfig
 from ghcommunity.jobs.digest.store import Store
 from ghcommunity.jobs.digest.sync import settings_from_config, sync_repo
 from ghcommunity_sandbox import Sandbox
@@ -72,7 +73,7 @@ def run(size: int, latency_ms: float) -> dict[str, object]:
         github = GitHubClient(
             Connection(api_url=sandbox.url, token="bench"), retry=RetryPolicy(sleep_scale=0)
         )
-        settings = settings_from_config(load_config(reference_config()))
+        settings = settings_from_config(DigestConfig.of(load_config(reference_config())))
         rows: dict[str, object] = {"size": size, "items": items, "seeded": seeded}
         with tempfile.TemporaryDirectory() as folder:
             store = Store(f"sqlite:///{folder}/store.sqlite")

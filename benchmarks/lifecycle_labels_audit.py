@@ -18,12 +18,16 @@ from typing import Any
 
 from ghcommunity.config import load_config, parse_config
 from ghcommunity.github.client import Connection, GitHubClient, RetryPolicy
+from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Executor
-from ghcommunity.jobs.labels.handlers import sync_labels
+from ghcommunity.jobs.labels.job import LabelsOptions
 from ghcommunity.jobs.lifecycle.plan import plan_lifecycle
 from ghcommunity.jobs.lifecycle.read import read_needs_info_issues, teach_executor
+from ghcommunity.jobs.lifecycle.settings import LifecycleConfig
 from ghcommunity.jobs.registry.audit import audit_registry
 from ghcommunity.jobs.registry.read import read_notes
+from ghcommunity.jobs.registry.settings import RegistryConfig
+from ghcommunity.jobs.runner import load_handlers, run_job
 from ghcommunity_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +45,7 @@ def measure(sb: Sandbox, what: str, run: Callable[[], Any]) -> None:
 
 
 def main() -> None:
+    load_handlers()  # what other jobs declare (the DDaT taxonomy's labels)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--issues", type=int, default=500)
     parser.add_argument("--labels", type=int, default=300)
@@ -65,7 +70,7 @@ def main() -> None:
         def lifecycle() -> None:
             now = T0 + timedelta(days=15)
             issues = read_needs_info_issues(gh, REPO, "needs-info")
-            plan, _ = plan_lifecycle(issues, config, now, repo=REPO)
+            plan, _ = plan_lifecycle(issues, LifecycleConfig.of(config), now, repo=REPO)
             executor = Executor(gh, actor=config.community.bot_login)
             teach_executor(executor, REPO, issues)
             executor.apply(plan)
@@ -79,10 +84,9 @@ def main() -> None:
                 state.add_label(REPO, f"topic {i:04d}", "ededed", "")
 
         def labels() -> None:
-            result = sync_labels(gh, config, REPO)
-            executor = Executor(gh, actor=config.community.bot_login)
-            executor.know_labels(REPO, result.existing)
-            executor.apply(result.plan)
+            # As every door runs it: the job registry, a Context on this checkout (the DDaT
+            # taxonomy's labels come from its file: no request).
+            run_job("labels-sync", Context(config, gh, checkout=ROOT), LabelsOptions(), REPO)
 
         measure(sb, f"labels sync, {args.labels} other labels, first run", labels)
         measure(sb, f"labels sync, {args.labels} other labels, again", labels)
@@ -102,7 +106,8 @@ def main() -> None:
                 )
 
         def audit() -> None:
-            audit_registry(many, read_notes(gh, many, REPO), T0.date())
+            view = RegistryConfig.of(many)
+            audit_registry(view, read_notes(gh, view, REPO), T0.date())
 
         measure(sb, f"audit, {args.groups} groups (notes read)", audit)
     finally:

@@ -54,7 +54,7 @@ def config_text(groups: int = 20) -> str:
     return "\n".join(lines) + "\n"
 
 
-def timed(func, repeat: int = 1):  # type: ignore[no-untyped-def]
+def timed(func, repeat: int = 1):
     times = []
     result = None
     for _ in range(repeat):

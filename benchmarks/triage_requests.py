@@ -39,6 +39,7 @@ from ghcommunity.github.context import Context  # noqa: E402
 from ghcommunity.github.files import FileCache  # noqa: E402
 from ghcommunity.github.forms import DirectoryFormSource  # noqa: E402
 from ghcommunity.jobs.labels.plan import declared_labels  # noqa: E402
+from ghcommunity.jobs.labels.settings import LabelsConfig  # noqa: E402
 from ghcommunity.jobs.runner import dispatch, load_handlers  # noqa: E402
 from ghcommunity_sandbox.server import Sandbox  # noqa: E402
 
@@ -56,7 +57,9 @@ def main() -> None:
         existing = {lab["name"].lower() for lab in github.paginate(f"/repos/{REPO}/labels")}
         load_handlers()  # every job, as both doors load them: the DDaT taxonomy's labels too
         config = reference_config()
-        for spec in declared_labels(config, labels_from_jobs(context(github), set())):
+        for spec in declared_labels(
+            LabelsConfig.of(config), labels_from_jobs(context(github), set())
+        ):
             if spec.name.lower() not in existing:
                 sb.state.add_label(REPO, spec.name, spec.color, spec.description)
         repository = github.rest("GET", f"/repos/{REPO}")
@@ -125,13 +128,13 @@ def main() -> None:
         github.close()
         sb.stop()
 
-    forms = reference_forms()
+    parsed = reference_forms()
     bodies = [i.get("body") or "" for i in issues]
     rounds = 50
     started = time.perf_counter()
     for _ in range(rounds):
         for body in bodies:
-            form = detect_form(body, forms)
+            form = detect_form(body, parsed)
             if form is not None:
                 parse_body(body, form)
     elapsed = time.perf_counter() - started
