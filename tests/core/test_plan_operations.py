@@ -17,6 +17,7 @@ from ghcommunity.core.plan import (
     Plan,
     PutFile,
     RemoveLabels,
+    UpdateLabel,
     marker,
     marker_key,
 )
@@ -114,3 +115,24 @@ def test_coalesce_later_intent_wins() -> None:
         ]
     ).coalesced()
     assert plan.operations == [RemoveLabels(repo=REPO, issue=1, labels=["x"])]
+
+
+def test_coalesce_creates_and_renames_labels_before_any_labelling() -> None:
+    """Triage labels first; DDaT creates its label, then adds it. Merged into triage's step, the
+    add would run before the create: GitHub would make the label itself, grey and undescribed."""
+    triage = Plan().add(AddLabels(repo=REPO, issue=5, labels=["needs-triage"]))
+    ddat = Plan().add(
+        UpdateLabel(repo=REPO, name="ddat-role: Long old name ~7964", new_name="ddat-role: DevOps"),
+        CreateLabel(repo=REPO, name="ddat-skill: User focus", color="0e8a16", description="d"),
+        AddLabels(repo=REPO, issue=5, labels=["ddat-skill: User focus"]),
+    )
+    other = Plan().add(CreateLabel(repo="o/other", name="x"))
+    ops = triage.extend(ddat).extend(other).coalesced().operations
+    assert [type(op).__name__ for op in ops] == [
+        "UpdateLabel",
+        "CreateLabel",
+        "AddLabels",
+        "CreateLabel",
+    ]
+    assert ops[2].labels == ["needs-triage", "ddat-skill: User focus"]  # type: ignore[union-attr]
+    assert ops[3].repo == "o/other"

@@ -108,3 +108,23 @@ def test_with_no_checkout_a_template_comes_from_the_repository_not_the_working_d
     plan = generate(github, config, sample_sandbox.state.now).plan.to_json()
     assert "Notes from the repository" in plan
     assert "working directory" not in plan
+
+
+def test_a_template_symlinked_out_of_the_checkout_is_refused(
+    sample_sandbox: Any, github: Any, tmp_path: Any
+) -> None:
+    import pytest
+
+    from ghcommunity.core.errors import InputError
+
+    config = reference()
+    config = config.model_copy(
+        update={"meetings": config.meetings.model_copy(update={"template": "templates/notes.md"})}
+    )
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-OUTSIDE-REPO\n")
+    (tmp_path / "repo" / "templates").mkdir(parents=True)
+    (tmp_path / "repo" / "templates" / "notes.md").symlink_to(secret)
+    with pytest.raises(InputError, match="outside") as found:
+        generate(github, config, sample_sandbox.state.now, local_root=tmp_path / "repo")
+    assert "SECRET" not in str(found.value)

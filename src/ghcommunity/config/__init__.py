@@ -175,6 +175,8 @@ def read_paths(config: Config) -> list[tuple[Loc, str]]:
         (("digest", "templates", "md"), config.digest.templates.md or ""),
         (("digest", "templates", "html"), config.digest.templates.html or ""),
         (("digest", "templates", "slack"), config.digest.templates.slack or ""),
+        (("digest", "figures"), config.digest.figures or ""),
+        (("ddat", "taxonomy"), config.ddat.taxonomy or ""),
     ]
     for index, group in enumerate(config.groups):
         found.append((("groups", index, "template"), group.template or ""))

@@ -489,7 +489,7 @@ class Plan(BaseModel):
                 merged.append(RemoveLabels(repo=target[0], issue=target[1], labels=removes))
             if adds:
                 merged.append(AddLabels(repo=target[0], issue=target[1], labels=adds))
-        return Plan(operations=merged, notes=list(self.notes))
+        return Plan(operations=_labels_defined_first(merged), notes=list(self.notes))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -525,3 +525,28 @@ class Plan(BaseModel):
     @classmethod
     def of(cls, ops: Iterable[Operation]) -> Plan:
         return cls(operations=list(ops))
+
+
+def _labels_defined_first(operations: list[Operation]) -> list[Operation]:
+    """Creates and renames of a repo's labels before the first labelling there. Merging moves
+    one plan's labels into an earlier plan's step: applied before their CreateLabel, GitHub
+    would create them itself, grey and undescribed (and a rename onto that name would fail)."""
+    first_use: dict[str, int] = {}
+    for index, op in enumerate(operations):
+        if isinstance(op, AddLabels | RemoveLabels):
+            first_use.setdefault(op.repo, index)
+    late = {
+        index
+        for index, op in enumerate(operations)
+        if isinstance(op, CreateLabel | UpdateLabel) and first_use.get(op.repo, index) < index
+    }
+    if not late:
+        return operations
+    out: list[Operation] = []
+    for index, op in enumerate(operations):
+        if index in late:
+            continue
+        if isinstance(op, AddLabels | RemoveLabels) and first_use.get(op.repo) == index:
+            out += [o for i, o in enumerate(operations) if i in late and o.repo == op.repo]
+        out.append(op)
+    return out

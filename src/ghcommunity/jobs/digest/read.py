@@ -9,8 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
-from ghcommunity.core.errors import InputError
-from ghcommunity.github.contents import read_text
+from ghcommunity.core.errors import GhcError, InputError
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.digest.figures import Figures
 from ghcommunity.jobs.digest.metrics import DigestSettings, Supplied, compute, window
@@ -21,42 +20,50 @@ from ghcommunity.jobs.digest.settings import DigestConfig
 Format = Literal["md", "html", "slack", "json"]
 
 
+MAX_FILE_BYTES = 1_000_000  # a template or the supplied figures: small files
+
+
+def _repo_file(ctx: Context, what: str, path: str) -> str:
+    """A file the config names, from the checkout (never out of it through a symlink) or, with
+    none, the repository; a clear error when it is not there."""
+    try:
+        found = ctx.repo_file(path, max_bytes=MAX_FILE_BYTES)
+    except GhcError as exc:
+        raise InputError(f"{what}: {exc}") from None
+    if found is None:
+        where = ctx.checkout if ctx.checkout is not None else ctx.view(DigestConfig).repo
+        raise InputError(f"{what}: {path} is not in {where}")
+    return found.text
+
+
 def read_template(ctx: Context, repo: str, fmt: Format) -> tuple[str | None, str | None]:
     """(template text, its path) for a format, or (None, None) for the built-in one."""
+    del repo  # the community's own templates live in its repository (the config's)
     if fmt == "json":
         return None, None
     path: str | None = getattr(ctx.view(DigestConfig).digest.templates, fmt)
     if not path:
         return None, None
-    if ctx.checkout is not None:
-        try:
-            return (ctx.checkout / path).read_text(encoding="utf-8"), path
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"digest.templates.{fmt}: cannot read {path}: {exc}") from None
-    text = read_text(ctx.client, repo, path, ctx.view(DigestConfig).community.default_branch)
-    if text is None:
-        raise InputError(f"digest.templates.{fmt}: {path} is not in {repo}")
-    return text, path
+    return _repo_file(ctx, f"digest.templates.{fmt}", path), path
 
 
 def read_supplied(ctx: Context, repo: str, path: str | None) -> str | None:
-    """The maintainer-supplied figures file (`path`, else `digest.figures`): from the checkout
-    when there is one, else from the repository; None when there is none to read."""
-    chosen = path or ctx.view(DigestConfig).digest.figures
-    if not chosen:
-        return None
-    if ctx.checkout is not None:  # the CLI and the Action (a --figures path may be absolute)
-        local = ctx.checkout / chosen
+    """The maintainer-supplied figures: `path` (the CLI's `--figures`, a file of the person
+    running it: relative to the checkout, or absolute), else the config's `digest.figures`
+    (a file of the repository, read like any other); None when neither is set."""
+    del repo
+    if path:
+        if ctx.checkout is None:
+            raise InputError("--figures needs a checkout to read the file from")
+        local = ctx.checkout / path
         try:
             return local.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise InputError(f"digest.figures: {chosen}: no such file") from None
+            raise InputError(f"--figures: {path}: no such file") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"digest.figures: cannot read {chosen}: {exc}") from None
-    text = read_text(ctx.client, repo, chosen, ctx.view(DigestConfig).community.default_branch)
-    if text is None:
-        raise InputError(f"digest.figures: {chosen} is not in {repo}")
-    return text
+            raise InputError(f"--figures: cannot read {path}: {exc}") from None
+    chosen = ctx.view(DigestConfig).digest.figures
+    return _repo_file(ctx, "digest.figures", chosen) if chosen else None
 
 
 def load_supplied(path: str | Path | None) -> tuple[Supplied, ...]:

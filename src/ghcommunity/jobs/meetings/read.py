@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from ghcommunity.core.errors import InputError
+from ghcommunity.core.errors import GhcError, InputError
 from ghcommunity.core.held import is_untouched
 from ghcommunity.github.client import GitHubClient, quote_segment, repo_path
 from ghcommunity.github.contents import contents_path, read_text
+from ghcommunity.github.files import read_local_file
 from ghcommunity.jobs.meetings.notes import (
     Generated,
     Inputs,
@@ -132,6 +133,9 @@ def read_agenda(client: GitHubClient, repo: str, label: str) -> list[dict[str, A
     return found
 
 
+MAX_TEMPLATE_BYTES = 1_000_000
+
+
 def read_inputs(
     client: GitHubClient,
     config: MeetingsConfig,
@@ -157,13 +161,14 @@ def read_inputs(
         view.agenda[slug] = read_agenda(client, repo, label)
     templates: dict[str, str] = {}
     for path in sorted(inputs.templates):
-        local = local_root / path if local_root is not None else None
-        if local is not None and local.is_file():
-            try:
-                templates[path] = local.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise InputError(f"{local}: cannot read the template: {exc}") from None
-            continue
+        if local_root is not None:
+            try:  # never out of the checkout through a symlink
+                local = read_local_file(local_root, path, max_bytes=MAX_TEMPLATE_BYTES)
+            except GhcError as exc:
+                raise InputError(f"template {path!r}: {exc}") from None
+            if local is not None:
+                templates[path] = local.text
+                continue
         text = read_text(client, repo, path, view.default_branch)
         if text is None:
             raise InputError(f"template {path!r} was not found locally or in {repo}")
