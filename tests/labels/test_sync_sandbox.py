@@ -285,3 +285,22 @@ def test_a_bad_repo_is_a_clear_input_error(sandbox: Any, bad: str) -> None:
         ["labels", "sync", "--repo", bad, "--config", str(CONFIG), "--api-url", sandbox.url],
     )
     assert "is not a repository: expected OWNER/NAME" in str(result.exception)
+
+
+def test_push_changing_the_ddat_taxonomy_syncs_labels_too(
+    sandbox: Any, github: GitHubClient
+) -> None:
+    """A new short name or skill in the taxonomy: its label is made (coloured, described)
+    when the file changes, not by GitHub, grey, when the next feedback is labelled."""
+    payload = json.loads(
+        (ROOT / "tests" / "fixtures" / "webhooks" / "push.event.5.json").read_text()
+    )
+    payload["repository"]["full_name"] = REPO
+    payload["ref"] = "refs/heads/main"
+    payload["repository"]["default_branch"] = "main"
+    payload["sender"] = {"login": "alice", "type": "User"}
+    payload["commits"][0]["modified"] = ["config/ddat.yml"]
+    config = load_config(CONFIG)
+    result = dispatch(Event("push", payload), Context(config=config, client=github))
+    assert "ghcommunity.jobs.labels.handlers.sync_on_push" in result.handlers
+    assert len(labels_of(sandbox)) == DECLARED

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # Each reads what it needs through the Context (the DDaT taxonomy: the checkout's file, or the
 # repository's through the API), at the edge; the planners get what they return.
 LabelSource = Callable[["Context", "set[str]"], "list[LabelSpec]"]
+LabelFiles = Callable[["Context"], "list[str]"]
 RoleResolver = Callable[[str], "str | None"]
 RoleResolverFactory = Callable[["Context"], "RoleResolver | None"]
 
@@ -37,6 +38,7 @@ TickHandler = Callable[["Context", "Tick"], "TickRun"]
 JobRunner = Callable[["Context", str, "dict[str, Any]"], "TickRun"]
 
 _LABEL_SOURCES: dict[str, LabelSource] = {}
+_LABEL_FILES: dict[str, LabelFiles] = {}
 _ROLE_LABEL_NAMES: dict[str, RoleLabelNames] = {}
 _ROLE_RESOLVERS: dict[str, RoleResolverFactory] = {}
 _DASHBOARD_SECTIONS: dict[str, SectionReader] = {}
@@ -52,6 +54,22 @@ def label_source(name: str) -> Callable[[LabelSource], LabelSource]:
         return func
 
     return register
+
+
+def label_source_files(name: str) -> Callable[[LabelFiles], LabelFiles]:
+    """Register `func(ctx) -> [path]`: the repository files `name`'s labels are read from, so a
+    push that changes one syncs the labels (as a push to the config does)."""
+
+    def register(func: LabelFiles) -> LabelFiles:
+        _LABEL_FILES[name] = func
+        return func
+
+    return register
+
+
+def label_input_files(ctx: Context) -> list[str]:
+    """Every file a registered job reads its labels from."""
+    return sorted({path for files in _LABEL_FILES.values() for path in files(ctx)})
 
 
 def role_resolver_factory(name: str) -> Callable[[RoleResolverFactory], RoleResolverFactory]:

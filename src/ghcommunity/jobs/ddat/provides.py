@@ -10,6 +10,7 @@ from ghcommunity.config import LabelSpec
 from ghcommunity.core.errors import GhcError
 from ghcommunity.core.providers import (
     label_source,
+    label_source_files,
     role_label_names_provider,
     role_resolver_factory,
 )
@@ -18,6 +19,14 @@ from ghcommunity.jobs.ddat.labels import Labeller
 from ghcommunity.jobs.ddat.resolve import Resolver
 from ghcommunity.jobs.ddat.settings import DdatConfig
 from ghcommunity.jobs.ddat.setup import context_kit, context_taxonomy
+
+
+@label_source_files("ddat")
+def ddat_label_files(ctx: Context) -> list[str]:
+    """The taxonomy file: a push that changes it (a new short name, a new skill) syncs the
+    labels, so the next feedback finds its label ready, coloured and described."""
+    section = ctx.view(DdatConfig).ddat
+    return [section.taxonomy] if section.enabled else []
 
 
 @label_source("ddat")

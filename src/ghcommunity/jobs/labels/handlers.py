@@ -10,7 +10,7 @@ from typing import Any
 from ghcommunity.config import DEFAULT_PATHS, LabelSpec
 from ghcommunity.core.events import Event, on
 from ghcommunity.core.plan import Plan
-from ghcommunity.core.providers import labels_from_jobs
+from ghcommunity.core.providers import label_input_files, labels_from_jobs
 from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.context import Context
 from ghcommunity.jobs.labels.plan import (
@@ -56,8 +56,10 @@ def sync_labels(
 
 @on("push")
 def sync_on_push(event: Event, ctx: Context) -> Plan | None:
-    """A push that changes the config on the default branch syncs the labels."""
-    if not config_changed(event.payload, [str(path) for path in DEFAULT_PATHS]):
+    """A push that changes the config, or a file other jobs read their labels from (the DDaT
+    taxonomy), on the default branch syncs the labels."""
+    watched = [*(str(path) for path in DEFAULT_PATHS), *label_input_files(ctx)]
+    if not config_changed(event.payload, watched):
         return None
     repo = event.repo or ctx.view(LabelsConfig).repo
     result = sync_labels(
