@@ -139,7 +139,7 @@ def test_callers_grant_exactly_what_the_reusable_workflow_asks(
 def test_labels_sync_runs_when_the_config_changes_on_the_default_branch(initialised: Path) -> None:
     caller = load(initialised / ".github" / "workflows" / "ghcommunity-labels-sync.yml")
     push = caller[True]["push"]
-    assert push == {"branches": ["main"], "paths": [".github/ghcommunity.yml"]}
+    assert push == {"branches": ["main"], "paths": [".github/ghcommunity.yml", "config/ddat.yml"]}
 
 
 def test_scheduled_callers_can_be_run_by_hand(initialised: Path) -> None:
