@@ -81,7 +81,7 @@ def main() -> None:
         def labels() -> None:
             result = sync_labels(gh, config, REPO)
             executor = Executor(gh, actor=config.community.bot_login)
-            executor.know_labels(REPO, result.existing)
+            executor.know_labels(REPO, result.existing_as_rest())
             executor.apply(result.plan)
 
         measure(sb, f"labels sync, {args.labels} other labels, first run", labels)
