@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
 
-from ghcommunity.core.dashboard import DashboardInputs, DashboardLine, DashboardSection, Tick
+from ghcommunity.core.dashboard import (
+    DashboardInputs,
+    DashboardLine,
+    DashboardSection,
+    OpenItem,
+    Tick,
+)
 from ghcommunity.core.providers import dashboard_section
 from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.context import Context
@@ -18,15 +23,15 @@ from ghcommunity.jobs.ddat.labels import kind_prefix
 from ghcommunity.jobs.ddat.settings import DdatConfig
 
 
-def _title(issue: dict[str, Any]) -> str:
-    text = " ".join(str(issue.get("title") or "").split())[:100]
+def _title(issue: OpenItem) -> str:
+    text = " ".join(issue.title.split())[:100]
     for char in "\\`*_[]<>#|":
         text = text.replace(char, f"\\{char}")
     return text.replace("@", "@\u200b")
 
 
-def _labels(issue: dict[str, Any]) -> list[str]:
-    return [str((lab or {}).get("name") or "") for lab in issue.get("labels") or []]
+def _labels(issue: OpenItem) -> tuple[str, ...]:
+    return issue.labels
 
 
 def last_report(export_path: str, files: dict[str, str]) -> str | None:
@@ -58,7 +63,7 @@ def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | No
     new = [
         i
         for i in feedback
-        if since is None or ((created := timestamp(i.get("created_at"))) and created >= since)
+        if since is None or ((created := timestamp(i.created_at)) and created >= since)
     ]
     skill = kind_prefix(section.label_prefix, "skill").lower()
     classified = f"{section.label_prefix}-".lower()
@@ -73,7 +78,7 @@ def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | No
     where = f"since the report for {report}" if report else "(no monthly report yet)"
     lines = [DashboardLine(f"{len(new)} open piece(s) of feedback {where}")]
     lines += [
-        DashboardLine(f"#{i['number']} {_title(i)}: no skill label yet; awaiting a representative")
+        DashboardLine(f"#{i.number} {_title(i)}: no skill label yet; awaiting a representative")
         for i in unknown
     ]
     lines.append(
