@@ -30,10 +30,6 @@ def _title(issue: OpenItem) -> str:
     return text.replace("@", "@\u200b")
 
 
-def _labels(issue: OpenItem) -> tuple[str, ...]:
-    return issue.labels
-
-
 def last_report(export_path: str, files: dict[str, str]) -> str | None:
     """The newest month (YYYY-MM) with a report file on the default branch."""
     pattern = re.compile(
@@ -56,7 +52,7 @@ def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | No
     feedback = [
         i
         for i in inputs.open_issues
-        if section.feedback_label.lower() in {n.lower() for n in _labels(i)}
+        if section.feedback_label.lower() in {n.lower() for n in i.labels}
     ]
     report = last_report(section.export_path, inputs.files)
     since = _month_end(report) if report else None
@@ -72,8 +68,8 @@ def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | No
     unknown = [
         i
         for i in feedback
-        if any(n.lower().startswith(classified) for n in _labels(i))
-        and not any(n.lower().startswith(skill) for n in _labels(i))
+        if any(n.lower().startswith(classified) for n in i.labels)
+        and not any(n.lower().startswith(skill) for n in i.labels)
     ]
     where = f"since the report for {report}" if report else "(no monthly report yet)"
     lines = [DashboardLine(f"{len(new)} open piece(s) of feedback {where}")]
