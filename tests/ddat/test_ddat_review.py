@@ -16,7 +16,7 @@ from ddat_support import REPO, ROOT
 from openpyxl import load_workbook
 
 from ghcommunity.config import Config
-from ghcommunity.core.dashboard import DashboardInputs
+from ghcommunity.core.dashboard import DashboardInputs, OpenItem
 from ghcommunity.core.events import Event
 from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.context import Context
@@ -202,12 +202,12 @@ def test_an_empty_form_is_not_included_but_named(sample_sandbox, github, kit) ->
 
 
 def test_dashboard_says_no_skill_label_yet(config) -> None:  # type: ignore[no-untyped-def]
-    issue = {
-        "number": 12,
-        "title": "DDaT feedback: Prototyping description is out of date",
-        "created_at": "2026-08-05T10:30:00Z",
-        "labels": [{"name": "ddat-feedback"}, {"name": "ddat-role: Software developer"}],
-    }
+    issue = OpenItem(
+        number=12,
+        title="DDaT feedback: Prototyping description is out of date",
+        created_at="2026-08-05T10:30:00Z",
+        labels=("ddat-feedback", "ddat-role: Software developer"),
+    )
     inputs = DashboardInputs(repo=REPO, now=datetime(2026, 11, 16, tzinfo=UTC), open_items=[issue])
     section = ddat_section(Context(config=config, client=None), inputs)  # type: ignore[arg-type]
     assert section is not None

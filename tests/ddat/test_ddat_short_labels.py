@@ -44,15 +44,16 @@ def test_hashed_labels_are_previous_names_and_still_read(taxonomy) -> None:  # t
 
 def test_the_labels_job_renames_hashed_labels(config) -> None:  # type: ignore[no-untyped-def]
     from ghcommunity.core.providers import labels_from_jobs
+    from ghcommunity.github.snapshot import RepoLabel
     from ghcommunity.jobs.labels.plan import declared_labels, plan_label_sync
 
     declared = declared_labels(config, labels_from_jobs(checkout_context(config), set()))
     existing = [
-        {
-            "name": "ddat-role: Development ops (DevOps) engineer ~7964",
-            "color": "1d76db",
-            "description": "DDaT role: Development operations (DevOps) engineer",
-        }
+        RepoLabel(
+            "ddat-role: Development ops (DevOps) engineer ~7964",
+            "1d76db",
+            "DDaT role: Development operations (DevOps) engineer",
+        )
     ]
     plan, _ = plan_label_sync(
         "o/r", declared, existing, owns=lambda n: n.startswith("ddat") or n == "needs-triage"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -14,8 +14,9 @@ from ghcommunity.core.plan import CreateLabel, DeleteLabel, UpdateLabel
 from ghcommunity.core.providers import labels_from_jobs
 from ghcommunity.github.client import Connection, GitHubClient
 from ghcommunity.github.context import Context
+from ghcommunity.github.snapshot import RepoLabel
 from ghcommunity.jobs.labels.plan import config_changed, declared_labels, plan_label_sync
-from ghcommunity.jobs.labels.read import label_usage_query
+from ghcommunity.jobs.labels.read import label_usage_query, read_repo_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO = "o/r"
@@ -29,8 +30,8 @@ def spec(name: str, color: str = "ededed", description: str = "", **kw: Any) -> 
     return LabelSpec(name=name, color=color, description=description, **kw)
 
 
-def label(name: str, color: str = "ededed", description: str | None = "") -> dict[str, Any]:
-    return {"name": name, "color": color, "description": description}
+def label(name: str, color: str = "ededed", description: str = "") -> RepoLabel:
+    return RepoLabel(name, color, description)
 
 
 def test_missing_labels_are_created_with_colour_and_description() -> None:
@@ -54,11 +55,35 @@ def test_labels_that_match_make_no_operation() -> None:
     assert report.unchanged == 1
 
 
-def test_a_null_description_equals_an_empty_one() -> None:
+class _Labels:
+    """A client whose one page of labels is `labels` (REST-shaped, as GitHub sends them)."""
+
+    def __init__(self, labels: list[dict[str, Any]]) -> None:
+        self.labels = labels
+
+    def paginate(self, path: str, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        assert path == f"/repos/{REPO}/labels"
+        return self.labels
+
+
+def test_the_planner_gets_typed_labels_and_a_null_description_equals_an_empty_one() -> None:
+    rest = [
+        {"id": 1, "name": "needs-info", "color": "ededed", "description": None},
+        {"id": 2, "name": "Bug", "color": "D73A4A", "description": "Broken", "default": True},
+    ]
+    existing = read_repo_labels(cast(GitHubClient, _Labels(rest)), REPO)
+    assert existing == [RepoLabel("needs-info", "ededed", ""), RepoLabel("Bug", "D73A4A", "Broken")]
+    # The executor still learns them as the REST API spells them.
+    assert [lab.as_rest() for lab in existing][1] == {
+        "name": "Bug",
+        "color": "D73A4A",
+        "description": "Broken",
+    }
     plan, _ = plan_label_sync(
-        REPO, [spec("needs-info")], [label("needs-info", description=None)], owns=owns
+        REPO, [spec("needs-info"), spec("bug", "d73a4a", "Broken")], existing, owns=owns
     )
-    assert not plan
+    # a null description equals an empty one; the colour matches without regard to case
+    assert plan.operations == [UpdateLabel(repo=REPO, name="Bug", new_name="bug")]
 
 
 def test_colour_and_description_changes_are_updates_of_only_what_differs() -> None:

@@ -15,6 +15,7 @@ from ghcommunity.core.events import Event
 from ghcommunity.core.providers import labels_from_jobs
 from ghcommunity.github.client import Connection, GitHubClient
 from ghcommunity.github.context import Context
+from ghcommunity.github.snapshot import RepoLabel
 from ghcommunity.jobs.labels.handlers import sync_labels
 from ghcommunity.jobs.runner import dispatch
 
@@ -276,6 +277,23 @@ def test_sync_labels_reads_with_one_request_per_page(sandbox: Any, github: GitHu
     result = sync_labels(github, config, REPO, job_labels=[])
     assert result.existing == []
     assert sandbox.stats()["total"] == 1
+
+
+def test_sync_labels_hands_the_planner_typed_labels(sandbox: Any, github: GitHubClient) -> None:
+    sync(sandbox)
+    config = load_config(CONFIG)
+    result = sync_labels(
+        github,
+        config,
+        REPO,
+        job_labels=labels_from_jobs(Context(config, github, checkout=ROOT), set()),
+    )
+    assert len(result.existing) == DECLARED
+    assert all(isinstance(lab, RepoLabel) for lab in result.existing)
+    assert not result.plan  # a rerun: nothing to do
+    assert {
+        lab["name"]: (lab["color"], lab["description"]) for lab in result.existing_as_rest()
+    } == (labels_of(sandbox))
 
 
 @pytest.mark.parametrize("bad", ["not-a-repo", "a/b/c"])

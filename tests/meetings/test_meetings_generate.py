@@ -10,7 +10,14 @@ from helpers_meetings import make_config, reference
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import CommitFiles, CreateIssue, OpenPullRequest, Plan, git_blob_sha
 from ghcommunity.jobs.meetings.calendars import parse_events
-from ghcommunity.jobs.meetings.notes import Action, Rendering, RepoView, open_actions, plan_generate
+from ghcommunity.jobs.meetings.notes import (
+    Action,
+    AgendaItem,
+    Rendering,
+    RepoView,
+    open_actions,
+    plan_generate,
+)
 
 NOW = datetime(2026, 4, 10, 8, 0, tzinfo=UTC)  # lead window (14 days) reaches 24 April
 REPO = "uk-x-gov-software-community/community-space"
@@ -251,7 +258,7 @@ def test_the_notes_file_has_everything_a_group_lead_needs() -> None:
         texts={
             "lean-coffees/2026-03-26.md": "## Actions\r\n- [ ] Ada: share the slides\r\n- [x] Done\r\n"
         },
-        agenda={"lean-coffee": [{"number": 7, "title": "AI pair programming", "url": "u7"}]},
+        agenda={"lean-coffee": [AgendaItem(7, "AI pair programming", "u7")]},
     )
     text = rendered(
         config,

@@ -62,24 +62,41 @@ class DashboardSection:
         return [line.tick for line in self.lines if line.tick is not None]
 
 
+@dataclass(frozen=True)
+class OpenItem:
+    """An open issue or pull request, with what the dashboard's sections read of it
+    (`jobs/dashboard/read.py` makes them from the REST list of open issues)."""
+
+    number: int
+    title: str = ""
+    body: str = ""
+    url: str = ""  # its page on GitHub (html_url)
+    labels: tuple[str, ...] = ()  # label names, as GitHub spells them
+    author: str = ""  # the opener's login, as GitHub spells it ("" when GitHub gives none)
+    author_is_bot: bool = False  # a bot account (an App's, or the user type "Bot")
+    created_at: str | None = None  # ISO 8601, as GitHub gives it
+    comments: int = 0  # how many comments it has
+    is_pull_request: bool = False
+
+
 @dataclass
 class DashboardInputs:
     """What the dashboard job read once, for every section to use (saves requests)."""
 
     repo: str
     now: datetime
-    # Open issues and pull requests, as the REST API lists them (plain dicts).
-    open_items: list[dict[str, Any]] = field(default_factory=list)
+    # Open issues and pull requests, oldest first.
+    open_items: list[OpenItem] = field(default_factory=list)
     # Every file on the default branch (path → blob sha).
     files: dict[str, str] = field(default_factory=dict)
 
     @property
-    def open_issues(self) -> list[dict[str, Any]]:
-        return [i for i in self.open_items if "pull_request" not in i]
+    def open_issues(self) -> list[OpenItem]:
+        return [i for i in self.open_items if not i.is_pull_request]
 
     @property
-    def open_pulls(self) -> list[dict[str, Any]]:
-        return [i for i in self.open_items if "pull_request" in i]
+    def open_pulls(self) -> list[OpenItem]:
+        return [i for i in self.open_items if i.is_pull_request]
 
 
 @dataclass(frozen=True)

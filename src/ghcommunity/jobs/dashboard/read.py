@@ -4,9 +4,10 @@ they need themselves, through the same Context."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from ghcommunity.core.dashboard import DashboardInputs
+from ghcommunity.core.dashboard import DashboardInputs, OpenItem
 from ghcommunity.core.plan import marker_key
 from ghcommunity.github.client import quote_segment, repo_path
 from ghcommunity.github.context import Context
@@ -15,14 +16,36 @@ from ghcommunity.jobs.dashboard.plan import DASHBOARD_KEY, ExistingDashboard
 from ghcommunity.jobs.dashboard.settings import DashboardConfig
 
 
+def open_item(issue: Mapping[str, Any]) -> OpenItem:
+    """An issue or pull request as the REST API lists it, as the sections read it."""
+    user = issue.get("user")
+    user = user if isinstance(user, dict) else {}
+    return OpenItem(
+        number=int(issue["number"]),
+        title=str(issue.get("title") or ""),
+        body=str(issue.get("body") or ""),
+        url=str(issue.get("html_url") or ""),
+        labels=tuple(
+            str(lab.get("name") or "") if isinstance(lab, dict) else str(lab)
+            for lab in issue.get("labels") or []
+        ),
+        author=str(user.get("login") or ""),
+        author_is_bot=user.get("type") == "Bot",
+        created_at=str(issue["created_at"]) if issue.get("created_at") else None,
+        comments=int(issue.get("comments") or 0),
+        is_pull_request="pull_request" in issue,
+    )
+
+
 def read_inputs(ctx: Context, repo: str) -> DashboardInputs:
-    items = list(
-        ctx.client.paginate(
+    items = [
+        open_item(issue)
+        for issue in ctx.client.paginate(
             f"{repo_path(repo)}/issues",
             {"state": "open", "per_page": 100, "sort": "created", "direction": "asc"},
             what=f"reading the open issues of {repo}",
         )
-    )
+    ]
     return DashboardInputs(repo=repo, now=ctx.now, open_items=items, files=read_files(ctx, repo))
 
 
@@ -41,27 +64,27 @@ def read_files(ctx: Context, repo: str) -> dict[str, str]:
     }
 
 
-def find_dashboard(
-    ctx: Context, repo: str, open_items: list[dict[str, Any]]
-) -> ExistingDashboard | None:
+def find_dashboard(ctx: Context, repo: str, open_items: list[OpenItem]) -> ExistingDashboard | None:
     """The dashboard issue: among the open issues already read, else (closed, or older than
     the list) the executor's search for its marker."""
-    found = next(
-        (
-            i
-            for i in open_items
-            if "pull_request" not in i and marker_key(i.get("body")) == DASHBOARD_KEY
-        ),
+    item = next(
+        (i for i in open_items if not i.is_pull_request and marker_key(i.body) == DASHBOARD_KEY),
         None,
-    ) or ctx.executor.find_keyed_issue(repo, DASHBOARD_KEY)
-    if found is None:
-        return None
-    existing = ExistingDashboard(
-        number=int(found["number"]),
-        title=str(found.get("title") or ""),
-        body=str(found.get("body") or ""),
-        state=str(found.get("state") or "open"),
     )
+    if item is not None:
+        existing = ExistingDashboard(
+            number=item.number, title=item.title, body=item.body, state="open"
+        )
+    else:
+        found = ctx.executor.find_keyed_issue(repo, DASHBOARD_KEY)
+        if found is None:
+            return None
+        existing = ExistingDashboard(
+            number=int(found["number"]),
+            title=str(found.get("title") or ""),
+            body=str(found.get("body") or ""),
+            state=str(found.get("state") or "open"),
+        )
     ctx.executor.know_issue(
         repo,
         IssueState(

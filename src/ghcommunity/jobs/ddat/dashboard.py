@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
 
-from ghcommunity.core.dashboard import DashboardInputs, DashboardLine, DashboardSection, Tick
+from ghcommunity.core.dashboard import (
+    DashboardInputs,
+    DashboardLine,
+    DashboardSection,
+    OpenItem,
+    Tick,
+)
 from ghcommunity.core.providers import dashboard_section
 from ghcommunity.core.timestamps import timestamp
 from ghcommunity.github.context import Context
@@ -18,15 +23,11 @@ from ghcommunity.jobs.ddat.labels import kind_prefix
 from ghcommunity.jobs.ddat.settings import DdatConfig
 
 
-def _title(issue: dict[str, Any]) -> str:
-    text = " ".join(str(issue.get("title") or "").split())[:100]
+def _title(issue: OpenItem) -> str:
+    text = " ".join(issue.title.split())[:100]
     for char in "\\`*_[]<>#|":
         text = text.replace(char, f"\\{char}")
     return text.replace("@", "@\u200b")
-
-
-def _labels(issue: dict[str, Any]) -> list[str]:
-    return [str((lab or {}).get("name") or "") for lab in issue.get("labels") or []]
 
 
 def last_report(export_path: str, files: dict[str, str]) -> str | None:
@@ -51,14 +52,14 @@ def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | No
     feedback = [
         i
         for i in inputs.open_issues
-        if section.feedback_label.lower() in {n.lower() for n in _labels(i)}
+        if section.feedback_label.lower() in {n.lower() for n in i.labels}
     ]
     report = last_report(section.export_path, inputs.files)
     since = _month_end(report) if report else None
     new = [
         i
         for i in feedback
-        if since is None or ((created := timestamp(i.get("created_at"))) and created >= since)
+        if since is None or ((created := timestamp(i.created_at)) and created >= since)
     ]
     skill = kind_prefix(section.label_prefix, "skill").lower()
     classified = f"{section.label_prefix}-".lower()
@@ -67,13 +68,13 @@ def ddat_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | No
     unknown = [
         i
         for i in feedback
-        if any(n.lower().startswith(classified) for n in _labels(i))
-        and not any(n.lower().startswith(skill) for n in _labels(i))
+        if any(n.lower().startswith(classified) for n in i.labels)
+        and not any(n.lower().startswith(skill) for n in i.labels)
     ]
     where = f"since the report for {report}" if report else "(no monthly report yet)"
     lines = [DashboardLine(f"{len(new)} open piece(s) of feedback {where}")]
     lines += [
-        DashboardLine(f"#{i['number']} {_title(i)}: no skill label yet; awaiting a representative")
+        DashboardLine(f"#{i.number} {_title(i)}: no skill label yet; awaiting a representative")
         for i in unknown
     ]
     lines.append(

@@ -6,8 +6,8 @@ discussion digest."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from ghcommunity.core.dashboard import DashboardInputs, DashboardLine, DashboardSection, Tick
 from ghcommunity.core.plan import marker_key
@@ -52,12 +52,13 @@ def _latest_file(ctx: Context, inputs: DashboardInputs) -> tuple[str, str] | Non
     return month, f"{web}/{inputs.repo}/blob/{branch}/{path}"
 
 
-def _latest_keyed(items: list[dict[str, Any]], url_key: str) -> tuple[str, str] | None:
+def _latest_keyed(items: Iterable[tuple[str | None, str]]) -> tuple[str, str] | None:
+    """The newest month a digest marker names, and its page, among (body, url) pairs."""
     found = []
-    for item in items:
-        key = marker_key(item.get("body")) or ""
+    for body, url in items:
+        key = marker_key(body) or ""
         if key.startswith("digest:") and _MONTH.fullmatch(key[7:]):
-            found.append((key[7:], str(item.get(url_key) or "")))
+            found.append((key[7:], url))
     return max(found) if found else None
 
 
@@ -67,7 +68,9 @@ def _latest_discussion(ctx: Context, repo: str) -> tuple[str, str] | None:
         RECENT_DISCUSSIONS, {"owner": owner, "name": name}, what=f"reading {repo}'s discussions"
     )
     nodes = (((data.get("repository") or {}).get("discussions") or {}).get("nodes")) or []
-    return _latest_keyed([n for n in nodes if isinstance(n, dict)], "url")
+    return _latest_keyed(
+        (n.get("body"), str(n.get("url") or "")) for n in nodes if isinstance(n, dict)
+    )
 
 
 @dashboard_section("digest")
@@ -79,7 +82,7 @@ def digest_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection | 
     if target == "file":
         latest = _latest_file(ctx, inputs)
     elif target == "issue":
-        latest = _latest_keyed(inputs.open_issues, "html_url")
+        latest = _latest_keyed((i.body, i.url) for i in inputs.open_issues)
     else:
         latest = _latest_discussion(ctx, inputs.repo)
     zone = zone_info(config.community.timezone)

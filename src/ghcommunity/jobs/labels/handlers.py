@@ -13,6 +13,7 @@ from ghcommunity.core.plan import Plan
 from ghcommunity.core.providers import label_input_files, labels_from_jobs
 from ghcommunity.github.client import GitHubClient
 from ghcommunity.github.context import Context
+from ghcommunity.github.snapshot import RepoLabel
 from ghcommunity.jobs.labels.plan import (
     SyncReport,
     config_changed,
@@ -27,7 +28,11 @@ from ghcommunity.jobs.labels.settings import LabelsConfig
 class SyncResult:
     plan: Plan
     report: SyncReport
-    existing: list[dict[str, Any]]
+    existing: list[RepoLabel]  # the repo's labels as read, before the plan
+
+    def existing_as_rest(self) -> list[dict[str, Any]]:
+        """The labels as the REST API spells them (what `Executor.know_labels` takes)."""
+        return [lab.as_rest() for lab in self.existing]
 
 
 def sync_labels(
@@ -65,5 +70,5 @@ def sync_on_push(event: Event, ctx: Context) -> Plan | None:
     result = sync_labels(
         ctx.client, ctx.view(LabelsConfig), repo, job_labels=labels_from_jobs(ctx, set())
     )
-    ctx.executor.know_labels(repo, result.existing)
+    ctx.executor.know_labels(repo, result.existing_as_rest())
     return result.plan

@@ -25,7 +25,7 @@ def run(ctx: Context, options: LabelsOptions, repo: str) -> JobResult:
         job_labels=labels_from_jobs(ctx, set()),
         prune=options.prune,
     )
-    ctx.executor.know_labels(repo, result.existing)
+    ctx.executor.know_labels(repo, result.existing_as_rest())
     return JobResult(result.plan, details={"labels": result.report.to_dict()})
 
 

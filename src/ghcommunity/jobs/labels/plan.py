@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -27,6 +27,9 @@ from ghcommunity.core import payload as p
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.plan import CreateLabel, DeleteLabel, Plan, UpdateLabel
 from ghcommunity.jobs.labels.settings import LabelsConfig
+
+if TYPE_CHECKING:
+    from ghcommunity.github.snapshot import RepoLabel
 
 
 @dataclass
@@ -89,7 +92,7 @@ def declared_labels(config: LabelsConfig, job_labels: Sequence[LabelSpec] = ()) 
 def plan_label_sync(
     repo: str,
     declared: Sequence[LabelSpec],
-    existing: Iterable[Mapping[str, Any]],
+    existing: Iterable[RepoLabel],
     *,
     owns: Callable[[str], bool],
     prune: bool = False,
@@ -97,13 +100,13 @@ def plan_label_sync(
 ) -> tuple[Plan, SyncReport]:
     """The creates, updates, renames (and with `prune`, deletes) that make the repo match.
 
-    `existing` are the repo's labels ({name, color, description}); `usage` maps a lower-cased
+    `existing` are the repo's labels (`read.read_repo_labels`); `usage` maps a lower-cased
     label name to how many issues and pull requests carry it (needed only for prune candidates;
     a candidate with no count is treated as in use).
     """
     plan = Plan()
     report = SyncReport()
-    have = {str(lab["name"]).lower(): dict(lab) for lab in existing}
+    have = {lab.name.lower(): lab for lab in existing}
     claimed: set[str] = set()  # lower-cased existing names the declared labels account for
     for spec in declared:
         current = have.get(spec.name.lower())
@@ -114,36 +117,36 @@ def plan_label_sync(
         ]
         if current is not None:
             claimed.add(spec.name.lower())
-            claimed.update(str(old["name"]).lower() for old in olds)
+            claimed.update(old.name.lower() for old in olds)
             for old in olds:
                 report.conflicts.append(
-                    f"both {old['name']!r} (a previous name) and {current['name']!r} exist; "
+                    f"both {old.name!r} (a previous name) and {current.name!r} exist; "
                     "left both: move its issues to the new label, then delete the old one"
                 )
             changes = _changes(spec, current)
             if changes:
-                plan.add(UpdateLabel(repo=repo, name=str(current["name"]), **changes))
+                plan.add(UpdateLabel(repo=repo, name=current.name, **changes))
                 report.update.append(spec.name)
             else:
                 report.unchanged += 1
             continue
         if olds:
             old, *others = olds
-            claimed.update(str(o["name"]).lower() for o in olds)
+            claimed.update(o.name.lower() for o in olds)
             plan.add(
                 UpdateLabel(
                     repo=repo,
-                    name=str(old["name"]),
+                    name=old.name,
                     new_name=spec.name,
                     color=spec.color,
                     description=spec.description,
                 )
             )
-            report.rename.append((str(old["name"]), spec.name))
+            report.rename.append((old.name, spec.name))
             for other in others:
                 report.conflicts.append(
-                    f"{other['name']!r} is also a previous name of {spec.name!r}; renamed "
-                    f"{old['name']!r} and left {other['name']!r} alone"
+                    f"{other.name!r} is also a previous name of {spec.name!r}; renamed "
+                    f"{old.name!r} and left {other.name!r} alone"
                 )
             continue
         plan.add(
@@ -153,7 +156,7 @@ def plan_label_sync(
     for lowered, label in sorted(have.items()):
         if lowered in claimed:
             continue
-        name = str(label["name"])
+        name = label.name
         if not owns(name):
             report.not_owned += 1
             continue
@@ -170,13 +173,13 @@ def plan_label_sync(
     return plan, report
 
 
-def _changes(spec: LabelSpec, current: Mapping[str, Any]) -> dict[str, str]:
+def _changes(spec: LabelSpec, current: RepoLabel) -> dict[str, str]:
     changes: dict[str, str] = {}
-    if spec.name != current["name"]:  # the same label in another letter case
+    if spec.name != current.name:  # the same label in another letter case
         changes["new_name"] = spec.name
-    if spec.color.lower() != str(current.get("color") or "").lower():
+    if spec.color.lower() != current.color.lower():
         changes["color"] = spec.color
-    if spec.description != (current.get("description") or ""):
+    if spec.description != current.description:
         changes["description"] = spec.description
     return changes
 

@@ -4,16 +4,18 @@ the ones it might prune."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from ghcommunity.core import payload as p
 from ghcommunity.github.client import GitHubClient, repo_path, split_repo
+from ghcommunity.github.snapshot import RepoLabel
 
 
-def read_repo_labels(client: GitHubClient, repo: str) -> list[dict[str, Any]]:
-    """Every label of the repo, following the Link headers (100 a page)."""
+def read_repo_labels(client: GitHubClient, repo: str) -> list[RepoLabel]:
+    """Every label of the repo, following the Link headers (100 a page). A missing colour or
+    a null description reads as "" (the planner takes "" as "differs from any declared
+    colour" and "no description", as it took a null)."""
     return [
-        {"name": lab["name"], "color": lab.get("color"), "description": lab.get("description")}
+        RepoLabel(str(lab["name"]), str(lab.get("color") or ""), str(lab.get("description") or ""))
         for lab in client.paginate(
             f"{repo_path(repo)}/labels",
             what=f"listing the labels of {repo}",

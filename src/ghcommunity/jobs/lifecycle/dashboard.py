@@ -25,11 +25,7 @@ def needs_info_section(ctx: Context, inputs: DashboardInputs) -> DashboardSectio
     if not config.triage.lifecycle.enabled:
         return None
     label = config.triage.needs_info_label
-    if not any(
-        label.lower()
-        in {str((lab or {}).get("name") or "").lower() for lab in i.get("labels") or []}
-        for i in inputs.open_issues
-    ):
+    if not any(label.lower() in {n.lower() for n in i.labels} for i in inputs.open_issues):
         issues = []  # the open issues list shows none waiting: no need to read more
     else:
         issues = read_needs_info_issues(ctx.client, inputs.repo, label)

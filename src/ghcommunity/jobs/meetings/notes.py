@@ -213,6 +213,16 @@ def open_actions(markdown: str | None) -> list[Action]:
 BranchState = Literal["absent", "open", "stale"]
 
 
+@dataclass(frozen=True)
+class AgendaItem:
+    """An open issue labelled for a group's agenda (`read.read_agenda`)."""
+
+    number: int
+    title: str = ""
+    url: str = ""  # the issue's page (html_url)
+    author: str = ""  # the opener's login ("" when GitHub gives none)
+
+
 @dataclass
 class RepoView:
     """What the generator needs to know about the repo: plain data, read once per run."""
@@ -225,7 +235,7 @@ class RepoView:
     texts: dict[str, str] = field(default_factory=dict)  # previous notes and templates, by path
     # The default branch's text where the open branch has a different version (moves only).
     default_texts: dict[str, str] = field(default_factory=dict)
-    agenda: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # slug → open issues
+    agenda: dict[str, list[AgendaItem]] = field(default_factory=dict)  # slug → open issues
 
     def exists(self, path: str) -> bool:
         return path in self.default_files or (
@@ -624,7 +634,7 @@ class Rendering:
     web_url: str = "https://github.com"
     default_branch: str = "main"
     joining: Mapping[str, str] = field(default_factory=dict)  # slug → joining details
-    agenda: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+    agenda: Mapping[str, Sequence[AgendaItem]] = field(default_factory=dict)  # slug → items
 
     def blob_url(self, path: str) -> str:
         return f"{self.web_url.rstrip('/')}/{self.repo}/blob/{self.default_branch}/{path}"
@@ -659,14 +669,16 @@ def meeting_context(
     end_day = "" if occ.end.date() == occ.start.date() else " (the next day)"
     abbreviation = occ.zone_abbreviation
     joining = rendering.joining.get(group.slug)
+    # Templates (ours and a community's own) see plain dicts, as they always have: a template
+    # may use `item.get(...)`, `item["title"]` or `|tojson`.
     agenda = [
         {
-            "number": issue.get("number"),
-            "title": agenda_title(str(issue.get("title") or "")),
-            "url": str(issue.get("url") or issue.get("html_url") or ""),
-            "author": str(issue.get("author") or ""),
+            "number": item.number,
+            "title": agenda_title(item.title),
+            "url": item.url,
+            "author": item.author,
         }
-        for issue in rendering.agenda.get(group.slug, [])
+        for item in rendering.agenda.get(group.slug, [])
     ]
     previous_data = _file_data(folder, previous, rendering) if previous else None
     next_data = None

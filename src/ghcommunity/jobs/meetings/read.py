@@ -15,6 +15,7 @@ from ghcommunity.github.client import GitHubClient, quote_segment, repo_path
 from ghcommunity.github.contents import contents_path, read_text
 from ghcommunity.github.files import read_local_file
 from ghcommunity.jobs.meetings.notes import (
+    AgendaItem,
     Generated,
     Inputs,
     Meeting,
@@ -112,7 +113,7 @@ def read_repo_view(
     return view
 
 
-def read_agenda(client: GitHubClient, repo: str, label: str) -> list[dict[str, Any]]:
+def read_agenda(client: GitHubClient, repo: str, label: str) -> list[AgendaItem]:
     """The open issues labelled for a group's agenda, oldest first."""
     found = []
     for issue in client.paginate(
@@ -123,12 +124,12 @@ def read_agenda(client: GitHubClient, repo: str, label: str) -> list[dict[str, A
         if "pull_request" in issue:
             continue
         found.append(
-            {
-                "number": issue.get("number"),
-                "title": issue.get("title") or "",
-                "url": issue.get("html_url") or "",
-                "author": ((issue.get("user") or {}).get("login")) or "",
-            }
+            AgendaItem(
+                number=int(issue["number"]),
+                title=str(issue.get("title") or ""),
+                url=str(issue.get("html_url") or ""),
+                author=str((issue.get("user") or {}).get("login") or ""),
+            )
         )
     return found
 

@@ -8,7 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ghcommunity.core.dashboard import DashboardInputs, DashboardLine, DashboardSection
+from ghcommunity.core.dashboard import (
+    DashboardInputs,
+    DashboardLine,
+    DashboardSection,
+    OpenItem,
+)
 from ghcommunity.core.plan import marker_key
 from ghcommunity.core.providers import dashboard_section
 from ghcommunity.core.timestamps import timestamp
@@ -30,9 +35,9 @@ query DashboardCommenters($owner: String!, $name: String!, $cursor: String) {
 """
 
 
-def title_of(issue: dict[str, Any]) -> str:
+def title_of(issue: OpenItem) -> str:
     """An issue's title as a dashboard line quotes it: one line, no markup or mentions."""
-    text = " ".join(str(issue.get("title") or "").split())[:100]
+    text = " ".join(issue.title.split())[:100]
     for char in "\\`*_[]<>#|":
         text = text.replace(char, f"\\{char}")
     return text.replace("@", "@\u200b")
@@ -42,15 +47,12 @@ def _login(user: Any) -> str:
     return str((user or {}).get("login") or "").lower() if isinstance(user, dict) else ""
 
 
-def _labels(issue: dict[str, Any]) -> set[str]:
-    return {
-        str(label.get("name") if isinstance(label, dict) else label).lower()
-        for label in issue.get("labels") or []
-    }
+def _labels(issue: OpenItem) -> set[str]:
+    return {name.lower() for name in issue.labels}
 
 
-def _age_days(issue: dict[str, Any], now: datetime) -> int | None:
-    created = timestamp(issue.get("created_at"))
+def _age_days(issue: OpenItem, now: datetime) -> int | None:
+    created = timestamp(issue.created_at)
     return None if created is None else (now - created).days
 
 
@@ -69,8 +71,8 @@ def responders(ctx: Context, repo: str) -> dict[int, set[str]]:
     return out
 
 
-def _opened(issue: dict[str, Any]) -> str:
-    created = timestamp(issue.get("created_at"))
+def _opened(issue: OpenItem) -> str:
+    created = timestamp(issue.created_at)
     return f"{created.day} {created:%B %Y}" if created else "an unknown date"
 
 
@@ -81,15 +83,10 @@ def waiting_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection |
     bot = config.community.bot_login.lower()
     needs_info = config.triage.needs_info_label.lower()
     duplicate = (config.triage.duplicates.label or "").lower()
-    quiet: list[dict[str, Any]] = []
-    duplicates: list[dict[str, Any]] = []
+    quiet: list[OpenItem] = []
+    duplicates: list[OpenItem] = []
     for issue in inputs.open_issues:
-        author = _login(issue.get("user"))
-        if (
-            author == bot
-            or marker_key(issue.get("body"))
-            or (issue.get("user") or {}).get("type") == "Bot"
-        ):
+        if issue.author.lower() == bot or marker_key(issue.body) or issue.author_is_bot:
             continue
         labels = _labels(issue)
         if duplicate and duplicate in labels:
@@ -97,21 +94,17 @@ def waiting_section(ctx: Context, inputs: DashboardInputs) -> DashboardSection |
         age = _age_days(issue, inputs.now)
         if needs_info not in labels and age is not None and age > days:
             quiet.append(issue)
-    if any(int(i.get("comments") or 0) for i in quiet):
+    if any(i.comments for i in quiet):
         who = responders(ctx, inputs.repo)
-        quiet = [
-            i
-            for i in quiet
-            if not (who.get(int(i["number"]), set()) - {_login(i.get("user")), bot, ""})
-        ]
+        quiet = [i for i in quiet if not (who.get(i.number, set()) - {i.author.lower(), bot, ""})]
     lines = [
-        DashboardLine(f"#{i['number']} {title_of(i)}: no reply since it was opened on {_opened(i)}")
+        DashboardLine(f"#{i.number} {title_of(i)}: no reply since it was opened on {_opened(i)}")
         for i in quiet[:MAX_LISTED]
     ]
     if len(quiet) > MAX_LISTED:
         lines.append(DashboardLine(f"and {len(quiet) - MAX_LISTED} more (oldest listed first)"))
     lines += [
-        DashboardLine(f"#{i['number']} {title_of(i)}: possible duplicate, awaiting a decision")
+        DashboardLine(f"#{i.number} {title_of(i)}: possible duplicate, awaiting a decision")
         for i in duplicates
     ]
     return DashboardSection(
