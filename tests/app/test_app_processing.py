@@ -228,6 +228,8 @@ def test_a_broken_config_is_explained_once_on_the_commit(
             "path": ".github/ghcommunity.yml",
             "start_line": 6,
             "end_line": 6,
+            "start_column": 1,
+            "end_column": 1,
             "annotation_level": "failure",
             "message": "unknown_section: unknown key (check the spelling; see `ghcommunity config schema`)",
             "title": "ghcommunity config error",
@@ -236,6 +238,31 @@ def test_a_broken_config_is_explained_once_on_the_commit(
     warnings = [r for r in caplog.records if "invalid" in r.getMessage()]
     assert len(warnings) == 1  # logged once, not once per event
     assert harness.service.queue.counts()["done"] == 4
+
+
+def test_a_config_naming_a_missing_file_fails_its_check(
+    harness: Harness, only_handlers: Callable[..., None]
+) -> None:
+    """Valid, so used; but the taxonomy it names is not in the commit: DDaT feedback would go
+    unlabelled with only a warning in the App's log. The check says so, at the line."""
+    only_handlers((("issues",), lambda event, ctx: None))
+    fake = harness.fake
+    assert fake is not None
+    fake.files[(REPO, ".github/ghcommunity.yml")] = config_text(
+        REPO, "ddat:\n  taxonomy: community/missing.yml\n"
+    )
+    harness.post("push", push(REPO, changed=True, after="c" * 40))
+    harness.drain()
+    [run] = fake.check_runs
+    assert run["conclusion"] == "failure"
+    assert run["output"]["title"] == ".github/ghcommunity.yml names 1 missing file(s)"
+    [note] = run["output"]["annotations"]
+    assert note["start_line"] == 7
+    assert note["message"] == ("ddat.taxonomy: community/missing.yml is not in the repository")
+    fake.files[(REPO, "community/missing.yml")] = "families: []\n"
+    harness.post("push", push(REPO, changed=True, after="d" * 40))
+    harness.drain()
+    assert fake.check_runs[-1]["conclusion"] == "success"
 
 
 def failing(status: int, headers: dict[str, str] | None = None) -> OperationalError:

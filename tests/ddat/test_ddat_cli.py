@@ -235,3 +235,24 @@ def test_report_xlsx_needs_an_out_file(capsys) -> None:  # type: ignore[no-untyp
     assert code == 2
     assert "pass --out FILE.xlsx" in err
     assert "Traceback" not in err
+
+
+def test_validate_names_a_file_the_config_chose_that_is_not_there(  # type: ignore[no-untyped-def]
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A taxonomy someone chose must exist: the check says so at the line, before feedback
+    goes unlabelled. The default path may be absent (a copy ships with ghcommunity)."""
+    config = tmp_path / "config.yml"
+    text = Path(CONFIG).read_text()
+    config.write_text(text.replace("taxonomy: config/ddat.yml", "taxonomy: community/ddat.yml"))
+    monkeypatch.chdir(tmp_path)  # the checkout
+    code, _, err = run(capsys, "config", "validate", str(config))
+    assert code == 2
+    line = next(
+        i for i, row in enumerate(config.read_text().splitlines(), 1) if "community/ddat.yml" in row
+    )
+    assert f":{line}:" in err
+    assert "ddat.taxonomy: community/ddat.yml is not in the repository" in err
+    config.write_text(text)  # the default path, absent here: the shipped copy is used
+    code, out, _ = run(capsys, "config", "validate", str(config))
+    assert code == 0, out

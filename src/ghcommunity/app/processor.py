@@ -19,19 +19,23 @@ from ghcommunity.app.auth import Clients
 from ghcommunity.app.logging import delivery_context
 from ghcommunity.app.queue import Job
 from ghcommunity.app.repo_config import (
+    CONFIG_PATH,
     FORMS_PREFIX,
     FormCache,
     RepoConfigs,
     check_run_plan,
+    decode_contents,
     is_default_branch_push,
     push_changes_config,
     push_touches,
     read_file,
 )
+from ghcommunity.config import missing_files
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import GhcError
 from ghcommunity.core.events import Event, handlers_for
 from ghcommunity.github.client import GitHubClient, split_repo
+from ghcommunity.github.contents import contents_path
 from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Executor
 from ghcommunity.github.files import FileCache
@@ -182,9 +186,21 @@ class Processor:
         loaded = self.configs.parse(event.repo, data, 0.0)
         owner, _ = split_repo(event.repo)
         bot = loaded.config.community.bot_login if loaded.config else None
+        missing = None
+        if loaded.config is not None:
+            missing = missing_files(
+                decode_contents(data, f"{event.repo}:{CONFIG_PATH}"),
+                CONFIG_PATH,
+                loaded.config,
+                lambda path: _exists(client, event.repo, path, head),
+            )
         verdict = "invalid" if loaded.error else "valid"
+        if missing:
+            verdict = f"valid, but {len(missing)} file(s) it names are missing"
         try:
-            Executor(client, actor=bot).apply(check_run_plan(event.repo, head, loaded.error))
+            Executor(client, actor=bot).apply(
+                check_run_plan(event.repo, head, loaded.error, missing)
+            )
         except GhcError as exc:
             # e.g. an installation that has not accepted `checks: write` yet: say so in the
             # log, and let the push's other handlers run.
@@ -192,3 +208,16 @@ class Processor:
             return f"; config {verdict} at {head[:7]} (check run not created)"
         log.info("%s: config at %s is %s (owner %s)", event.repo, head[:7], verdict, owner)
         return f"; config {verdict} at {head[:7]}"
+
+
+def _exists(client: GitHubClient, repo: str, path: str, ref: str) -> bool:
+    """Whether the commit has a file at `path` (one request; a folder is not a file). A read
+    that fails says nothing: the file is not called missing without evidence."""
+    try:
+        found = client.get_or_none(
+            contents_path(repo, path), params={"ref": ref}, what=f"reading {repo}:{path}"
+        )
+    except GhcError as exc:
+        log.warning("%s: cannot tell whether %s exists: %s", repo, path, exc)
+        return True
+    return isinstance(found, dict) and found.get("type", "file") == "file"

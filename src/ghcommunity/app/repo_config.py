@@ -142,8 +142,52 @@ def problems(error: InputError) -> list[str]:
     return list(getattr(error, "problems", None) or str(error).splitlines())
 
 
-def check_run_plan(repo: str, head_sha: str, error: InputError | None) -> Plan:
-    """The one visible explanation of a config: a check run, failing with annotations."""
+def _annotations(lines: list[str]) -> list[CheckAnnotation]:
+    out = []
+    for line in lines:
+        match = _PROBLEM.match(line)
+        if match:
+            number, column = int(match["line"]), int(match["column"])
+            out.append(
+                CheckAnnotation(
+                    path=CONFIG_PATH,
+                    start_line=number,
+                    end_line=number,
+                    start_column=column,
+                    end_column=column,
+                    message=match["message"],
+                    title="ghcommunity config error",
+                )
+            )
+    return out
+
+
+def check_run_plan(
+    repo: str, head_sha: str, error: InputError | None, missing: list[str] | None = None
+) -> Plan:
+    """The one visible explanation of a config: a check run, failing with annotations. With
+    `missing` (files the valid config names that the commit does not have), it fails too: the
+    config is used, but the jobs that read those files cannot run."""
+    if error is None and missing:
+        count = len(missing)
+        summary = (
+            f"ghcommunity uses this {CONFIG_PATH}, but {count} file(s) it names are not in "
+            "the repository at this commit; the jobs that read them fail until they are "
+            "added (or the config points elsewhere).\n\n" + "\n".join(f"- `{x}`" for x in missing)
+        )
+        return Plan.of(
+            [
+                CreateCheckRun(
+                    repo=repo,
+                    name=CHECK_NAME,
+                    head_sha=head_sha,
+                    conclusion="failure",
+                    title=f"{CONFIG_PATH} names {count} missing file(s)",
+                    summary=summary[:65000],
+                    annotations=_annotations(missing),
+                )
+            ]
+        )
     if error is None:
         return Plan.of(
             [
@@ -158,20 +202,7 @@ def check_run_plan(repo: str, head_sha: str, error: InputError | None) -> Plan:
             ]
         )
     lines = problems(error)
-    annotations = []
-    for line in lines:
-        match = _PROBLEM.match(line)
-        if match:
-            number = int(match["line"])
-            annotations.append(
-                CheckAnnotation(
-                    path=CONFIG_PATH,
-                    start_line=number,
-                    end_line=number,
-                    message=match["message"],
-                    title="ghcommunity config error",
-                )
-            )
+    annotations = _annotations(lines)
     count = len(lines)
     summary = (
         f"ghcommunity cannot use this {CONFIG_PATH}: {count} problem(s). Until it is fixed, "

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from ghcommunity.config import find_config, json_schema, load_config
+from ghcommunity.config import ConfigError, find_config, json_schema, load_config, missing_files
 
 
 @click.group()
@@ -18,6 +20,12 @@ def validate(path: str | None) -> None:
     """Exit 0 if PATH (default: the discovered config) is valid; 2 with file:line:column if not."""
     found = find_config(path)
     cfg = load_config(found)
+    # The files it names must be in the repository (this checkout): a template, the supplied
+    # figures, a DDaT taxonomy someone chose. The jobs that read them fail without them.
+    text = found.read_text(encoding="utf-8")
+    missing = missing_files(text, str(found), cfg, lambda name: (Path.cwd() / name).is_file())
+    if missing:
+        raise ConfigError(missing)
     click.echo(
         f"{found}: ok ({len(cfg.groups)} groups, {len(cfg.labels.definitions)} labels declared)"
     )

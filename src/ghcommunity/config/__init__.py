@@ -7,7 +7,7 @@ No other module reads YAML config or environment variables for settings.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -187,6 +187,25 @@ def read_paths(config: Config) -> list[tuple[Loc, str]]:
                 (("groups", index, "schedule", "agenda_issue", "template"), agenda.template)
             )
     return [(loc, path) for loc, path in found if path]
+
+
+def missing_files(
+    text: str, source: str, config: Config, exists: Callable[[str], bool]
+) -> list[str]:
+    """`file:line:column: key: path is not in the repository` for each file the config names
+    that `exists` does not find (the default DDaT taxonomy may be absent: a copy ships)."""
+    doc = load_marked(text, source)
+    out = []
+    for loc, path in read_paths(config):
+        if loc == ("ddat", "taxonomy") and path.strip("/") == Ddat().taxonomy:
+            continue
+        if not exists(path):
+            mark = doc.locate(loc)
+            out.append(
+                f"{source}:{mark.line}:{mark.column}: {_describe(loc)}: {path} is not in the "
+                "repository"
+            )
+    return out
 
 
 def _checkout_problems(config: Config, root: Path) -> list[tuple[Loc, str]]:

@@ -343,6 +343,9 @@ class CheckAnnotation(BaseModel):
     path: str
     start_line: int = Field(ge=1)
     end_line: int = Field(ge=1)
+    # GitHub takes columns only on a one-line annotation.
+    start_column: int | None = Field(default=None, ge=1)
+    end_column: int | None = Field(default=None, ge=1)
     annotation_level: Literal["notice", "warning", "failure"] = "failure"
     message: str
     title: str | None = None
