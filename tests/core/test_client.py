@@ -112,7 +112,13 @@ def test_token_is_sent_as_bearer() -> None:
             "the token needs issues=write",
         ),
         (403, {"message": "Forbidden"}, {}, OperationalError, "the token needs issues: write"),
-        (404, {"message": "Not Found"}, {}, OperationalError, "repository o/r was not found"),
+        (
+            404,
+            {"message": "Not Found"},
+            {},
+            OperationalError,
+            "issues/1/labels in o/r was not found (404): it may have been deleted",
+        ),
         (
             422,
             {"message": "Validation Failed", "errors": [{"field": "name", "code": "invalid"}]},
@@ -232,3 +238,9 @@ def test_graphql_nodes_pages_through_a_connection() -> None:
 def test_get_or_none_treats_404_as_absent() -> None:
     client = make_client(lambda r: httpx.Response(404, json={"message": "Not Found"}))
     assert client.get_or_none("/repos/o/r/contents/x.md") is None
+
+
+def test_a_missing_repository_is_named_as_such() -> None:
+    client = make_client(lambda r: httpx.Response(404, json={"message": "Not Found"}))
+    with pytest.raises(OperationalError, match="repository o/r was not found, or the token"):
+        client.rest("GET", "/repos/o/r")

@@ -216,3 +216,17 @@ def test_the_github_text_check_finds_what_it_looks_for() -> None:
         "plan = Plan()  # a query about the plan\n"
     )
     assert [line.split(":")[0] for line in github_text_in(source)] == ["line 1", "line 2", "line 3"]
+
+
+def test_every_handler_module_registers_something() -> None:
+    """A module listed in HANDLER_MODULES is there to register a handler, a command, a
+    provider or a dashboard section; a pure planner listed there misleads."""
+    from ghcommunity.jobs import runner
+
+    marks = ("@on(", "@slash_command(", "@label_source", "@role_", "@dashboard_section(", "@tick_")
+    for module in runner.HANDLER_MODULES:
+        spec = importlib.util.find_spec(module)
+        assert spec is not None
+        assert spec.origin is not None
+        text = Path(spec.origin).read_text(encoding="utf-8")
+        assert any(mark in text for mark in marks), module

@@ -351,3 +351,12 @@ def test_fixing_a_refused_command_by_editing_removes_the_old_reply(config: Confi
         bot_comments={"command-reply-9001": "@grace: `/label wontfix` was not run"},
     )
     assert [op.key for op in of(fixed, DeleteComment)] == ["command-reply-9001"]
+
+
+def test_a_comment_with_no_author_is_ignored_not_answered(config: Config) -> None:
+    """No login in the payload: nobody to check permissions for, nobody to reply to ("@:")."""
+    event = comment_event("created", "/label needs-info", commenter=TRIAGER.login)
+    del event.payload["comment"]["user"]
+    plan = plan_commands(event, config, snapshot(author="ada"), TRIAGER, NOW)
+    assert not plan
+    assert "no author" in plan.notes[0]

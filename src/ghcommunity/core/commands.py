@@ -400,6 +400,8 @@ def ignore_comment(event: Event, config: HasCommunity) -> str | None:
         return "the bot's own comment"
     user = p.get(payload, "comment", "user")
     login = p.login(payload, "comment", "user")
+    if not login:
+        return "no author in the payload (nobody to answer or check)"
     if login.lower() == config.community.bot_login.lower() or p.is_bot(user):
         return "a comment by a bot"
     if _comment_id(event) is None:

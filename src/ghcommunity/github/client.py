@@ -320,7 +320,12 @@ def _describe_failure(exc: GitHubException, what: str) -> OperationalError | Inp
                 f"{what}: GitHub refused {route} (403 {message}); the token needs {needed}"
             )
         if status == 404:
-            repo = re.match(r"(?:/api/v3)?/repos/([^/]+/[^/]+)", exc.request.url.path)
+            repo = re.match(r"(?:/api/v3)?/repos/([^/]+/[^/]+)(/.*)?$", exc.request.url.path)
+            if repo and repo.group(2):  # something in the repository: it, or the repository
+                return OperationalError(
+                    f"{what}: {repo.group(2).lstrip('/')} in {repo.group(1)} was not found "
+                    "(404): it may have been deleted, or the token cannot see the repository"
+                )
             subject = f"repository {repo.group(1)}" if repo else exc.request.url.path
             return OperationalError(
                 f"{what}: {subject} was not found, or the token cannot see it (404); "

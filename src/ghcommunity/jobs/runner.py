@@ -48,8 +48,6 @@ HANDLER_MODULES = (
     "ghcommunity.jobs.ddat.handlers",
     "ghcommunity.jobs.ddat.provides",
     "ghcommunity.jobs.labels.handlers",
-    "ghcommunity.jobs.meetings.notes",
-    "ghcommunity.jobs.registry.audit",
     "ghcommunity.jobs.dashboard.ticks",
     # Each job's dashboard section (core/providers.py: dashboard_section).
     "ghcommunity.jobs.meetings.dashboard",
