@@ -248,9 +248,8 @@ def test_prune_deletes_unused_owned_labels_and_keeps_those_in_use(
     assert set(labels_of(sandbox)) == {"group: current", "group: retired", "wontfix"}
 
 
-def test_push_changing_the_config_syncs_labels_through_the_dispatcher(
-    sandbox: Any, github: GitHubClient
-) -> None:
+def push_to_main(modified: str) -> dict[str, Any]:
+    """A real push payload, to the default branch, changing `modified`."""
     payload = json.loads(
         (ROOT / "tests" / "fixtures" / "webhooks" / "push.event.5.json").read_text()
     )
@@ -258,7 +257,14 @@ def test_push_changing_the_config_syncs_labels_through_the_dispatcher(
     payload["ref"] = "refs/heads/main"
     payload["repository"]["default_branch"] = "main"
     payload["sender"] = {"login": "alice", "type": "User"}
-    payload["commits"][0]["modified"] = [".github/ghcommunity.yml"]
+    payload["commits"][0]["modified"] = [modified]
+    return payload
+
+
+def test_push_changing_the_config_syncs_labels_through_the_dispatcher(
+    sandbox: Any, github: GitHubClient
+) -> None:
+    payload = push_to_main(".github/ghcommunity.yml")
     config = load_config(CONFIG)
     result = dispatch(Event("push", payload), Context(config=config, client=github))
     assert "ghcommunity.jobs.labels.handlers.sync_on_push" in result.handlers
@@ -310,14 +316,7 @@ def test_push_changing_the_ddat_taxonomy_syncs_labels_too(
 ) -> None:
     """A new short name or skill in the taxonomy: its label is made (coloured, described)
     when the file changes, not by GitHub, grey, when the next feedback is labelled."""
-    payload = json.loads(
-        (ROOT / "tests" / "fixtures" / "webhooks" / "push.event.5.json").read_text()
-    )
-    payload["repository"]["full_name"] = REPO
-    payload["ref"] = "refs/heads/main"
-    payload["repository"]["default_branch"] = "main"
-    payload["sender"] = {"login": "alice", "type": "User"}
-    payload["commits"][0]["modified"] = ["config/ddat.yml"]
+    payload = push_to_main("config/ddat.yml")
     config = load_config(CONFIG)
     result = dispatch(Event("push", payload), Context(config=config, client=github))
     assert "ghcommunity.jobs.labels.handlers.sync_on_push" in result.handlers

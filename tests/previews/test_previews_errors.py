@@ -57,28 +57,36 @@ def test_an_api_url_without_a_scheme_is_bad_input_at_once(
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "key", "guess"),
+    [
+        ("issues", "pull_request", "it looks like a `pull_request` event"),
+        ("pull_request", "issue", "it looks like an `issues` event"),  # "an", not "a"
+    ],
+)
 def test_a_payload_that_does_not_match_the_event_name_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, name: str, key: str, guess: str
 ) -> None:
     event = tmp_path / "event.json"
     event.write_text(
         json.dumps(
             {
                 "action": "opened",
-                "pull_request": {"number": 4, "title": "t"},
+                key: {"number": 4, "title": "t"},
                 "repository": {"full_name": REPO},
                 "sender": {"login": "ada"},
             }
         )
     )
     code, text = run(
-        ["handle", "--event-name", "issues", "--event", str(event), "--config", str(CONFIG)],
+        ["handle", "--event-name", name, "--event", str(event), "--config", str(CONFIG)],
         monkeypatch,
         capsys,
     )
     assert code == 2
-    assert "the payload does not match --event-name issues: it has no `issue`" in text
-    assert "it looks like a `pull_request` event" in text
+    missing = "issue" if name == "issues" else "pull_request"
+    assert f"the payload does not match --event-name {name}: it has no `{missing}`" in text
+    assert guess in text
 
 
 def test_a_missing_forms_folder_is_a_warning_on_every_triage_run(
@@ -129,26 +137,3 @@ def test_a_missing_forms_folder_is_a_warning_on_every_triage_run(
             "no-forms-here: no such folder of issue forms, so every issue is read as free text" in w
             for w in warnings
         ), warnings
-
-
-def test_the_guess_reads_as_english(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
-    event = tmp_path / "event.json"
-    event.write_text(
-        json.dumps(
-            {
-                "action": "opened",
-                "issue": {"number": 4, "title": "t"},
-                "repository": {"full_name": REPO},
-                "sender": {"login": "ada"},
-            }
-        )
-    )
-    code, text = run(
-        ["handle", "--event-name", "pull_request", "--event", str(event), "--config", str(CONFIG)],
-        monkeypatch,
-        capsys,
-    )
-    assert code == 2
-    assert "it looks like an `issues` event" in text

@@ -168,46 +168,27 @@ def check_run_plan(
     """The one visible explanation of a config: a check run, failing with annotations. With
     `missing` (files the valid config names that the commit does not have), it fails too: the
     config is used, but the jobs that read those files cannot run."""
-    if error is None and missing:
-        count = len(missing)
+    if error is None and not missing:
+        conclusion, title, lines = "success", f"{CONFIG_PATH} is valid", []
+        summary = "ghcommunity read the config and will use it."
+    elif error is None:
+        lines = list(missing or [])
+        conclusion, title = "failure", f"{CONFIG_PATH} names {len(lines)} missing file(s)"
         summary = (
-            f"ghcommunity uses this {CONFIG_PATH}, but {count} file(s) it names are not in "
-            "the repository at this commit; the jobs that read them fail until they are "
-            "added (or the config points elsewhere).\n\n" + "\n".join(f"- `{x}`" for x in missing)
+            f"ghcommunity uses this {CONFIG_PATH}, but {len(lines)} file(s) it names are not "
+            "in the repository at this commit; the jobs that read them fail until they are "
+            "added (or the config points elsewhere)."
         )
-        return Plan.of(
-            [
-                CreateCheckRun(
-                    repo=repo,
-                    name=CHECK_NAME,
-                    head_sha=head_sha,
-                    conclusion="failure",
-                    title=f"{CONFIG_PATH} names {count} missing file(s)",
-                    summary=summary[:65000],
-                    annotations=_annotations(missing),
-                )
-            ]
+    else:
+        lines = problems(error)
+        conclusion, title = "failure", f"{CONFIG_PATH} has {len(lines)} problem(s)"
+        summary = (
+            f"ghcommunity cannot use this {CONFIG_PATH}: {len(lines)} problem(s). Until it is "
+            "fixed, ghcommunity does nothing in this repository."
         )
-    if error is None:
-        return Plan.of(
-            [
-                CreateCheckRun(
-                    repo=repo,
-                    name=CHECK_NAME,
-                    head_sha=head_sha,
-                    conclusion="success",
-                    title=f"{CONFIG_PATH} is valid",
-                    summary="ghcommunity read the config and will use it.",
-                )
-            ]
-        )
-    lines = problems(error)
     annotations = _annotations(lines)
-    count = len(lines)
-    summary = (
-        f"ghcommunity cannot use this {CONFIG_PATH}: {count} problem(s). Until it is fixed, "
-        "ghcommunity does nothing in this repository.\n\n" + "\n".join(f"- `{x}`" for x in lines)
-    )
+    if lines:
+        summary += "\n\n" + "\n".join(f"- `{x}`" for x in lines)
     if len(annotations) > 50:
         summary += f"\n\n(Only the first 50 of {len(annotations)} are annotated on the file.)"
     return Plan.of(
@@ -216,8 +197,8 @@ def check_run_plan(
                 repo=repo,
                 name=CHECK_NAME,
                 head_sha=head_sha,
-                conclusion="failure",
-                title=f"{CONFIG_PATH} has {count} problem(s)",
+                conclusion=conclusion,
+                title=title,
                 summary=summary[:65000],
                 annotations=annotations,
             )

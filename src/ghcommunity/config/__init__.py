@@ -25,7 +25,7 @@ from ghcommunity.config.meetings import Meetings, schedule_problems
 from ghcommunity.config.objectives import Objective
 from ghcommunity.config.registry import Registry
 from ghcommunity.config.triage import Triage
-from ghcommunity.config.view import ConfigView, group_by_slug, zone_of
+from ghcommunity.config.view import CommunityFacts, ConfigView
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.yamlmarks import (
     MAX_BYTES,
@@ -52,7 +52,7 @@ __all__ = [
 DEFAULT_PATHS = (Path(".github/ghcommunity.yml"), Path("config/community.yml"))
 
 
-class Config(Section):
+class Config(Section, CommunityFacts):
     """The whole of `.github/ghcommunity.yml`."""
 
     community: Community
@@ -78,16 +78,6 @@ class Config(Section):
                 if other not in seen:
                     raise ValueError(f"group {group.slug!r} is related to unknown group {other!r}")
         return self
-
-    def group(self, slug: str) -> Group | None:
-        return group_by_slug(self.groups, slug)
-
-    @property
-    def repo(self) -> str:
-        return self.community.full_name
-
-    def timezone_for(self, group: Group) -> str:
-        return zone_of(group, self.community)
 
 
 class ConfigError(InputError):

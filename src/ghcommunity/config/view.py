@@ -19,8 +19,28 @@ if TYPE_CHECKING:
     from ghcommunity.config import Config
 
 
+class CommunityFacts:
+    """What the whole config and every view answer about the community and its groups."""
+
+    community: Community
+    groups: Sequence[Group]
+
+    def group(self, slug: str) -> Group | None:
+        wanted = slug.strip().lower()
+        return next((g for g in self.groups if g.slug == wanted), None)
+
+    @property
+    def repo(self) -> str:
+        return self.community.full_name
+
+    def timezone_for(self, group: Group) -> str:
+        if group.schedule and group.schedule.timezone:
+            return group.schedule.timezone
+        return self.community.timezone
+
+
 @dataclass(frozen=True, eq=False)
-class ConfigView:
+class ConfigView(CommunityFacts):
     community: Community
     groups: Sequence[Group]
 
@@ -30,24 +50,3 @@ class ConfigView:
         if isinstance(config, cls):
             return config
         return cls(**{f.name: getattr(config, f.name) for f in fields(cls)})
-
-    def group(self, slug: str) -> Group | None:
-        return group_by_slug(self.groups, slug)
-
-    @property
-    def repo(self) -> str:
-        return self.community.full_name
-
-    def timezone_for(self, group: Group) -> str:
-        return zone_of(group, self.community)
-
-
-def group_by_slug(groups: Sequence[Group], slug: str) -> Group | None:
-    wanted = slug.strip().lower()
-    return next((g for g in groups if g.slug == wanted), None)
-
-
-def zone_of(group: Group, community: Community) -> str:
-    if group.schedule and group.schedule.timezone:
-        return group.schedule.timezone
-    return community.timezone
