@@ -322,6 +322,11 @@ def _label_event_cols() -> list[Any]:
     return [label_events.c[name] for name in LABEL_EVENT_COLUMNS]
 
 
+def _label_event_from(row: Any) -> LabelEvent:
+    node_id, item_kind, number, label, action, actor, at = row
+    return LabelEvent(node_id, item_kind, number, label, action, actor, _when(at))
+
+
 def _item_cols() -> list[Any]:
     return [items.c[name] for name in ITEM_COLUMNS]
 
@@ -736,16 +741,16 @@ class Store:
             # One range scan from the window's start on: the events in the window, and those
             # after it (on the window's items, kept below) that undo later label changes.
             events: list[LabelEvent] = []
-            later: list[LabelEvent] = []
+            later_rows: list[Any] = []
             for row in conn.execute(
                 select(*_label_event_cols()).where(
                     label_events.c.repo == repo, label_events.c.created_at >= start_t
                 )
             ).all():
-                node_id, item_kind, number, label, action, actor, at = row
-                (events if at < end_t else later).append(
-                    LabelEvent(node_id, item_kind, number, label, action, actor, _when(at))
-                )
+                if row[6] < end_t:
+                    events.append(_label_event_from(row))
+                else:
+                    later_rows.append(row)
             # Items closed before the window but commented on or labelled in it.
             touched = {(c.item_kind, c.item_number) for c in contribs} | {
                 (e.item_kind, e.item_number) for e in events
@@ -774,7 +779,7 @@ class Store:
                             ).all()
                         )
                     )
-            later = [e for e in later if (e.item_kind, e.item_number) in found]
+            later = [_label_event_from(row) for row in later_rows if (row[1], row[2]) in found]
             first_seen = self._first_seen(conn, repo)
             departments: dict[str, str] = {}
             for row in conn.execute(
