@@ -3,6 +3,7 @@ render Markdown, HTML, Slack and JSON. Prints figures; not a timed test.
 
     .venv/bin/python benchmarks/digest_render.py              # 100,000 items
     .venv/bin/python benchmarks/digest_render.py --items 10000 --store sqlite:////tmp/s.sqlite
+    .venv/bin/python benchmarks/digest_render.py --month 2026-04  # a past month: later events
 
 The store is filled with generated rows (deterministic): items spread over 24 months ending with
 the digest's month, about three comments or reviews each, 2,000 people in 40 departments, label
@@ -132,6 +133,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--store", help="an existing store to read (nothing is generated)")
+    parser.add_argument(
+        "--month",
+        default=MONTH,
+        help=f"the digest's month (default {MONTH}, the data's last; an earlier one reads "
+        "the label events since its end too, to undo them)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument(
         "--default-gc", action="store_true", help="keep Python's collector thresholds"
@@ -149,14 +156,15 @@ def main() -> None:
             generate(store, args.items)
             print(f"generated {args.items:,} items in {time.perf_counter() - started:.1f} s")
         counts = store.item_count(REPO)
-        start, end = window(MONTH, settings)
+        month = args.month
+        start, end = window(month, settings)
         best: dict[str, tuple[float, float]] = {}
         for _ in range(args.repeat):
             timings: dict[str, tuple[float, float]] = {}
             clock = Clock()
             activity = store.activity(REPO, start, end)
             timings["read the window"] = clock.lap()
-            figures = compute(activity, settings, MONTH)
+            figures = compute(activity, settings, month)
             timings["compute figures"] = clock.lap()
             title = render_title(config.digest.title, figures)
             for fmt in FORMATS:
@@ -168,10 +176,11 @@ def main() -> None:
         store.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"\nDigest of {MONTH} from a store of {sum(counts.values()):,} items "
+        f"\nDigest of {month} from a store of {sum(counts.values()):,} items "
         f"({', '.join(f'{v:,} {k}s' for k, v in sorted(counts.items()))}); "
         f"{len(activity.items):,} items and {len(activity.contributions):,} comments in the "
-        f"13-month window; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
+        f"13-month window, {len(activity.later_label_events):,} label events after it on "
+        f"them; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
         f"best of {args.repeat}"
     )
     print(f"| {'step':<18} | {'wall s':>8} | {'CPU s':>8} |")
