@@ -7,8 +7,9 @@ render Markdown, HTML, Slack and JSON. Prints figures; not a timed test.
 
 The store is filled with generated rows (deterministic): items spread over 24 months ending with
 the digest's month, about three comments or reviews each, 2,000 people in 40 departments, label
-events and notes files for the reference config's groups. With `--store` pointing at an existing
-store (for example one `benchmarks/digest_sync.py --keep` left behind) nothing is generated.
+events (one issue or pull request in ten relabelled weeks after it was opened) and notes files
+for the reference config's groups. With `--store` pointing at an existing store (for example
+one `benchmarks/digest_sync.py --keep` left behind) nothing is generated.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ MONTH = "2026-10"
 
 def generate(store: Store, count: int, seed: int = 7) -> None:
     rng = random.Random(seed)
+    later = random.Random(seed + 1)
     config = load_config(reference_config())
     group_labels = [g.group_label for g in config.groups]
     end = datetime(2026, 11, 1, tzinfo=UTC)
@@ -58,6 +60,19 @@ def generate(store: Store, count: int, seed: int = 7) -> None:
         labels = tuple(rng.sample(group_labels, k=rng.randrange(0, 2)))
         if kind == "issue" and rng.random() < 0.05:
             labels += ("ddat-feedback",)
+        # One item in ten gets a label some weeks after it was opened (its own generator, so
+        # the rest of the data is as before): a past month's digest undoes these.
+        relabelled = created + timedelta(days=later.expovariate(1 / 60))
+        if (
+            later.random() < 0.1
+            and relabelled < end
+            and kind != "discussion"  # GitHub keeps no label events for discussions
+            and "needs-triage" not in labels
+        ):
+            labels += ("needs-triage",)
+            events.append(
+                LabelEvent(f"T{number}", kind, number, "needs-triage", "labeled", "bot", relabelled)  # type: ignore[arg-type]
+            )
         author = people[rng.randrange(len(people))]
         item = Item(
             kind=kind,  # type: ignore[arg-type]
@@ -91,6 +106,8 @@ def generate(store: Store, count: int, seed: int = 7) -> None:
                 )
             )
         for label in labels:
+            if label == "needs-triage":
+                continue  # added later, above
             events.append(
                 LabelEvent(
                     f"L{number}-{label}", item.kind, number, label, "labeled", "bot", created
