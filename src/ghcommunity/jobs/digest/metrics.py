@@ -490,7 +490,7 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> Figures
     changed_labels = labels_at_end(items, activity.later_label_events)
 
     def labels_of(item: Item) -> tuple[str, ...]:
-        return changed_labels.get(item.key, item.labels)
+        return changed_labels.get(item.key, item.labels) if changed_labels else item.labels
 
     n = len(months.months)
     index = months.index
@@ -801,7 +801,8 @@ def _groups(
     )
     by_label: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for key, item in by_key.items():
-        for name in {name.lower() for name in labels_then.get(key, item.labels)}:
+        labels = labels_then.get(key, item.labels) if labels_then else item.labels
+        for name in {name.lower() for name in labels}:
             by_label[name].append(key)
     out = []
     for group in settings.groups:
