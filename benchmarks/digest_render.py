@@ -3,11 +3,13 @@ render Markdown, HTML, Slack and JSON. Prints figures; not a timed test.
 
     .venv/bin/python benchmarks/digest_render.py              # 100,000 items
     .venv/bin/python benchmarks/digest_render.py --items 10000 --store sqlite:////tmp/s.sqlite
+    .venv/bin/python benchmarks/digest_render.py --month 2026-04  # a past month: later events
 
 The store is filled with generated rows (deterministic): items spread over 24 months ending with
 the digest's month, about three comments or reviews each, 2,000 people in 40 departments, label
-events and notes files for the reference config's groups. With `--store` pointing at an existing
-store (for example one `benchmarks/digest_sync.py --keep` left behind) nothing is generated.
+events (one issue or pull request in ten relabelled weeks after it was opened) and notes files
+for the reference config's groups. With `--store` pointing at an existing store (for example
+one `benchmarks/digest_sync.py --keep` left behind) nothing is generated.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ MONTH = "2026-10"
 
 def generate(store: Store, count: int, seed: int = 7) -> None:
     rng = random.Random(seed)
+    later = random.Random(seed + 1)
     config = load_config(reference_config())
     group_labels = [g.group_label for g in config.groups]
     end = datetime(2026, 11, 1, tzinfo=UTC)
@@ -57,6 +60,19 @@ def generate(store: Store, count: int, seed: int = 7) -> None:
         labels = tuple(rng.sample(group_labels, k=rng.randrange(0, 2)))
         if kind == "issue" and rng.random() < 0.05:
             labels += ("ddat-feedback",)
+        # One item in ten gets a label some weeks after it was opened (its own generator, so
+        # the rest of the data is as before): a past month's digest undoes these.
+        relabelled = created + timedelta(days=later.expovariate(1 / 60))
+        if (
+            later.random() < 0.1
+            and relabelled < end
+            and kind != "discussion"  # GitHub keeps no label events for discussions
+            and "needs-triage" not in labels
+        ):
+            labels += ("needs-triage",)
+            events.append(
+                LabelEvent(f"T{number}", kind, number, "needs-triage", "labeled", "bot", relabelled)  # type: ignore[arg-type]
+            )
         author = people[rng.randrange(len(people))]
         item = Item(
             kind=kind,  # type: ignore[arg-type]
@@ -90,6 +106,8 @@ def generate(store: Store, count: int, seed: int = 7) -> None:
                 )
             )
         for label in labels:
+            if label == "needs-triage":
+                continue  # added later, above
             events.append(
                 LabelEvent(
                     f"L{number}-{label}", item.kind, number, label, "labeled", "bot", created
@@ -132,6 +150,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--store", help="an existing store to read (nothing is generated)")
+    parser.add_argument(
+        "--month",
+        default=MONTH,
+        help=f"the digest's month (default {MONTH}, the data's last; an earlier one reads "
+        "the label events since its end too, to undo them)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument(
         "--default-gc", action="store_true", help="keep Python's collector thresholds"
@@ -149,14 +173,15 @@ def main() -> None:
             generate(store, args.items)
             print(f"generated {args.items:,} items in {time.perf_counter() - started:.1f} s")
         counts = store.item_count(REPO)
-        start, end = window(MONTH, settings)
+        month = args.month
+        start, end = window(month, settings)
         best: dict[str, tuple[float, float]] = {}
         for _ in range(args.repeat):
             timings: dict[str, tuple[float, float]] = {}
             clock = Clock()
             activity = store.activity(REPO, start, end)
             timings["read the window"] = clock.lap()
-            figures = compute(activity, settings, MONTH)
+            figures = compute(activity, settings, month)
             timings["compute figures"] = clock.lap()
             title = render_title(config.digest.title, figures)
             for fmt in FORMATS:
@@ -168,10 +193,11 @@ def main() -> None:
         store.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"\nDigest of {MONTH} from a store of {sum(counts.values()):,} items "
+        f"\nDigest of {month} from a store of {sum(counts.values()):,} items "
         f"({', '.join(f'{v:,} {k}s' for k, v in sorted(counts.items()))}); "
         f"{len(activity.items):,} items and {len(activity.contributions):,} comments in the "
-        f"13-month window; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
+        f"13-month window, {len(activity.later_label_events):,} label events after it on "
+        f"them; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
         f"best of {args.repeat}"
     )
     print(f"| {'step':<18} | {'wall s':>8} | {'CPU s':>8} |")

@@ -115,6 +115,10 @@ class Activity:
     items: list[Item] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
     label_events: list[LabelEvent] = field(default_factory=list)
+    # Label events after the window's end on its issues and pull requests: what undoes the
+    # label changes made since, to read each item's labels as they were at the end
+    # (`metrics.labels_at_end`). Discussions have no label events on GitHub.
+    later_label_events: list[LabelEvent] = field(default_factory=list)
     people: dict[str, Person] = field(default_factory=dict)  # login (lower) → person
     first_seen: dict[str, datetime] = field(default_factory=dict)  # login (lower) → first
     form_departments: dict[str, str] = field(default_factory=dict)  # login (lower) → answer

@@ -29,7 +29,14 @@ from ghcommunity.core.departments import alias_table, normalise_name
 from ghcommunity.core.departments import department as normalise_department
 from ghcommunity.core.errors import InputError
 from ghcommunity.core.held import DatedNotes, group_health
-from ghcommunity.jobs.digest.activity import GHOST, Activity, Contribution, CountSample, Item
+from ghcommunity.jobs.digest.activity import (
+    GHOST,
+    Activity,
+    Contribution,
+    CountSample,
+    Item,
+    LabelEvent,
+)
 from ghcommunity.jobs.digest.figures import (
     Ddat,
     DepartmentCount,
@@ -423,6 +430,50 @@ def role_from_labels(
     return None
 
 
+def labels_at_end(
+    items: Iterable[Item], later: Iterable[LabelEvent]
+) -> dict[tuple[str, int], tuple[str, ...]]:
+    """The labels of the items that `later` (their label events after the month's end) says
+    changed since, as they were at the end; an item not in the result has its labels as now.
+
+    Per label, the first event after the end says it: `labeled` → it was not there,
+    `unlabeled` → it was (undoing the events newest first comes to the same). Events in the
+    same second as the first, both ways, are told apart by the count: events alternate, so an
+    even number leaves the label as it is now, an odd one the other way. Names compare
+    ignoring case, as GitHub's do. Discussions have no label events: theirs are as now."""
+    by_item: dict[tuple[str, int], dict[str, list[LabelEvent]]] = defaultdict(dict)
+    for event in later:
+        by_item[(event.item_kind, event.item_number)].setdefault(event.label.lower(), []).append(
+            event
+        )
+    out: dict[tuple[str, int], tuple[str, ...]] = {}
+    if not by_item:
+        return out
+    for item in items:
+        changed = by_item.get(item.key)
+        if not changed:
+            continue
+        then: dict[str, bool] = {}  # label → there at the end
+        for name, events in changed.items():
+            events.sort(key=lambda e: e.created_at)
+            first = {e.action for e in events if e.created_at == events[0].created_at}
+            if first == {"labeled"}:
+                then[name] = False
+            elif first == {"unlabeled"}:
+                then[name] = True
+            else:
+                now = any(label.lower() == name for label in item.labels)
+                then[name] = now == (len(events) % 2 == 0)
+        # In the order they have now, then the ones removed since (spelt as the event did).
+        kept = [label for label in item.labels if then.get(label.lower(), True)]
+        present = {label.lower() for label in kept}
+        kept += [
+            changed[name][0].label for name, there in then.items() if there and name not in present
+        ]
+        out[item.key] = tuple(kept)
+    return out
+
+
 def compute(activity: Activity, settings: DigestSettings, month: str) -> Figures:
     """Every figure of the digest for `month` (YYYY-MM)."""
     year, mon = parse_month(month)
@@ -435,6 +486,12 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> Figures
 
     items = activity.items
     by_key: dict[tuple[str, int], Item] = {i.key: i for i in items}
+    # Every label a figure reads is as it was at the month's end, not as it is now.
+    changed_labels = labels_at_end(items, activity.later_label_events)
+
+    def labels_of(item: Item) -> tuple[str, ...]:
+        return changed_labels.get(item.key, item.labels) if changed_labels else item.labels
+
     n = len(months.months)
     index = months.index
     counts_as_person = people.counts
@@ -554,7 +611,7 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> Figures
                 title=item.title,
                 url=item.url,
                 age_days=(end - item.created_at).days,
-                labels=tuple(item.labels),
+                labels=tuple(labels_of(item)),
             )
             for item in open_at_end
             if item.created_at <= cutoff
@@ -579,7 +636,9 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> Figures
     reactions = sum(i.reactions for i in month_items) + sum(c.reactions for c in month_contribs)
 
     # -- groups ----------------------------------------------------------------------------
-    groups = _groups(activity, settings, months, active_keys, by_key, contribs_by_item)
+    groups = _groups(
+        activity, settings, months, active_keys, by_key, contribs_by_item, changed_labels
+    )
 
     # -- DDaT feedback ---------------------------------------------------------------------
     feedback_label = settings.ddat_label.lower()
@@ -587,7 +646,8 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> Figures
     feedback_total = 0
     year_feedback = 0
     for item in items:
-        if feedback_label not in {label.lower() for label in item.labels}:
+        labels = labels_of(item)
+        if feedback_label not in {label.lower() for label in labels}:
             continue
         if (months.index(item.created_at) or 0) >= 1:
             year_feedback += 1
@@ -595,7 +655,7 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> Figures
             continue
         feedback_total += 1
         # A role label (the DDaT labeller's, or a maintainer's correction) over the raw answer.
-        role = role_from_labels(item.labels, settings.ddat_prefix, settings.ddat_role_names)
+        role = role_from_labels(labels, settings.ddat_prefix, settings.ddat_role_names)
         role = role or item.role
         roles[role or ""] += 1
     by_role = tuple(
@@ -720,6 +780,7 @@ def _groups(
     active_keys: set[tuple[str, int]],
     by_key: dict[tuple[str, int], Item],
     contribs_by_item: dict[tuple[str, int], list[Contribution]],
+    labels_then: Mapping[tuple[str, int], tuple[str, ...]],
 ) -> tuple[Group, ...]:
     zone = settings.zone
     first_day = months.this_start.astimezone(zone).date()
@@ -740,7 +801,8 @@ def _groups(
     )
     by_label: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for key, item in by_key.items():
-        for name in {name.lower() for name in item.labels}:
+        labels = labels_then.get(key, item.labels) if labels_then else item.labels
+        for name in {name.lower() for name in labels}:
             by_label[name].append(key)
     out = []
     for group in settings.groups:

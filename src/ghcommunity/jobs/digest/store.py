@@ -315,6 +315,18 @@ def _contributions_from(rows: Iterable[Any]) -> list[Contribution]:
     ]
 
 
+LABEL_EVENT_COLUMNS = ("id", "item_kind", "item_number", "label", "action", "actor", "created_at")
+
+
+def _label_event_cols() -> list[Any]:
+    return [label_events.c[name] for name in LABEL_EVENT_COLUMNS]
+
+
+def _label_event_from(row: Any) -> LabelEvent:
+    node_id, item_kind, number, label, action, actor, at = row
+    return LabelEvent(node_id, item_kind, number, label, action, actor, _when(at))
+
+
 def _item_cols() -> list[Any]:
     return [items.c[name] for name in ITEM_COLUMNS]
 
@@ -688,7 +700,8 @@ class Store:
     def activity(self, repo: str, start: datetime, end: datetime) -> Activity:
         """What the digest needs for [start, end): the items alive or touched in the window,
         their comments (in the window, and earlier ones on items still alive in it), label
-        events in the window, and each person's first contribution ever.
+        events in the window and, on the window's items, those after it (to read their labels
+        as they were at the end), and each person's first contribution ever.
 
         Each read is a range scan on an index; no query joins or ORs across tables, so a store
         of 100,000 items reads in about a second."""
@@ -725,24 +738,19 @@ class Store:
                     )
                 ).all()
             )
-            events = [
-                LabelEvent(
-                    id=row.id,
-                    item_kind=row.item_kind,
-                    item_number=row.item_number,
-                    label=row.label,
-                    action=row.action,
-                    actor=row.actor,
-                    created_at=_when(row.created_at),
+            # One range scan from the window's start on: the events in the window, and those
+            # after it (on the window's items, kept below) that undo later label changes.
+            events: list[LabelEvent] = []
+            later_rows: list[Any] = []
+            for row in conn.execute(
+                select(*_label_event_cols()).where(
+                    label_events.c.repo == repo, label_events.c.created_at >= start_t
                 )
-                for row in conn.execute(
-                    select(label_events).where(
-                        label_events.c.repo == repo,
-                        label_events.c.created_at >= start_t,
-                        label_events.c.created_at < end_t,
-                    )
-                )
-            ]
+            ).all():
+                if row[6] < end_t:
+                    events.append(_label_event_from(row))
+                else:
+                    later_rows.append(row)
             # Items closed before the window but commented on or labelled in it.
             touched = {(c.item_kind, c.item_number) for c in contribs} | {
                 (e.item_kind, e.item_number) for e in events
@@ -771,6 +779,7 @@ class Store:
                             ).all()
                         )
                     )
+            later = [_label_event_from(row) for row in later_rows if (row[1], row[2]) in found]
             first_seen = self._first_seen(conn, repo)
             departments: dict[str, str] = {}
             for row in conn.execute(
@@ -817,6 +826,7 @@ class Store:
             items=[found[key] for key in sorted(found)],
             contributions=contribs,
             label_events=events,
+            later_label_events=later,
             people=persons,
             first_seen=first_seen,
             form_departments=departments,
