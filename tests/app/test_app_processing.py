@@ -259,10 +259,17 @@ def test_a_config_naming_a_missing_file_fails_its_check(
     [note] = run["output"]["annotations"]
     assert note["start_line"] == 7
     assert note["message"] == ("ddat.taxonomy: community/missing.yml is not in the repository")
+    # Adding the file decides the check again on that commit (the config did not change).
     fake.files[(REPO, "community/missing.yml")] = "families: []\n"
-    harness.post("push", push(REPO, changed=True, after="d" * 40))
+    added = push(REPO, changed=False, after="d" * 40)
+    added["commits"][0]["added"] = ["community/missing.yml"]
+    harness.post("push", added)
     harness.drain()
+    assert [run["head_sha"][0] for run in fake.check_runs] == ["c", "d"]
     assert fake.check_runs[-1]["conclusion"] == "success"
+    harness.post("push", push(REPO, changed=False, after="e" * 40))  # README.md: no check
+    harness.drain()
+    assert len(fake.check_runs) == 2
 
 
 def failing(status: int, headers: dict[str, str] | None = None) -> OperationalError:

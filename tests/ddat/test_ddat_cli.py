@@ -256,3 +256,25 @@ def test_validate_names_a_file_the_config_chose_that_is_not_there(  # type: igno
     config.write_text(text)  # the default path, absent here: the shipped copy is used
     code, out, _ = run(capsys, "config", "validate", str(config))
     assert code == 0, out
+
+
+def test_validate_reads_the_files_of_the_config_s_own_checkout(  # type: ignore[no-untyped-def]
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from anywhere: paths are relative to the repository the config belongs to."""
+    repo = tmp_path / "repo"
+    (repo / ".github").mkdir(parents=True)
+    (repo / "community").mkdir()
+    (repo / "community" / "ddat.yml").write_text(TAXONOMY_FILE.read_text())
+    config = repo / ".github" / "ghcommunity.yml"
+    text = Path(CONFIG).read_text()
+    config.write_text(text.replace("taxonomy: config/ddat.yml", "taxonomy: community/ddat.yml"))
+    monkeypatch.chdir(tmp_path)  # not the checkout
+    code, _, err = run(capsys, "config", "validate", str(config))
+    assert code == 0, err
+    # A job that is off reads nothing: its missing file is not a problem.
+    (repo / "community" / "ddat.yml").unlink()
+    off = config.read_text().replace("ddat:\n", "ddat:\n  enabled: false\n", 1)
+    config.write_text(off)
+    code, _, err = run(capsys, "config", "validate", str(config))
+    assert code == 0, err

@@ -254,3 +254,54 @@ def test_the_ddat_command_says_when_the_taxonomy_cannot_be_read(
     )
     with pytest.raises(CommandError, match=r"the DDaT taxonomy cannot be read: ddat\.taxonomy: "):
         COMMANDS["ddat"].handler(call)
+
+
+def test_a_read_in_flight_during_a_push_does_not_put_the_old_file_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from ghcommunity.github import files as files_module
+    from ghcommunity.github.files import RepoFile
+
+    version = {"text": "old"}
+    in_flight, landed = threading.Event(), threading.Event()
+
+    def slow_read(client: Any, repo: str, path: str, *, max_bytes: int) -> RepoFile:
+        text = version["text"]
+        in_flight.set()
+        landed.wait(5)  # the push lands while this GET is on the wire
+        return RepoFile(text, text, path)
+
+    monkeypatch.setattr(files_module, "read_remote_file", slow_read)
+    cache = FileCache()
+    reader = threading.Thread(
+        target=lambda: cache.read(NoGitHub(), "o/r", "data/ddat.yml", max_bytes=10)
+    )
+    reader.start()
+    in_flight.wait(5)
+    version["text"] = "new"
+    cache.invalidate("o/r")
+    landed.set()
+    reader.join(5)
+    found = cache.read(NoGitHub(), "o/r", "data/ddat.yml", max_bytes=10)
+    assert found is not None
+    assert found.text == "new"
+
+
+def test_the_app_keeps_a_bounded_number_of_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ghcommunity.github import files as files_module
+    from ghcommunity.github.files import RepoFile
+
+    monkeypatch.setattr(
+        files_module,
+        "read_remote_file",
+        lambda client, repo, path, *, max_bytes: RepoFile(path, path, path),
+    )
+    cache = FileCache(size=3)
+    for n in range(10):
+        cache.read(NoGitHub(), "o/r", f"f{n}.yml", max_bytes=10)
+    assert cache.reads == 10
+    cache.read(NoGitHub(), "o/r", "f9.yml", max_bytes=10)  # kept: the newest
+    cache.read(NoGitHub(), "o/r", "f0.yml", max_bytes=10)  # gone: read again
+    assert cache.reads == 11

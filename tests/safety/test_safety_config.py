@@ -156,3 +156,14 @@ def test_good_paths_still_pass() -> None:
         "c.yml",
     )
     assert config.groups[0].notes_folder == "réunions/aa/"
+
+
+def test_a_path_has_one_spelling() -> None:
+    """`./data/ddat.yml` is `data/ddat.yml`: compared with the files a push lists (to sync the
+    labels, to drop the App's cached copy) and used as a cache key, it must match."""
+    config = parse_config(
+        BASE + "ddat:\n  taxonomy: ./data//ddat.yml\ndigest:\n  path: ./digests/{month}.md\n",
+        "c.yml",
+    )
+    assert config.ddat.taxonomy == "data/ddat.yml"
+    assert config.digest.path == "digests/{month}.md"

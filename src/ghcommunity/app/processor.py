@@ -30,7 +30,7 @@ from ghcommunity.app.repo_config import (
     push_touches,
     read_file,
 )
-from ghcommunity.config import missing_files
+from ghcommunity.config import missing_files, read_paths
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import GhcError
 from ghcommunity.core.events import Event, handlers_for
@@ -124,7 +124,10 @@ class Processor:
         # Issue forms come from the repository the event is about, through the API (never from
         # whatever directory the server happens to run in), cached across events.
         ctx.form_source = self.forms.source(client, event.repo, loaded.config.triage.forms_path)
-        ctx.files = self.files.source(event.repo)
+        # The files the config names (the DDaT taxonomy, templates) are the community's
+        # repository's, where the config says it is: an event from another repository that
+        # shares the config reads the same files.
+        ctx.files = self.files.source(loaded.config.repo)
         before = client.requests
         result = dispatch(event, ctx)
         if result.ignored:
@@ -165,15 +168,32 @@ class Processor:
         )
         return Processed(f"{event.key}: installation {installation} ({account})")
 
+    def _touches_named_files(self, event: Event) -> bool:
+        """Whether a push adds, changes or removes a file the repository's config names (a
+        template, the DDaT taxonomy): its check is decided again on the new commit."""
+        files = [
+            f
+            for commit in p.get(event.payload, "commits", default=[]) or []
+            for kind in ("added", "modified", "removed")
+            for f in (p.get(commit, kind, default=[]) or [])
+        ]
+        if not files:
+            return False
+        installation = event.installation_id
+        loaded = self.configs.get(event.repo, lambda repo: self._client(installation, [repo]))
+        if loaded.config is None:
+            return False
+        return any(push_touches(event.payload, path) for _, path in read_paths(loaded.config))
+
     def _push(self, event: Event) -> str:
         """Drop a changed config or forms from the caches; explain a config on its commit."""
         if is_default_branch_push(event.payload) and push_touches(event.payload, FORMS_PREFIX):
             self.forms.invalidate(event.repo)
         if is_default_branch_push(event.payload):
             self.files.invalidate(event.repo, lambda path: push_touches(event.payload, path))
-        if not push_changes_config(event.payload):
+        if not push_changes_config(event.payload) and not self._touches_named_files(event):
             return ""
-        if is_default_branch_push(event.payload):
+        if is_default_branch_push(event.payload) and push_changes_config(event.payload):
             self.configs.invalidate(event.repo)
             self.forms.invalidate(event.repo)
         head = p.text(event.payload, "after")
@@ -212,12 +232,8 @@ class Processor:
 
 def _exists(client: GitHubClient, repo: str, path: str, ref: str) -> bool:
     """Whether the commit has a file at `path` (one request; a folder is not a file). A read
-    that fails says nothing: the file is not called missing without evidence."""
-    try:
-        found = client.get_or_none(
-            contents_path(repo, path), params={"ref": ref}, what=f"reading {repo}:{path}"
-        )
-    except GhcError as exc:
-        log.warning("%s: cannot tell whether %s exists: %s", repo, path, exc)
-        return True
+    that fails raises: the delivery is retried rather than a check posted on no evidence."""
+    found = client.get_or_none(
+        contents_path(repo, path), params={"ref": ref}, what=f"reading {repo}:{path}"
+    )
     return isinstance(found, dict) and found.get("type", "file") == "file"

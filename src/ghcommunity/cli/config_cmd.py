@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from ghcommunity.config import ConfigError, find_config, json_schema, load_config, missing_files
+from ghcommunity.config import (
+    ConfigError,
+    checkout_of,
+    find_config,
+    json_schema,
+    load_config,
+    missing_files,
+)
 
 
 @click.group()
@@ -23,7 +28,8 @@ def validate(path: str | None) -> None:
     # The files it names must be in the repository (this checkout): a template, the supplied
     # figures, a DDaT taxonomy someone chose. The jobs that read them fail without them.
     text = found.read_text(encoding="utf-8")
-    missing = missing_files(text, str(found), cfg, lambda name: (Path.cwd() / name).is_file())
+    root = checkout_of(found)
+    missing = missing_files(text, str(found), cfg, lambda name: (root / name).is_file())
     if missing:
         raise ConfigError(missing)
     click.echo(

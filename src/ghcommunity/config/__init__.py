@@ -185,17 +185,27 @@ def missing_files(
     """`file:line:column: key: path is not in the repository` for each file the config names
     that `exists` does not find (the default DDaT taxonomy may be absent: a copy ships)."""
     doc = load_marked(text, source)
-    out = []
+    off = {
+        "ddat": not config.ddat.enabled,
+        "digest": not config.digest.enabled,
+        "meetings": not config.meetings.enabled,
+        "groups": not config.meetings.enabled,  # a group's notes template
+    }
+    found = []
     for loc, path in read_paths(config):
-        if loc == ("ddat", "taxonomy") and path.strip("/") == Ddat().taxonomy:
-            continue
+        if off.get(str(loc[0])) or (loc == ("ddat", "taxonomy") and path == Ddat().taxonomy):
+            continue  # a job that is off reads nothing; the default taxonomy ships as well
         if not exists(path):
             mark = doc.locate(loc)
-            out.append(
-                f"{source}:{mark.line}:{mark.column}: {_describe(loc)}: {path} is not in the "
-                "repository"
+            found.append(
+                (
+                    mark.line,
+                    mark.column,
+                    f"{source}:{mark.line}:{mark.column}: {_describe(loc)}: {path} is not in "
+                    "the repository",
+                )
             )
-    return out
+    return [line for _, _, line in sorted(found)]
 
 
 def _checkout_problems(config: Config, root: Path) -> list[tuple[Loc, str]]:
@@ -229,6 +239,19 @@ def find_config(explicit: str | Path | None = None, root: Path | None = None) ->
     )
 
 
+def checkout_of(config_path: Path) -> Path:
+    """The checkout a config file belongs to: the nearest folder above it holding `.git`, else
+    the folder above `.github/` or `config/` for the usual places, else the working directory
+    (paths in the config are relative to the repository's root, not to where a command runs)."""
+    here = config_path.resolve().parent
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    if here.name in (".github", "config"):
+        return here.parent
+    return Path.cwd()
+
+
 def load_config(path: str | Path | None = None) -> Config:
     found = find_config(path)
     try:
@@ -240,7 +263,7 @@ def load_config(path: str | Path | None = None) -> Config:
         text = decode(raw, str(found))
     except YamlError as exc:
         raise ConfigError([str(exc)]) from None
-    return parse_config(text, str(found), root=Path.cwd())
+    return parse_config(text, str(found), root=checkout_of(found))
 
 
 def json_schema() -> str:

@@ -65,7 +65,9 @@ def check_path(value: str, *, what: str = "the path", write: bool = False) -> st
             f"{what} {value!r} is under .github/, where the bot never writes (workflows there "
             "run with the repository's secrets)"
         )
-    return value
+    # One spelling per file ("./data/x.yml", "data//x.yml" → "data/x.yml"): it is compared with
+    # the paths a push lists and used as a cache key.
+    return "/".join(parts) + ("/" if value.endswith("/") else "")
 
 
 def _read(value: str) -> str:

@@ -132,10 +132,20 @@ class FileCache:
     a push to the default branch changes the path (`invalidate`) or `ttl` seconds pass: one
     read per change of the file, not per event. An error (a file too large) is kept too."""
 
-    def __init__(self, *, ttl: float = 3600.0, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        ttl: float = 3600.0,
+        clock: Callable[[], float] = time.time,
+        size: int = 512,
+    ) -> None:
         self.ttl = ttl
         self.clock = clock
+        self.size = size  # entries kept at most (the oldest go first)
         self._cache: dict[tuple[str, str], _Entry] = {}
+        # Bumped by each invalidation of a repository: a read that started before it does not
+        # put back what the push replaced.
+        self._generation: dict[str, int] = {}
         self._lock = threading.Lock()
         self.reads = 0
 
@@ -149,6 +159,7 @@ class FileCache:
         now = self.clock()
         with self._lock:
             entry = self._cache.get(key)
+            generation = self._generation.get(key[0], 0)
         if entry is None or now - entry.fetched_at >= self.ttl:
             self.reads += 1
             try:
@@ -156,7 +167,11 @@ class FileCache:
             except FileError as exc:  # (GitHub failing is not kept: the next event retries)
                 entry = _Entry(now, None, exc)
             with self._lock:
-                self._cache[key] = entry
+                if self._generation.get(key[0], 0) == generation:
+                    self._cache.pop(key, None)
+                    self._cache[key] = entry
+                    while len(self._cache) > self.size:
+                        del self._cache[next(iter(self._cache))]
         if entry.error is not None:
             raise entry.error
         return entry.found
@@ -164,6 +179,7 @@ class FileCache:
     def invalidate(self, repo: str, touched: Callable[[str], bool] | None = None) -> None:
         """Forget `repo`'s files (only those `touched(path)` says a push changed, if given)."""
         with self._lock:
+            self._generation[repo.lower()] = self._generation.get(repo.lower(), 0) + 1
             for key in [k for k in self._cache if k[0] == repo.lower()]:
                 if touched is None or touched(key[1]):
                     del self._cache[key]
