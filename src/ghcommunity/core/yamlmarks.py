@@ -74,7 +74,9 @@ def decode(raw: bytes, source: str) -> str:
     """Config bytes as text: UTF-8 only (a BOM is allowed), else an error with line:column."""
     if len(raw) > MAX_BYTES:
         raise YamlError(
-            source, Mark(1, 1), f"the file is {len(raw):,} bytes; a config is at most {MAX_BYTES:,}"
+            source,
+            Mark(1, 1),
+            f"the file is {len(raw):,} bytes; ghcommunity reads at most {MAX_BYTES:,} in a YAML file",
         )
     for bom, name in (
         (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -104,7 +106,8 @@ def _check_text(text: str, source: str) -> None:
         raise YamlError(
             source,
             Mark(1, 1),
-            f"the file is {len(text):,} characters; a config is at most {MAX_BYTES:,}",
+            f"the file is {len(text):,} characters; ghcommunity reads at most {MAX_BYTES:,} "
+            "in a YAML file",
         )
     for offset, ch in enumerate(text):
         if (
