@@ -188,7 +188,9 @@ def test_a_file_over_1_mb_is_read_through_the_blob_api(config: Config) -> None:
 def test_a_file_over_the_limit_is_refused_before_its_content_is_read(config: Config) -> None:
     data = b"#" * (MAX_TAXONOMY_BYTES + 1)
     github = Contents({"config/ddat.yml": data})
-    with pytest.raises(InputError, match=rf"ddat.taxonomy: .*config/ddat.yml is {MAX_TAXONOMY_BYTES + 1:,} bytes"):
+    with pytest.raises(
+        InputError, match=rf"ddat.taxonomy: .*config/ddat.yml is {MAX_TAXONOMY_BYTES + 1:,} bytes"
+    ):
         context_kit(Context(config, github))
     assert len(github.calls) == 1  # the blob itself is never fetched
 
