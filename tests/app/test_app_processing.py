@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -255,12 +256,13 @@ def test_a_config_naming_a_missing_file_fails_its_check(
     harness.drain()
     [run] = fake.check_runs
     assert run["conclusion"] == "failure"
-    assert run["output"]["title"] == ".github/ghcommunity.yml names 1 missing file(s)"
+    assert run["output"]["title"] == ".github/ghcommunity.yml: 1 problem(s) in the files it names"
     [note] = run["output"]["annotations"]
     assert note["start_line"] == 7
     assert note["message"] == ("ddat.taxonomy: community/missing.yml is not in the repository")
     # Adding the file decides the check again on that commit (the config did not change).
-    fake.files[(REPO, "community/missing.yml")] = "families: []\n"
+    taxonomy = (Path(__file__).resolve().parents[2] / "config" / "ddat.yml").read_text()
+    fake.files[(REPO, "community/missing.yml")] = taxonomy
     added = push(REPO, changed=False, after="d" * 40)
     added["commits"][0]["added"] = ["community/missing.yml"]
     harness.post("push", added)
@@ -270,6 +272,18 @@ def test_a_config_naming_a_missing_file_fails_its_check(
     harness.post("push", push(REPO, changed=False, after="e" * 40))  # README.md: no check
     harness.drain()
     assert len(fake.check_runs) == 2
+    # A taxonomy that does not parse: the check fails on the taxonomy's own line.
+    fake.files[(REPO, "community/missing.yml")] = taxonomy + "famillies: 1\n"
+    broken = push(REPO, changed=False, after="f" * 40)
+    broken["commits"][0]["modified"] = ["community/missing.yml"]
+    harness.post("push", broken)
+    harness.drain()
+    run = fake.check_runs[-1]
+    assert run["conclusion"] == "failure"
+    [note] = run["output"]["annotations"]
+    line = len(taxonomy.splitlines()) + 1
+    assert (note["path"], note["start_line"]) == ("community/missing.yml", line)
+    assert "famillies" in note["message"]
 
 
 def failing(status: int, headers: dict[str, str] | None = None) -> OperationalError:

@@ -91,10 +91,9 @@ def test_an_issue_opened_in_the_sandbox_is_labelled_by_the_app(
     assert stats["by_route"].get("POST /app/installations/{installation_id}/access_tokens") == 1
     by_route = stats["by_route"]
     assert by_route["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"] == 1
-    # The config was read once (on the push that added it), then cached.
-    assert (
-        by_route["GET /repos/{owner}/{repo}/contents/{path}"] == 2
-    )  # at the push's sha; default branch
+    # The config was read once (on the push that added it), then cached: at the push's sha,
+    # on the default branch; and the push's config check read the DDaT taxonomy it names.
+    assert by_route["GET /repos/{owner}/{repo}/contents/{path}"] == 3
 
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -278,3 +278,21 @@ def test_validate_reads_the_files_of_the_config_s_own_checkout(  # type: ignore[
     config.write_text(off)
     code, _, err = run(capsys, "config", "validate", str(config))
     assert code == 0, err
+
+
+def test_validate_reads_the_taxonomy_the_config_names(  # type: ignore[no-untyped-def]
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A taxonomy that does not parse is found by `config validate`, at its own line — not when
+    the next piece of feedback goes unlabelled."""
+    taxonomy = tmp_path / "ddat.yml"
+    taxonomy.write_text(TAXONOMY_FILE.read_text().replace("families:\n", "famillies:\n", 1))
+    config = tmp_path / "config.yml"
+    config.write_text(
+        Path(CONFIG).read_text().replace("taxonomy: config/ddat.yml", "taxonomy: ddat.yml")
+    )
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "config", "validate", str(config))
+    assert code == 2
+    line = next(i for i, r in enumerate(taxonomy.read_text().splitlines(), 1) if r == "famillies:")
+    assert f"ddat.yml:{line}:1: famillies: unknown key" in err

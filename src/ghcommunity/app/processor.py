@@ -34,6 +34,7 @@ from ghcommunity.config import missing_files, read_paths
 from ghcommunity.core import payload as p
 from ghcommunity.core.errors import GhcError
 from ghcommunity.core.events import Event, handlers_for
+from ghcommunity.core.providers import config_check_problems
 from ghcommunity.github.client import GitHubClient, split_repo
 from ghcommunity.github.contents import contents_path
 from ghcommunity.github.context import Context
@@ -214,9 +215,13 @@ class Processor:
                 loaded.config,
                 lambda path: _exists(client, event.repo, path, head),
             )
+        if loaded.config is not None and not missing and is_default_branch_push(event.payload):
+            # The files are there: what the jobs find wrong in them (a taxonomy that does not
+            # parse), read as every job reads them (the default branch, which this push is).
+            missing = config_check_problems(Context(loaded.config, client))
         verdict = "invalid" if loaded.error else "valid"
         if missing:
-            verdict = f"valid, but {len(missing)} file(s) it names are missing"
+            verdict = f"valid, but {len(missing)} problem(s) in the files it names"
         try:
             Executor(client, actor=bot).apply(
                 check_run_plan(event.repo, head, loaded.error, missing)

@@ -142,15 +142,20 @@ def problems(error: InputError) -> list[str]:
     return list(getattr(error, "problems", None) or str(error).splitlines())
 
 
-def _annotations(lines: list[str]) -> list[CheckAnnotation]:
+def _annotations(lines: list[str], repo: str) -> list[CheckAnnotation]:
+    """Annotations on the config, or on a file of the repository it names (`repo:path:…`)."""
     out = []
     for line in lines:
         match = _PROBLEM.match(line)
         if match:
+            where = match["file"]
+            if where != CONFIG_PATH and not where.startswith(f"{repo}:"):
+                continue  # somewhere GitHub cannot show (the shipped taxonomy)
+            path = CONFIG_PATH if where == CONFIG_PATH else where.removeprefix(f"{repo}:")
             number, column = int(match["line"]), int(match["column"])
             out.append(
                 CheckAnnotation(
-                    path=CONFIG_PATH,
+                    path=path,
                     start_line=number,
                     end_line=number,
                     start_column=column,
@@ -166,18 +171,19 @@ def check_run_plan(
     repo: str, head_sha: str, error: InputError | None, missing: list[str] | None = None
 ) -> Plan:
     """The one visible explanation of a config: a check run, failing with annotations. With
-    `missing` (files the valid config names that the commit does not have), it fails too: the
-    config is used, but the jobs that read those files cannot run."""
+    `missing` (problems in the files the valid config names: not in the commit, or not valid),
+    it fails too: the config is used, but the jobs that read those files cannot run."""
     if error is None and not missing:
         conclusion, title, lines = "success", f"{CONFIG_PATH} is valid", []
         summary = "ghcommunity read the config and will use it."
     elif error is None:
         lines = list(missing or [])
-        conclusion, title = "failure", f"{CONFIG_PATH} names {len(lines)} missing file(s)"
+        conclusion = "failure"
+        title = f"{CONFIG_PATH}: {len(lines)} problem(s) in the files it names"
         summary = (
-            f"ghcommunity uses this {CONFIG_PATH}, but {len(lines)} file(s) it names are not "
-            "in the repository at this commit; the jobs that read them fail until they are "
-            "added (or the config points elsewhere)."
+            f"ghcommunity uses this {CONFIG_PATH}, but {len(lines)} problem(s) were found in "
+            "the files it names (missing at this commit, or not valid); the jobs that read "
+            "them fail until they are fixed (or the config points elsewhere)."
         )
     else:
         lines = problems(error)
@@ -186,7 +192,7 @@ def check_run_plan(
             f"ghcommunity cannot use this {CONFIG_PATH}: {len(lines)} problem(s). Until it is "
             "fixed, ghcommunity does nothing in this repository."
         )
-    annotations = _annotations(lines)
+    annotations = _annotations(lines, repo)
     if lines:
         summary += "\n\n" + "\n".join(f"- `{x}`" for x in lines)
     if len(annotations) > 50:

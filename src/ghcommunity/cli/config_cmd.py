@@ -12,6 +12,10 @@ from ghcommunity.config import (
     load_config,
     missing_files,
 )
+from ghcommunity.core.providers import config_check_problems
+from ghcommunity.github.client import Connection, GitHubClient
+from ghcommunity.github.context import Context
+from ghcommunity.jobs.runner import load_handlers
 
 
 @click.group()
@@ -32,6 +36,11 @@ def validate(path: str | None) -> None:
     missing = missing_files(text, str(found), cfg, lambda name: (root / name).is_file())
     if missing:
         raise ConfigError(missing)
+    # What the jobs find wrong in those files (a DDaT taxonomy that does not parse).
+    load_handlers()
+    found_wrong = config_check_problems(Context(cfg, GitHubClient(Connection()), checkout=root))
+    if found_wrong:
+        raise ConfigError(found_wrong)
     click.echo(
         f"{found}: ok ({len(cfg.groups)} groups, {len(cfg.labels.definitions)} labels declared)"
     )

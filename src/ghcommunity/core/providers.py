@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # repository's through the API), at the edge; the planners get what they return.
 LabelSource = Callable[["Context", "set[str]"], "list[LabelSpec]"]
 LabelFiles = Callable[["Context"], "list[str]"]
+ConfigCheck = Callable[["Context"], "list[str]"]
 RoleResolver = Callable[[str], "str | None"]
 RoleResolverFactory = Callable[["Context"], "RoleResolver | None"]
 
@@ -39,6 +40,7 @@ JobRunner = Callable[["Context", str, "dict[str, Any]"], "TickRun"]
 
 _LABEL_SOURCES: dict[str, LabelSource] = {}
 _LABEL_FILES: dict[str, LabelFiles] = {}
+_CONFIG_CHECKS: dict[str, ConfigCheck] = {}
 _ROLE_LABEL_NAMES: dict[str, RoleLabelNames] = {}
 _ROLE_RESOLVERS: dict[str, RoleResolverFactory] = {}
 _DASHBOARD_SECTIONS: dict[str, SectionReader] = {}
@@ -65,6 +67,22 @@ def label_source_files(name: str) -> Callable[[LabelFiles], LabelFiles]:
         return func
 
     return register
+
+
+def config_check(name: str) -> Callable[[ConfigCheck], ConfigCheck]:
+    """Register `func(ctx) -> [problem]`: what a job finds wrong in the files the config makes
+    it read (the DDaT taxonomy), as `file:line:column: reason` lines where it can; `config
+    validate` and the App's config check report them with the config's own problems."""
+
+    def register(func: ConfigCheck) -> ConfigCheck:
+        _CONFIG_CHECKS[name] = func
+        return func
+
+    return register
+
+
+def config_check_problems(ctx: Context) -> list[str]:
+    return [problem for check in _CONFIG_CHECKS.values() for problem in check(ctx)]
 
 
 def label_input_files(ctx: Context) -> list[str]:

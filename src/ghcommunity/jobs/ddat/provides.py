@@ -9,6 +9,7 @@ from collections.abc import Callable
 from ghcommunity.config import LabelSpec
 from ghcommunity.core.errors import GhcError
 from ghcommunity.core.providers import (
+    config_check,
     label_source,
     label_source_files,
     role_label_names_provider,
@@ -19,6 +20,19 @@ from ghcommunity.jobs.ddat.labels import Labeller
 from ghcommunity.jobs.ddat.resolve import Resolver
 from ghcommunity.jobs.ddat.settings import DdatConfig
 from ghcommunity.jobs.ddat.setup import context_kit, context_taxonomy
+
+
+@config_check("ddat")
+def check_taxonomy(ctx: Context) -> list[str]:
+    """The taxonomy the config names: there, readable, valid, and its labels ours to manage
+    (else DDaT feedback goes unlabelled with only a warning in a log)."""
+    if not ctx.view(DdatConfig).ddat.enabled:
+        return []
+    try:
+        context_kit(ctx)
+    except GhcError as exc:
+        return list(getattr(exc, "problems", None) or str(exc).splitlines())
+    return []
 
 
 @label_source_files("ddat")
