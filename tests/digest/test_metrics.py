@@ -331,3 +331,40 @@ def test_announcements_expect_no_reply():
     result = computed(data, crafted.SETTINGS, "2026-10")
     assert [e["number"] for e in result["unanswered"]["entries"]] == [61]
     assert result["response"]["measured"] == 1
+
+
+def test_the_spelling_shown_does_not_depend_on_the_run():
+    """Two people answer "HMRC" and "hmrc" (the same, loosely): which spelling the digest shows
+    must not depend on the order Python happens to iterate a set in (PYTHONHASHSEED)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import dataclasses\nimport digest_data as crafted\n"
+        "from digest_data import computed\n"
+        "from ghcommunity.jobs.digest.activity import Person\n"
+        "s = dataclasses.replace(crafted.SETTINGS, departments={}, members={})\n"
+        "a = crafted.activity()\n"
+        "a.people['alice'] = Person('alice', 'User', 'hmrc')\n"
+        "a.people['bob'] = Person('bob', 'User', 'HMRC')\n"
+        "r = computed(a, s, '2026-10')\n"
+        "print(sorted(x['department'] for x in r['departments']['counts']))\n"
+    )
+    here = os.path.dirname(__file__)
+    shown = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=here,
+            env={
+                **os.environ,
+                "PYTHONHASHSEED": str(seed),
+                "PYTHONPATH": os.pathsep.join([here, *sys.path]),
+            },
+        ).stdout
+        for seed in range(1, 7)
+    }
+    assert len(shown) == 1, shown

@@ -738,7 +738,7 @@ def compute(activity: Activity, settings: DigestSettings, month: str) -> Figures
 def _departments(logins: Iterable[str], people: _People) -> tuple[dict[str, int], int, int]:
     found: Counter[str] = Counter()
     unknown = unrecognised = 0
-    for login in logins:
+    for login in sorted(logins):  # the first spelling met is the same in every run
         name, status = people.department(login)
         if name:
             found[name] += 1
