@@ -430,3 +430,38 @@ def test_app_mode_ignores_events_without_an_installation(
     assert row["state"] == "done"
     assert row["result"] == "issues.opened: no installation to act as; ignored"
     assert harness.state("no-inst-push") == "done"
+
+
+def test_re_run_on_the_config_check_decides_it_again(
+    harness: Harness, only_handlers: Callable[..., None]
+) -> None:
+    """GitHub's "Re-run" button sends `check_run.rerequested`: the check is decided again on
+    that commit (here the missing file was added on the branch meanwhile)."""
+    only_handlers((("issues",), lambda event, ctx: None))
+    fake = harness.fake
+    assert fake is not None
+    fake.files[(REPO, ".github/ghcommunity.yml")] = config_text(
+        REPO, "digest:\n  templates: {md: templates/digest.md.j2}\n"
+    )
+    harness.post("push", push(REPO, changed=True, after="c" * 40))
+    harness.drain()
+    assert fake.check_runs[-1]["conclusion"] == "failure"
+    fake.files[(REPO, "templates/digest.md.j2")] = "# {{ title }}\n"
+    rerun = {
+        "action": "rerequested",
+        "check_run": {
+            "name": "ghcommunity config",
+            "head_sha": "c" * 40,
+            "check_suite": {"head_branch": "main"},
+        },
+        "repository": {"full_name": REPO, "default_branch": "main"},
+        "sender": {"login": "maintainer"},
+    }
+    harness.post("check_run", rerun)
+    harness.drain()
+    assert [run["conclusion"] for run in fake.check_runs] == ["failure", "success"]
+    assert fake.check_runs[-1]["head_sha"] == "c" * 40
+    other = {**rerun, "check_run": {**rerun["check_run"], "name": "someone else's check"}}
+    harness.post("check_run", other)
+    harness.drain()
+    assert len(fake.check_runs) == 2

@@ -19,6 +19,7 @@ from ghcommunity.app.auth import Clients
 from ghcommunity.app.logging import delivery_context
 from ghcommunity.app.queue import Job
 from ghcommunity.app.repo_config import (
+    CHECK_NAME,
     CONFIG_PATH,
     FORMS_PREFIX,
     FormCache,
@@ -100,6 +101,14 @@ class Processor:
             return Processed("pong")
         if event.name in ("installation", "installation_repositories"):
             return self._installation(event)
+        if (
+            event.key == "check_run.rerequested"
+            and event.repo
+            and p.text(event.payload, "check_run", "name") == CHECK_NAME
+            and p.text(event.payload, "check_run", "head_sha")
+            and self._can_act(event)
+        ):
+            return self._rerequested(event)
         pushed = ""
         if event.name == "push" and event.repo and self._can_act(event):
             pushed = self._push(event)
@@ -200,39 +209,57 @@ class Processor:
         head = p.text(event.payload, "after")
         if not head or set(head) == {"0"} or p.get(event.payload, "deleted") is True:
             return "; config change: branch deleted"
-        client = self._client(event.installation_id, [event.repo])
-        data = read_file(client, event.repo, ref=head)
+        return self._check_config(
+            event.repo, head, event.installation_id, is_default_branch_push(event.payload)
+        )
+
+    def _check_config(
+        self, repo: str, head: str, installation: int | None, on_default_branch: bool
+    ) -> str:
+        """Decide the config's check run on commit `head`: the config, then the files it names
+        (there at `head`; valid, on the default branch, which every job reads)."""
+        client = self._client(installation, [repo])
+        data = read_file(client, repo, ref=head)
         if data is None:
             return "; config removed"
-        loaded = self.configs.parse(event.repo, data, 0.0)
-        owner, _ = split_repo(event.repo)
+        loaded = self.configs.parse(repo, data, 0.0)
+        owner, _ = split_repo(repo)
         bot = loaded.config.community.bot_login if loaded.config else None
         missing = None
         if loaded.config is not None:
             missing = missing_files(
-                decode_contents(data, f"{event.repo}:{CONFIG_PATH}"),
+                decode_contents(data, f"{repo}:{CONFIG_PATH}"),
                 CONFIG_PATH,
                 loaded.config,
-                lambda path: _exists(client, event.repo, path, head),
+                lambda path: _exists(client, repo, path, head),
             )
-        if loaded.config is not None and not missing and is_default_branch_push(event.payload):
+        if loaded.config is not None and not missing and on_default_branch:
             # The files are there: what the jobs find wrong in them (a taxonomy that does not
-            # parse), read as every job reads them (the default branch, which this push is).
+            # parse), read as every job reads them (the default branch, which this commit is).
             missing = config_check_problems(Context(loaded.config, client))
         verdict = "invalid" if loaded.error else "valid"
         if missing:
             verdict = f"valid, but {len(missing)} problem(s) in the files it names"
         try:
-            Executor(client, actor=bot).apply(
-                check_run_plan(event.repo, head, loaded.error, missing)
-            )
+            Executor(client, actor=bot).apply(check_run_plan(repo, head, loaded.error, missing))
         except GhcError as exc:
             # e.g. an installation that has not accepted `checks: write` yet: say so in the
             # log, and let the push's other handlers run.
-            log.warning("%s: cannot report the config check on %s: %s", event.repo, head[:7], exc)
+            log.warning("%s: cannot report the config check on %s: %s", repo, head[:7], exc)
             return f"; config {verdict} at {head[:7]} (check run not created)"
-        log.info("%s: config at %s is %s (owner %s)", event.repo, head[:7], verdict, owner)
+        log.info("%s: config at %s is %s (owner %s)", repo, head[:7], verdict, owner)
         return f"; config {verdict} at {head[:7]}"
+
+    def _rerequested(self, event: Event) -> Processed:
+        """ "Re-run" on the config's check: decide it again on that commit."""
+        run = p.get(event.payload, "check_run", default={})
+        head = p.text(run, "head_sha")
+        default = p.text(event.payload, "repository", "default_branch") or "main"
+        on_default = p.text(run, "check_suite", "head_branch") == default
+        if on_default:
+            self.files.invalidate(event.repo)  # read the files afresh
+        outcome = self._check_config(event.repo, head, event.installation_id, on_default)
+        return Processed(f"{event.key}: config check re-run{outcome}")
 
 
 def _exists(client: GitHubClient, repo: str, path: str, ref: str) -> bool:
