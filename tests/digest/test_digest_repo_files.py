@@ -41,17 +41,17 @@ def context(root: Path) -> Context:
 
 def test_files_inside_the_checkout_are_read(tmp_path: Path) -> None:
     ctx = context(checkout(tmp_path, outside=False))
-    assert read_supplied(ctx, "o/r", None) == "figures: []\n"
-    assert read_template(ctx, "o/r", "md") == ("# {{ title }}\n", "data/digest.md.j2")
+    assert read_supplied(ctx, None) == "figures: []\n"
+    assert read_template(ctx, "md") == ("# {{ title }}\n", "data/digest.md.j2")
 
 
 def test_a_symlink_out_of_the_checkout_is_refused(tmp_path: Path) -> None:
     ctx = context(checkout(tmp_path, outside=True))
     with pytest.raises(InputError, match=r"^digest\.figures: .*outside") as found:
-        read_supplied(ctx, "o/r", None)
+        read_supplied(ctx, None)
     assert "SECRET" not in str(found.value)
     with pytest.raises(InputError, match=r"^digest\.templates\.md: .*outside"):
-        read_template(ctx, "o/r", "md")
+        read_template(ctx, "md")
 
 
 def test_config_validation_names_the_escaping_figures_path(tmp_path: Path) -> None:

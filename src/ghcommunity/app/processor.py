@@ -37,7 +37,7 @@ from ghcommunity.core.errors import GhcError
 from ghcommunity.core.events import Event, handlers_for
 from ghcommunity.core.providers import config_check_problems
 from ghcommunity.github.client import GitHubClient, split_repo
-from ghcommunity.github.contents import contents_path
+from ghcommunity.github.contents import file_exists
 from ghcommunity.github.context import Context
 from ghcommunity.github.executor import Executor
 from ghcommunity.github.files import FileCache
@@ -231,7 +231,7 @@ class Processor:
                 decode_contents(data, f"{repo}:{CONFIG_PATH}"),
                 CONFIG_PATH,
                 loaded.config,
-                lambda path: _exists(client, repo, path, head),
+                lambda path: file_exists(client, repo, path, head),
             )
         if loaded.config is not None and not missing and on_default_branch:
             # The files are there: what the jobs find wrong in them (a taxonomy that does not
@@ -260,12 +260,3 @@ class Processor:
             self.files.invalidate(event.repo)  # read the files afresh
         outcome = self._check_config(event.repo, head, event.installation_id, on_default)
         return Processed(f"{event.key}: config check re-run{outcome}")
-
-
-def _exists(client: GitHubClient, repo: str, path: str, ref: str) -> bool:
-    """Whether the commit has a file at `path` (one request; a folder is not a file). A read
-    that fails raises: the delivery is retried rather than a check posted on no evidence."""
-    found = client.get_or_none(
-        contents_path(repo, path), params={"ref": ref}, what=f"reading {repo}:{path}"
-    )
-    return isinstance(found, dict) and found.get("type", "file") == "file"

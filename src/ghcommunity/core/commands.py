@@ -21,15 +21,15 @@ Registering a command (e.g. in `jobs/ddat/handlers.py`)::
     @slash_command("ddat", permission="triage", usage="/ddat role=... level=... skill=...",
                    help="Set the DDaT role, level and skills of this feedback.")
     def ddat_command(call: CommandCall) -> Plan:
-        ...  # read call.args / call.argv, call.config, call.snapshot, call.labels
+        ...  # read call.args / call.argv, call.view(DdatConfig), call.snapshot, call.labels
         kit = context_kit(call.context)  # anything more, read through the event's Context
         raise CommandError("no role named 'wizard'")  # to refuse, with the reason replied
 
 The handler receives a `CommandCall` and returns a Plan (or None for nothing to do); it plans
-from what it is given (`call.now` is the time) and reads anything more (a file of the repo)
-through `call.context`, the event's Context, never from the network or files itself. Raising `CommandError` replies with
-its message. `call.labels` are the issue's labels after the commands before it in the same
-comment.
+from what it is given (`call.now` is the time; `call.view(X)` its own job's view of the config)
+and reads anything more (a file of the repo) through `call.context`, the event's Context, never
+from the network or files itself. Raising `CommandError` replies with its message.
+`call.labels` are the issue's labels after the commands before it in the same comment.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ class CommandCall:
 
     @property
     def author(self) -> str:
-        return str(self.snapshot.issue.author or "")
+        return self.snapshot.issue.author
 
 
 CommandHandler = Callable[[CommandCall], Plan | None]

@@ -1,33 +1,35 @@
-"""Reading a file from a repository through the contents API."""
+"""Reading a file from a repository through the contents API (as `files.read_remote_file`
+reads one): a text file at a ref, or whether one is there."""
 
 from __future__ import annotations
 
-import base64
 from typing import TYPE_CHECKING
 
-from ghcommunity.core.errors import InputError
-from ghcommunity.github.client import quote_segment, repo_path
+from ghcommunity.github.files import NotAFile, contents_path, read_remote_file
+
+__all__ = ["contents_path", "file_exists", "read_text"]
 
 if TYPE_CHECKING:
     from ghcommunity.github.client import GitHubClient
 
 
-def contents_path(repo: str, path: str) -> str:
-    """The contents API's URL path for a file or folder, each segment percent-encoded."""
-    quoted = "/".join(quote_segment(part) for part in path.strip("/").split("/"))
-    return f"{repo_path(repo)}/contents/{quoted}"
+def file_exists(client: GitHubClient, repo: str, path: str, ref: str) -> bool:
+    """Whether the repo has a file at `path` at `ref` (one request; a folder is not a file).
+    A read that fails raises: nothing is called missing without evidence."""
+    found = client.get_or_none(
+        contents_path(repo, path), params={"ref": ref}, what=f"reading {repo}:{path}"
+    )
+    return isinstance(found, dict) and found.get("type", "file") == "file"
+
+
+MAX_TEXT_BYTES = 10_000_000  # a notes file, a template, a report: small text files
 
 
 def read_text(client: GitHubClient, repo: str, path: str, ref: str) -> str | None:
-    """A text file of the repo at `ref`; None when there is no file there."""
-    data = client.get_or_none(contents_path(repo, path), params={"ref": ref})
-    if not isinstance(data, dict) or data.get("type", "file") != "file":
-        return None  # absent, a folder's listing, or a symlink or submodule
-    content = data.get("content")
-    if not content and data.get("sha"):  # over 1 MB: the contents API leaves it out
-        blob = client.rest("GET", f"{repo_path(repo)}/git/blobs/{data['sha']}")
-        content = blob.get("content")
+    """A text file of the repo at `ref`; None when there is no file there (absent, a folder, a
+    symlink or a submodule). Read as `files.read_remote_file` reads any file."""
     try:
-        return base64.b64decode(content or "").decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        raise InputError(f"{repo}:{path} is not UTF-8 text") from None
+        found = read_remote_file(client, repo, path, max_bytes=MAX_TEXT_BYTES, ref=ref)
+    except NotAFile:
+        return None
+    return found.text if found is not None else None

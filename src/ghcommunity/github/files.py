@@ -20,12 +20,15 @@ from typing import Any, Protocol
 
 from ghcommunity.config.paths import inside_checkout
 from ghcommunity.core.errors import InputError
-from ghcommunity.github.client import GitHubClient, repo_path
-from ghcommunity.github.contents import contents_path
+from ghcommunity.github.client import GitHubClient, quote_segment, repo_path
 
 
 class FileError(InputError):
     """What is wrong with the file itself (not a file, too large, not UTF-8 text)."""
+
+
+class NotAFile(FileError):
+    """The path is a folder, a symlink or a submodule, not a file."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,12 @@ class RepoFile:
     text: str
     sha: str
     where: str
+
+
+def contents_path(repo: str, path: str) -> str:
+    """The contents API's URL path for a file or folder, each segment percent-encoded."""
+    quoted = "/".join(quote_segment(part) for part in path.strip("/").split("/"))
+    return f"{repo_path(repo)}/contents/{quoted}"
 
 
 def blob_sha(data: bytes) -> str:
@@ -92,7 +101,7 @@ def read_remote_file(
     if data is None:
         return None
     if not isinstance(data, dict) or data.get("type", "file") != "file":
-        raise FileError(f"{where} is not a file")
+        raise NotAFile(f"{where} is not a file")
     sha = str(data.get("sha") or "")
     size = data.get("size")
     if isinstance(size, int) and size > max_bytes:

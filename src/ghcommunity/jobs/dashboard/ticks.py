@@ -77,11 +77,9 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
     body = p.text(event.payload, "issue", "body")
     if marker_key(body) != DASHBOARD_KEY:
         return None
+    config = ctx.view(DashboardConfig)
     author = p.get(event.payload, "issue", "user")
-    if (
-        not p.is_bot(author)
-        and p.login(author).lower() != ctx.view(DashboardConfig).community.bot_login.lower()
-    ):
+    if not p.is_bot(author) and p.login(author).lower() != config.community.bot_login.lower():
         log.info(
             "issue #%s carries the dashboard's marker but a person opened it", event.issue_number
         )
@@ -92,7 +90,7 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
     ticked = newly_ticked(before, body)
     if not ticked:
         return None
-    repo = event.repo or ctx.view(DashboardConfig).repo
+    repo = event.repo or config.repo
     number = event.issue_number
     if number is None:
         return None
@@ -115,10 +113,10 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
             plan.note(f"{line.label}: already handled (a redelivered or repeated edit)")
             continue
         tick = tick_for(line)
-        rule = ctx.view(DashboardConfig).dashboard.rule_for(tick.permission_key)
+        rule = config.dashboard.rule_for(tick.permission_key)
         actor = read_actor(ctx, repo, who, [rule])
         label = _plain(line.label)
-        if not allowed(rule, actor, "", ctx.view(DashboardConfig)):
+        if not allowed(rule, actor, "", config):
             text = f"{when}: @{who} ticked “{label}”; not run: it is for {describe_rule(rule)}."
             plan.note(text)
         else:
@@ -140,10 +138,10 @@ def dashboard_ticked(event: Event, ctx: Context) -> Plan | None:
         ),
     )
     base = now_body
-    if ran_one and repo.lower() == ctx.view(DashboardConfig).repo.lower():
+    if ran_one and repo.lower() == config.repo.lower():
         # Something ran: show what it changed now (the notes pull request, the digest), not
         # at the next daily run. The same one edit of the issue.
         sections = gather_sections(ctx, read_inputs(ctx, repo))
-        base = full_body(render_body(ctx.view(DashboardConfig), sections, parse_state(now_body)))
-    new_body = record_ticks(base, outcomes, ctx.view(DashboardConfig).dashboard.history)
+        base = full_body(render_body(config, sections, parse_state(now_body)))
+    new_body = record_ticks(base, outcomes, config.dashboard.history)
     return plan.add(UpdateIssue(repo=repo, issue=number, body=new_body))

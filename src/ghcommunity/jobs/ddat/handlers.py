@@ -1,5 +1,6 @@
 """The DDaT job's handlers: an issue opened, edited or reopened, and the `/ddat` command. They
-gather (the kit, read through the Context; the snapshot; the issue forms) and call the pure planners in `plan.py`."""
+gather (the kit, read through the Context; the snapshot; the issue forms) and call the pure
+planners in `plan.py`."""
 
 from __future__ import annotations
 

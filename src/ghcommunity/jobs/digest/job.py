@@ -57,7 +57,7 @@ def run(ctx: Context, options: DigestOptions, repo: str) -> JobResult:
             repo,
             month,
             config,
-            figures_text=read_supplied(ctx, repo, options.figures),
+            figures_text=read_supplied(ctx, options.figures),
             recompute=options.recompute,
             ddat_role_names=role_label_names(ctx),
         )
@@ -84,7 +84,7 @@ def run(ctx: Context, options: DigestOptions, repo: str) -> JobResult:
 
 
 def _render(ctx: Context, repo: str, figures: Figures, fmt: Format, title: str) -> str:
-    template, name = read_template(ctx, repo, fmt)
+    template, name = read_template(ctx, fmt)
     return render(figures, fmt, title=title, template=template, template_name=name)
 
 

@@ -1,9 +1,10 @@
 """The digest's figures for one month, with the months before it for trends. Pure.
 
-Input: plain rows from the store (`ghcommunity.jobs.digest.activity.Activity`) and the settings taken from
-the config (`DigestSettings.from_config`). Output: one `Figures` model
-(`ghcommunity.jobs.digest.figures`) that the renderers, the publish plan and the JSON output share. Everything is "as at the end of the month", so a digest computed again
-later for the same month says the same thing.
+Input: plain rows from the store (`ghcommunity.jobs.digest.activity.Activity`) and the settings
+taken from the config (`DigestSettings.from_config`). Output: one `Figures` model
+(`ghcommunity.jobs.digest.figures`) that the renderers, the publish plan and the JSON output
+share. Everything is "as at the end of the month", so a digest computed again later for the same
+month says the same thing.
 
 Who counts as a person: bots (GraphQL type `Bot`, a login ending in `[bot]`, `digest.bots`, the
 community's own bot) never do; a deleted account (`ghost`) is nobody in particular, so its

@@ -36,9 +36,8 @@ def _repo_file(ctx: Context, what: str, path: str) -> str:
     return found.text
 
 
-def read_template(ctx: Context, repo: str, fmt: Format) -> tuple[str | None, str | None]:
+def read_template(ctx: Context, fmt: Format) -> tuple[str | None, str | None]:
     """(template text, its path) for a format, or (None, None) for the built-in one."""
-    del repo  # the community's own templates live in its repository (the config's)
     if fmt == "json":
         return None, None
     path: str | None = getattr(ctx.view(DigestConfig).digest.templates, fmt)
@@ -47,11 +46,10 @@ def read_template(ctx: Context, repo: str, fmt: Format) -> tuple[str | None, str
     return _repo_file(ctx, f"digest.templates.{fmt}", path), path
 
 
-def read_supplied(ctx: Context, repo: str, path: str | None) -> str | None:
+def read_supplied(ctx: Context, path: str | None) -> str | None:
     """The maintainer-supplied figures: `path` (the CLI's `--figures`, a file of the person
     running it: relative to the checkout, or absolute), else the config's `digest.figures`
     (a file of the repository, read like any other); None when neither is set."""
-    del repo
     if path:
         if ctx.checkout is None:
             raise InputError("--figures needs a checkout to read the file from")
